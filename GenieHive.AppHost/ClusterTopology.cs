@@ -1,0 +1,126 @@
+using System.Globalization;
+
+namespace GenieHive.AppHost;
+
+/// <summary>The resources of the local topology, one extension per kind of resource.</summary>
+public static class ClusterTopology
+{
+    /// <summary>Control: the SQLite store, the role catalog and both API surfaces (node and operator).</summary>
+    public static IResourceBuilder<ProjectResource> AddControl(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<SqliteDatabaseResource> database,
+        IResourceBuilder<ParameterResource> clientKey,
+        IResourceBuilder<ParameterResource> nodeKey,
+        AppHostSettings settings) =>
+        builder.AddProject<Projects.GenieHive_Control>("control", launchProfileName: null)
+            .WithHttpEndpoint(name: "http")
+            .WithReference(database)
+            .WaitFor(database)
+            .WithEnvironment("GenieHive__Auth__ClientApiKeys__0", clientKey)
+            .WithEnvironment("GenieHive__Auth__NodeApiKeys__0", nodeKey)
+            .WithEnvironment("GenieHive__Roles__Path", settings.RolesPath)
+            .WithEnvironment("GenieHive__Routing__HostTimeoutSeconds", Invariant(settings.HostTimeoutSeconds))
+            .WithHttpHealthCheck("/health");
+
+    /// <summary>The facade on the fixed, documented address (<c>http://localhost:8800</c> unless overridden).</summary>
+    public static IResourceBuilder<ProjectResource> AddFacade(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<ProjectResource> control,
+        IResourceBuilder<ParameterResource> clientKey,
+        AppHostSettings settings) =>
+        builder.AddProject<Projects.GenieHive_Facade>("facade", launchProfileName: null)
+            .WithHttpEndpoint(port: settings.FacadePort, name: "http")
+            .WithExternalHttpEndpoints()
+            .WithReference(control)
+            .WaitFor(control)
+            .WithEnvironment("GenieHive__Auth__ClientApiKeys__0", clientKey)
+            .WithHttpHealthCheck("/health");
+
+    /// <summary>A simulated host: an engine simulator and a node agent that registers its services with Control.</summary>
+    public static IResourceBuilder<ProjectResource> AddSimulatedHost(
+        this IDistributedApplicationBuilder builder,
+        SimulatedHost host,
+        IResourceBuilder<ProjectResource> control,
+        IResourceBuilder<ParameterResource> nodeKey)
+    {
+        var engine = builder.AddProject<Projects.GenieHive_Simulator>($"sim-{host.Name}", launchProfileName: null)
+            .WithHttpEndpoint(name: "http")
+            .WithEnvironment("Simulator__TimeToFirstTokenMs", Invariant(host.Engine.TimeToFirstTokenMs))
+            .WithEnvironment("Simulator__TokensPerSecond", Invariant(host.Engine.TokensPerSecond))
+            .WithEnvironment("Simulator__Slots", Invariant(host.Engine.Slots))
+            .WithEnvironment("Simulator__ContextSize", Invariant(host.Engine.ContextSize))
+            .WithHttpHealthCheck("/health");
+        SetList(engine, "Simulator__ChatModels", host.Engine.ChatModels);
+        SetList(engine, "Simulator__EmbeddingModels", host.Engine.EmbeddingModels);
+        SetList(engine, "Simulator__TranscriptionModels", host.Engine.TranscriptionModels);
+
+        var agent = builder.AddNodeAgent($"node-{host.Name}", host.Name, host.DisplayName, control, nodeKey)
+            .WaitFor(engine);
+        for (var i = 0; i < host.Services.Count; i++)
+        {
+            var service = host.Services[i];
+            var prefix = $"GenieHive__Node__Services__{i}__";
+            agent.WithEnvironment(prefix + "ServiceId", service.ServiceId)
+                .WithEnvironment(prefix + "Kind", service.Kind)
+                .WithEnvironment(prefix + "Discover", service.Discover)
+                .WithEnvironment(prefix + "Endpoint", engine.GetEndpoint("http"));
+            for (var j = 0; j < service.Assets.Count; j++)
+            {
+                agent.WithEnvironment($"{prefix}Assets__{j}__AssetId", service.Assets[j])
+                    .WithEnvironment($"{prefix}Assets__{j}__Loaded", "true")
+                    .WithEnvironment($"{prefix}Assets__{j}__ContextSize", Invariant(host.Engine.ContextSize));
+            }
+        }
+
+        return agent;
+    }
+
+    /// <summary>
+    /// When <c>Parameters:engine-url</c> points at a real engine (Ollama, llama.cpp, vLLM), a node agent
+    /// serves it beside the simulators, discovering its models with <c>Parameters:engine-discover</c>.
+    /// </summary>
+    public static void AddExternalEngineHost(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<ProjectResource> control,
+        IResourceBuilder<ParameterResource> nodeKey,
+        AppHostSettings settings)
+    {
+        if (settings.EngineUrl is null)
+        {
+            return;
+        }
+
+        builder.AddNodeAgent("node-local", "local", "Local engine", control, nodeKey)
+            .WithEnvironment("GenieHive__Node__Services__0__ServiceId", "local-chat")
+            .WithEnvironment("GenieHive__Node__Services__0__Kind", "chat")
+            .WithEnvironment("GenieHive__Node__Services__0__Endpoint", settings.EngineUrl)
+            .WithEnvironment("GenieHive__Node__Services__0__Discover", settings.EngineDiscover);
+    }
+
+    private static IResourceBuilder<ProjectResource> AddNodeAgent(
+        this IDistributedApplicationBuilder builder,
+        string resourceName,
+        string hostId,
+        string displayName,
+        IResourceBuilder<ProjectResource> control,
+        IResourceBuilder<ParameterResource> nodeKey) =>
+        builder.AddProject<Projects.GenieHive_NodeAgent>(resourceName, launchProfileName: null)
+            .WithHttpEndpoint(name: "http")
+            .WithReference(control)
+            .WaitFor(control)
+            .WithEnvironment("GenieHive__Node__HostId", hostId)
+            .WithEnvironment("GenieHive__Node__DisplayName", displayName)
+            .WithEnvironment("GenieHive__Node__Address", "127.0.0.1")
+            .WithEnvironment("GenieHive__Node__NodeApiKey", nodeKey)
+            .WithHttpHealthCheck("/health");
+
+    private static void SetList(IResourceBuilder<ProjectResource> resource, string prefix, IReadOnlyList<string> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            resource.WithEnvironment($"{prefix}__{i}", values[i]);
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,10 @@
+namespace GenieHive.Contracts.Cluster;
+
+/// <summary><c>{"object":"list","data":[...]}</c>, the shape of every list on GenieHive's API.</summary>
+public sealed record ListResponse<T>(IReadOnlyList<T> Data)
+{
+    public string Object { get; init; } = "list";
+}
+
+/// <summary><c>{"status":"ok"}</c> style acknowledgement.</summary>
+public sealed record StatusResponse(string Status);

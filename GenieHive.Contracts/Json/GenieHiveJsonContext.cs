@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GenieHive.Contracts.Cluster;
+using GenieHive.Contracts.Nodes;
+using GenieHive.Contracts.Observations;
+using GenieHive.Contracts.Routing;
+using Refit;
+
+namespace GenieHive.Contracts.Json;
+
+/// <summary>
+/// Source-generated serialization for GenieHive's own wire (<c>/v1/nodes/*</c>, <c>/v1/node/*</c>,
+/// <c>/v1/cluster/*</c>): snake_case, nulls written so that shapes stay stable.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    NumberHandling = JsonNumberHandling.Strict,
+    ReadCommentHandling = JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false,
+    // Deep nesting is refused early instead of walking attacker-sized documents.
+    MaxDepth = 64)]
+[JsonSerializable(typeof(HostRegistration))]
+[JsonSerializable(typeof(NodeHeartbeat))]
+[JsonSerializable(typeof(NodeAck))]
+[JsonSerializable(typeof(HostView))]
+[JsonSerializable(typeof(ServiceView))]
+[JsonSerializable(typeof(RoleView))]
+[JsonSerializable(typeof(List<RoleView>))]
+[JsonSerializable(typeof(BenchmarkSample))]
+[JsonSerializable(typeof(BenchmarkIngest))]
+[JsonSerializable(typeof(BenchmarkIngestResult))]
+[JsonSerializable(typeof(ClusterHealth))]
+[JsonSerializable(typeof(ListResponse<HostView>))]
+[JsonSerializable(typeof(ListResponse<ServiceView>))]
+[JsonSerializable(typeof(ListResponse<RoleView>))]
+[JsonSerializable(typeof(ListResponse<BenchmarkSample>))]
+[JsonSerializable(typeof(StatusResponse))]
+[JsonSerializable(typeof(ResolveResponse))]
+[JsonSerializable(typeof(RouteMatchRequest))]
+[JsonSerializable(typeof(RouteMatchResponse))]
+[JsonSerializable(typeof(RoutingTable))]
+[JsonSerializable(typeof(ObservationReport))]
+public sealed partial class GenieHiveJsonContext : JsonSerializerContext
+{
+    /// <summary>Refit settings that use this context, for every typed client between the services.</summary>
+    public static RefitSettings CreateRefitSettings()
+    {
+        JsonSerializerOptions options = Default.Options;
+        return new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(options) };
+    }
+}

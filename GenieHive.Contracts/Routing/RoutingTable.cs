@@ -1,0 +1,28 @@
+using GenieHive.Contracts.Cluster;
+
+namespace GenieHive.Contracts.Routing;
+
+/// <summary>
+/// Everything the facade needs to route without asking Control per request, published by Control with a
+/// version that grows on every routing-relevant change. The facade long-polls
+/// <c>GET /v1/cluster/routing-table?after={version}</c> and swaps its snapshot when a newer one arrives.
+/// </summary>
+public sealed record RoutingTable
+{
+    public required long Version { get; init; }
+
+    /// <summary>Control's clock when this version was built (Unix seconds).</summary>
+    public required double GeneratedAt { get; init; }
+
+    /// <summary>The default strategy (<c>GenieHive:Routing:Strategy</c>).</summary>
+    public required string Strategy { get; init; }
+    public required int HostTimeoutSeconds { get; init; }
+
+    /// <summary>Every service with Control's view of it (host staleness, cooldowns, measurements applied).</summary>
+    public List<ServiceView> Services { get; init; } = [];
+    public List<HostView> Hosts { get; init; } = [];
+    public List<RoleView> Roles { get; init; } = [];
+
+    /// <summary>The samples that count for scoring (aged-out ones are left out).</summary>
+    public List<BenchmarkSample> Benchmarks { get; init; } = [];
+}

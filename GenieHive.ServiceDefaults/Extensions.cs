@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+// The Aspire convention: the defaults live in the hosting namespace so every service finds them without a using.
+#pragma warning disable IDE0130
+namespace Microsoft.Extensions.Hosting;
+#pragma warning restore IDE0130
+
+/// <summary>
+/// The cross-cutting defaults every GenieHive service shares: OpenTelemetry over OTLP, health endpoints,
+/// service discovery, and the standard resilience handler on service-to-service HTTP clients.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>Path of the readiness endpoint (every health check must pass).</summary>
+    public const string HealthEndpointPath = "/health";
+
+    /// <summary>Path of the liveness endpoint (only checks tagged "live").</summary>
+    public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>
+    /// Adds OpenTelemetry, default health checks, service discovery and, for every client made by
+    /// <see cref="IHttpClientFactory"/>, service discovery plus the standard resilience handler.
+    /// The model-server proxy in the facade does not use the factory, so none of this wraps model calls.
+    /// </summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Logs, traces and metrics for ASP.NET Core, HttpClient, the runtime, and every GenieHive
+    /// <c>ActivitySource</c> and <c>Meter</c> (named <c>GenieHive.*</c>).
+    /// </summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("GenieHive.*");
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(builder.Environment.ApplicationName)
+                    .AddSource("GenieHive.*")
+                    .AddAspNetCoreInstrumentation(options =>
+                        // Health probes every few seconds would drown the traces that matter.
+                        options.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    .AddHttpClientInstrumentation();
+            });
+
+        builder.AddOpenTelemetryExporters();
+        return builder;
+    }
+
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        // Aspire sets OTEL_EXPORTER_OTLP_ENDPOINT for every resource; outside Aspire nothing is exported.
+        var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (useOtlpExporter)
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds a liveness check tagged "live" that answers as long as the process runs.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health</c> (all checks) and <c>/alive</c> (live checks). Both are anonymous: node agents,
+    /// Aspire and load balancers probe them without keys, and they reveal nothing but up or down.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = WriteStatusAsync });
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains("live"),
+            ResponseWriter = WriteStatusAsync,
+        });
+
+        return app;
+    }
+
+    // {"status":"ok"} like the earlier implementation, so existing probes keep working.
+    private static Task WriteStatusAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var status = report.Status == HealthStatus.Healthy ? "ok" : report.Status.ToString().ToLowerInvariant();
+        return context.Response.WriteAsync("{\"status\":\"" + status + "\"}");
+    }
+}
