@@ -41,7 +41,8 @@ public static class ClusterTopology
         this IDistributedApplicationBuilder builder,
         SimulatedHost host,
         IResourceBuilder<ProjectResource> control,
-        IResourceBuilder<ParameterResource> nodeKey)
+        IResourceBuilder<ParameterResource> nodeKey,
+        AppHostSettings settings)
     {
         var engine = builder.AddProject<Projects.GenieHive_Simulator>($"sim-{host.Name}", launchProfileName: null)
             .WithHttpEndpoint(name: "http")
@@ -54,7 +55,7 @@ public static class ClusterTopology
         SetList(engine, "Simulator__EmbeddingModels", host.Engine.EmbeddingModels);
         SetList(engine, "Simulator__TranscriptionModels", host.Engine.TranscriptionModels);
 
-        var agent = builder.AddNodeAgent($"node-{host.Name}", host.Name, host.DisplayName, control, nodeKey)
+        var agent = builder.AddNodeAgent($"node-{host.Name}", host.Name, host.DisplayName, control, nodeKey, settings)
             .WaitFor(engine);
         for (var i = 0; i < host.Services.Count; i++)
         {
@@ -90,7 +91,7 @@ public static class ClusterTopology
             return;
         }
 
-        builder.AddNodeAgent("node-local", "local", "Local engine", control, nodeKey)
+        builder.AddNodeAgent("node-local", "local", "Local engine", control, nodeKey, settings)
             .WithEnvironment("GenieHive__Node__Services__0__ServiceId", "local-chat")
             .WithEnvironment("GenieHive__Node__Services__0__Kind", "chat")
             .WithEnvironment("GenieHive__Node__Services__0__Endpoint", settings.EngineUrl)
@@ -103,7 +104,8 @@ public static class ClusterTopology
         string hostId,
         string displayName,
         IResourceBuilder<ProjectResource> control,
-        IResourceBuilder<ParameterResource> nodeKey) =>
+        IResourceBuilder<ParameterResource> nodeKey,
+        AppHostSettings settings) =>
         builder.AddProject<Projects.GenieHive_NodeAgent>(resourceName, launchProfileName: null)
             .WithHttpEndpoint(name: "http")
             .WithReference(control)
@@ -112,6 +114,7 @@ public static class ClusterTopology
             .WithEnvironment("GenieHive__Node__DisplayName", displayName)
             .WithEnvironment("GenieHive__Node__Address", "127.0.0.1")
             .WithEnvironment("GenieHive__Node__NodeApiKey", nodeKey)
+            .WithEnvironment("GenieHive__Node__HeartbeatIntervalSeconds", Invariant(settings.HeartbeatIntervalSeconds))
             .WithHttpHealthCheck("/health");
 
     private static void SetList(IResourceBuilder<ProjectResource> resource, string prefix, IReadOnlyList<string> values)

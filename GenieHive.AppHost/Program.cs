@@ -11,8 +11,8 @@ var database = builder.AddSqliteDatabase("geniehive", settings.DatabasePath);
 var control = builder.AddControl(database, clientKey, nodeKey, settings);
 var facade = builder.AddFacade(control, clientKey, settings);
 
-builder.AddSimulatedHost(SimulatedHosts.Alpha, control, nodeKey);
-builder.AddSimulatedHost(SimulatedHosts.Beta, control, nodeKey);
+builder.AddSimulatedHost(SimulatedHosts.Alpha, control, nodeKey, settings);
+builder.AddSimulatedHost(SimulatedHosts.Beta, control, nodeKey, settings);
 builder.AddExternalEngineHost(control, nodeKey, settings);
 
 builder.Build().Run();
