@@ -35,7 +35,8 @@ public sealed record ServiceRuntime
     public int? MaxContextTokens { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    // A setter, not init: System.Text.Json cannot bind extension data through the init-only member initializer path.
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A model a service can serve. <see cref="AssetId"/> is the name clients use.</summary>
