@@ -48,6 +48,12 @@ public static class RoutingTableEndpoints
             wait = Math.Min(wait, MaxWaitSeconds);
         }
 
+        if (after is null)
+        {
+            // A plain fetch (a facade starting, an operator looking) sees every change made so far.
+            return Table(context, publisher.Fresh());
+        }
+
         // A stopping Control answers its waiters at once instead of holding shutdown for up to 25 seconds.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         Publication? publication;
@@ -65,6 +71,11 @@ public static class RoutingTableEndpoints
             return TypedResults.NoContent();
         }
 
+        return Table(context, publication);
+    }
+
+    private static FileContentHttpResult Table(HttpContext context, Publication publication)
+    {
         context.Response.Headers["X-GenieHive-Routing-Version"] = publication.Version.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Bytes(publication.Json, "application/json");
     }

@@ -109,11 +109,11 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
         }
         catch (JsonException ex)
         {
-            return new(null, Describe(ex));
+            return new(null, Describe(ex, typeInfo));
         }
     }
 
-    private static ProblemHttpResult Describe(JsonException ex)
+    private static ProblemHttpResult Describe(JsonException ex, JsonTypeInfo root)
     {
         var message = ex.Message;
         var field = FieldOf(ex.Path);
@@ -122,11 +122,14 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
         var missing = message.IndexOf(MissingMarker, StringComparison.Ordinal);
         if (missing >= 0)
         {
-            var names = message[(missing + MissingMarker.Length)..].TrimEnd('.', ' ');
-            var first = names.Split(',')[0].Trim().Trim('\'');
-            var qualified = field is null ? first : field + "." + first;
-            return Problems.BadRequest(string.Create(CultureInfo.InvariantCulture,
-                $"Missing required field(s) {names}{(field is null ? "" : " in " + field)}."), qualified);
+            var names = message[(missing + MissingMarker.Length)..].TrimEnd('.', ' ')
+                .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(name => name.Trim('\''))
+                .Select(name => field is null ? name : field + "." + name)
+                .ToList();
+            return Problems.BadRequest(
+                $"Missing required field{(names.Count == 1 ? "" : "s")}: {string.Join(", ", names)}.",
+                names.FirstOrDefault() ?? field);
         }
 
         if (message.Contains("maximum configured depth", StringComparison.Ordinal))
@@ -137,11 +140,8 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
         const string ConvertMarker = "The JSON value could not be converted to ";
         if (message.StartsWith(ConvertMarker, StringComparison.Ordinal) && field is not null)
         {
-            var typeName = message[ConvertMarker.Length..];
-            var end = typeName.IndexOf(". Path:", StringComparison.Ordinal);
-            typeName = end >= 0 ? typeName[..end] : typeName;
             return Problems.BadRequest(string.Create(CultureInfo.InvariantCulture,
-                $"Invalid value for '{field}': {Expectation(typeName)}."), field);
+                $"Invalid value for '{field}': expected {Expectation(TypeAt(root, ex.Path!))}."), field);
         }
 
         // Syntax errors (malformed or truncated JSON): the reader's own wording, without internals.
@@ -171,13 +171,68 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
-    private static string Expectation(string typeName) => typeName switch
+    /// <summary>The CLR type the schema expects at a JSON path like <c>$.services[0].assets[1].loaded</c>.</summary>
+    private static Type? TypeAt(JsonTypeInfo root, string path)
     {
-        _ when typeName.Contains("System.String", StringComparison.Ordinal) && !typeName.Contains('`') => "expected a string",
-        _ when typeName.Contains("Int32", StringComparison.Ordinal) || typeName.Contains("Int64", StringComparison.Ordinal) => "expected an integer",
-        _ when typeName.Contains("Double", StringComparison.Ordinal) => "expected a number",
-        _ when typeName.Contains("Boolean", StringComparison.Ordinal) => "expected true or false",
-        _ when typeName.Contains("List`1", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal) => "expected an array",
-        _ => "expected an object",
-    };
+        var current = root;
+        var i = 1;
+        while (i < path.Length)
+        {
+            string? name = null;
+            if (path[i] == '.')
+            {
+                var end = path.IndexOfAny(['.', '['], i + 1);
+                end = end < 0 ? path.Length : end;
+                name = path[(i + 1)..end];
+                i = end;
+            }
+            else if (path[i] == '[')
+            {
+                var end = path.IndexOf(']', i);
+                if (end < 0)
+                {
+                    return null;
+                }
+
+                var inner = path[(i + 1)..end];
+                name = inner.StartsWith('\'') ? inner.Trim('\'') : null;
+                i = end + 1;
+            }
+            else
+            {
+                return null;
+            }
+
+            Type? next = current.Kind switch
+            {
+                JsonTypeInfoKind.Object when name is not null =>
+                    current.Properties.FirstOrDefault(property => string.Equals(property.Name, name, StringComparison.Ordinal))?.PropertyType,
+                JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary => current.ElementType,
+                _ => null,
+            };
+            if (next is null)
+            {
+                return null;
+            }
+
+            current = current.Options.GetTypeInfo(next);
+        }
+
+        return current.Type;
+    }
+
+    private static string Expectation(Type? type)
+    {
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            null => "another type",
+            _ when type == typeof(string) => "a string",
+            _ when type == typeof(int) || type == typeof(long) => "an integer",
+            _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number",
+            _ when type == typeof(bool) => "true or false",
+            _ when type.IsArray || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>)) => "an array",
+            _ => "an object",
+        };
+    }
 }

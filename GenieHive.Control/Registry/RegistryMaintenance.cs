@@ -79,6 +79,10 @@ public sealed partial class RegistryMaintenance(
             registry.MarkDirty(dirty);
             LogFlushFailed(logger, ex, dirty.Count);
         }
+        catch (ObjectDisposedException)
+        {
+            // The host is already being torn down on another path (its own stop got there first): nothing to write to.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host {HostId} is stale: nothing heard for {SilentSeconds:F1} s; its services get no traffic")]

@@ -55,7 +55,7 @@ public static partial class YamlJson
     private static JsonNode? ConvertScalar(YamlScalarNode scalar)
     {
         var text = scalar.Value ?? string.Empty;
-        if (scalar.Style != ScalarStyle.Plain || string.Equals(scalar.Tag.Value, StringTag, StringComparison.Ordinal))
+        if (scalar.Style != ScalarStyle.Plain || (scalar.Tag.IsGlobal && string.Equals(scalar.Tag.Value, StringTag, StringComparison.Ordinal)))
         {
             return JsonValue.Create(text);
         }

@@ -147,7 +147,7 @@ public sealed partial class RoutingTablePublisher(
             };
 
             var publication = new Publication(table, JsonSerializer.SerializeToUtf8Bytes(table, GenieHiveJsonContext.Default.RoutingTable));
-            database.Write((connection, transaction) => WriteVersion(connection, transaction, version));
+            PersistVersion(version);
             _version = version;
             Volatile.Write(ref _current, publication);
             Volatile.Write(ref _publishedSequence, sequence);
@@ -158,6 +158,26 @@ public sealed partial class RoutingTablePublisher(
             activity?.SetTag("geniehive.routing.version", version);
             activity?.SetTag("geniehive.routing.services", table.Services.Count);
             LogPublished(logger, version, table.Services.Count, table.Hosts.Count, elapsed.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Stores the version so that it keeps growing across restarts. A failed write does not stop publication:
+    /// the table in memory is what the facades follow, and the next publish stores a newer version.
+    /// </summary>
+    private void PersistVersion(long version)
+    {
+        try
+        {
+            database.Write((connection, transaction) => WriteVersion(connection, transaction, version));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            LogVersionNotStored(logger, ex, version);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
         }
     }
 
@@ -182,6 +202,9 @@ public sealed partial class RoutingTablePublisher(
         command.Parameters.AddWithValue("$value", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         command.ExecuteNonQuery();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store routing table version {Version}")]
+    private static partial void LogVersionNotStored(ILogger logger, Exception exception, long version);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published routing table {Version}: {ServiceCount} services on {HostCount} hosts in {ElapsedMs} ms")]
     private static partial void LogPublished(ILogger logger, long version, int serviceCount, int hostCount, double elapsedMs);

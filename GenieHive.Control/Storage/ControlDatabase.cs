@@ -18,6 +18,7 @@ public sealed class ControlDatabase : IDisposable
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly string _connectionString;
     private SqliteConnection? _connection;
+    private bool _disposed;
 
     public ControlDatabase(IOptions<StorageOptions> options, IHostEnvironment environment)
     {
@@ -141,8 +142,14 @@ public sealed class ControlDatabase : IDisposable
         transaction.Commit();
     }
 
-    private SqliteConnection Connection =>
-        _connection ?? throw new UnreachableException("The database is used before ControlDatabase.Initialize().");
+    private SqliteConnection Connection
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _connection ?? throw new UnreachableException("The database is used before ControlDatabase.Initialize().");
+        }
+    }
 
     private void Execute(string sql)
     {
@@ -151,9 +158,21 @@ public sealed class ControlDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Closes the connection once the write in progress (if any) is done. Later writes throw
+    /// <see cref="ObjectDisposedException"/>; the semaphore is left alone so that they can still wait on it.
+    /// </summary>
     public void Dispose()
     {
-        _connection?.Dispose();
-        _writer.Dispose();
+        _writer.Wait();
+        try
+        {
+            _disposed = true;
+            _connection?.Dispose();
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 }
