@@ -1,9 +1,17 @@
+using GenieHive.Facade;
+using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Proxy;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddFacadeServices();
 
 var app = builder.Build();
 
+app.UseFacadeEdge();
 app.MapDefaultEndpoints();
+app.MapOpenAiApi();
+app.MapClusterApi();
 
 app.Run();
