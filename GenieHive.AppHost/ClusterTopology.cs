@@ -29,7 +29,8 @@ public static class ClusterTopology
         IResourceBuilder<ParameterResource> clientKey,
         AppHostSettings settings) =>
         builder.AddProject<Projects.GenieHive_Facade>("facade", launchProfileName: null)
-            .WithHttpEndpoint(port: settings.FacadePort, name: "http")
+            // Port 0 (tests) lets Aspire pick a free port; otherwise the documented fixed address.
+            .WithHttpEndpoint(port: settings.FacadePort == 0 ? null : settings.FacadePort, name: "http")
             .WithExternalHttpEndpoints()
             .WithReference(control)
             .WaitFor(control)
