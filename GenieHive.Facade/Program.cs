@@ -1,5 +1,6 @@
 using GenieHive.Facade;
 using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Models;
 using GenieHive.Facade.Proxy;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var app = builder.Build();
 
 app.UseFacadeEdge();
 app.MapDefaultEndpoints();
+app.MapModelsApi();
 app.MapOpenAiApi();
 app.MapClusterApi();
 
