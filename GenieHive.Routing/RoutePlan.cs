@@ -59,8 +59,11 @@ public sealed class RouteTarget
     /// <summary>From the routing table: the service is cooling down until then (Unix seconds), or null.</summary>
     public double? CooldownUntil => Service.Cooldown?.Until;
 
-    /// <summary>Any asset of the service is loaded.</summary>
-    public bool Loaded => Signals.Loaded;
+    /// <summary>
+    /// The model this target would serve is loaded: the requested asset when the name is one of the service's
+    /// asset ids, otherwise (a service id or a role) any of its assets.
+    /// </summary>
+    public bool Loaded { get; init; }
 
     /// <summary>For a role route, the preferred-family rank of the service (0 when it matches none, or for direct routes).</summary>
     public int FamilyRank { get; init; }

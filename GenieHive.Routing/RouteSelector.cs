@@ -10,9 +10,9 @@ namespace GenieHive.Routing;
 /// request and never from listings or explanations.
 /// </summary>
 /// <remarks>
-/// Strategies: <c>scored</c> takes the targets within <see cref="ScoreTolerance"/> of the best score, picks the
-/// one with the fewest requests in flight (ties in rank order), then lists every other target in rank order
-/// (failover order). <c>round_robin</c> rotates the available targets by a counter per plan key.
+/// Strategies: <c>scored</c> takes the band of targets as good as the first-ranked one (score within
+/// <see cref="ScoreTolerance"/>, same loaded state), picks the one with the fewest requests in flight (ties in
+/// rank order), then lists every other target in rank order (failover order). <c>round_robin</c> rotates the available targets by a counter per plan key.
 /// <c>least_loaded</c> orders by in flight here + engine queue depth + engine in flight, then p50 latency
 /// (unknown or 0 last), then service id. The only allocation per call is the returned array.
 /// </remarks>
@@ -101,23 +101,21 @@ public sealed class RouteSelector
 
     private void PickWithinBand(RouteTarget[] ordered, ILiveServiceLoad live)
     {
-        var best = double.NegativeInfinity;
-        foreach (var target in ordered)
+        // The band holds the targets as good as the first-ranked one: score within the tolerance and the same
+        // loaded state (a cold model costs a load, so a direct route never spreads onto one to save a queue slot).
+        var first = ordered[0];
+        var floor = first.Score - ScoreTolerance;
+        var chosen = 0;
+        var fewest = live.InFlight(first.ServiceId);
+        for (var i = 1; i < ordered.Length && fewest > 0; i++)
         {
-            best = Math.Max(best, target.Score);
-        }
-
-        var floor = best - ScoreTolerance;
-        var chosen = -1;
-        var fewest = int.MaxValue;
-        for (var i = 0; i < ordered.Length; i++)
-        {
-            if (ordered[i].Score < floor)
+            var candidate = ordered[i];
+            if (candidate.Score < floor || candidate.Loaded != first.Loaded)
             {
                 continue;
             }
 
-            var inFlight = live.InFlight(ordered[i].ServiceId);
+            var inFlight = live.InFlight(candidate.ServiceId);
             if (inFlight < fewest)
             {
                 fewest = inFlight;

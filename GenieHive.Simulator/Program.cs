@@ -1,9 +1,27 @@
+using GenieHive.Simulator;
+using GenieHive.Simulator.Chat;
+using GenieHive.Simulator.Completions;
+using GenieHive.Simulator.Embeddings;
+using GenieHive.Simulator.Engine;
+using GenieHive.Simulator.Faults;
+using GenieHive.Simulator.Models;
+using GenieHive.Simulator.Transcriptions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddSimulatorServices();
 
 var app = builder.Build();
 
+// /health answers {"status":"ok"}, llama-server's shape.
 app.MapDefaultEndpoints();
+app.MapModelsApi();
+app.MapChatApi();
+app.MapCompletionsApi();
+app.MapEmbeddingsApi();
+app.MapTranscriptionsApi();
+app.MapEngineApi();
+app.MapFaultsApi();
 
 app.Run();

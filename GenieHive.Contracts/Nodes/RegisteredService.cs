@@ -34,8 +34,9 @@ public sealed record ServiceRuntime
     public int? ContextSize { get; init; }
     public int? MaxContextTokens { get; init; }
 
+    // A setter, not init: System.Text.Json cannot bind extension data through the init-only member initializer path.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A model a service can serve. <see cref="AssetId"/> is the name clients use.</summary>

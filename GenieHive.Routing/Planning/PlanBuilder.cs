@@ -156,9 +156,13 @@ internal sealed class PlanBuilder
         {
             for (var k = 0; k < Kinds.Length; k++)
             {
-                if (matches.Exists(s => s.View.Kind == Kinds[k]))
+                foreach (var service in matches)
                 {
-                    plans[k][name] = BuildDirectPlan(name, Kinds[k], matches);
+                    if (service.View.Kind == Kinds[k])
+                    {
+                        plans[k][name] = BuildDirectPlan(name, Kinds[k], matches);
+                        break;
+                    }
                 }
             }
         }
@@ -353,28 +357,44 @@ internal sealed class PlanBuilder
     private static RouteTarget MakeTarget(
         ServiceFacts service, string name, string kind, RoleView? role, BenchmarkQuery query, int familyRank, double? familyMatch)
     {
-        var benchmark = query.IsEmpty ? service.BaseBenchmark : BenchmarkScorer.Score(service.Samples, query);
-        var score = CandidateScorer.ServiceScore(0, service.RuntimeScore, benchmark.Score);
-        var reasons = new List<string>(6);
-        if (familyMatch is 1.0)
+        double score;
+        CandidateSignals signals;
+        ImmutableArray<string> reasons;
+        if (query.IsEmpty && familyMatch is null)
         {
-            reasons.Add("service matches the role's best preferred model family");
+            score = service.BaseScore;
+            signals = service.BaseSignals;
+            reasons = service.BaseReasons;
         }
+        else
+        {
+            var benchmark = query.IsEmpty ? service.BaseBenchmark : BenchmarkScorer.Score(service.Samples, query);
+            score = CandidateScorer.ServiceScore(0, service.RuntimeScore, benchmark.Score);
+            signals = CandidateScorer.Signals(0, service.RuntimeScore, service.Runtime, benchmark, familyMatch);
+            var list = new List<string>(7);
+            if (familyMatch is 1.0)
+            {
+                list.Add("service matches the role's best preferred model family");
+            }
 
-        RuntimeScorer.AddReasons(service.Runtime, reasons);
-        BenchmarkScorer.AddReasons(benchmark, reasons);
+            RuntimeScorer.AddReasons(service.Runtime, list);
+            BenchmarkScorer.AddReasons(benchmark, list);
+            reasons = [.. list];
+        }
 
         var view = service.View;
         var asset = UpstreamModels.SelectAsset(view.Assets, name);
+        var servesRequestedAsset = asset is not null && string.Equals(asset.AssetId, name, StringComparison.Ordinal);
         return new RouteTarget
         {
+            Loaded = servesRequestedAsset ? asset!.Loaded : service.Runtime.Loaded,
             Service = view,
             BaseUrl = service.BaseUrl,
             UpstreamModel = asset?.AssetId ?? name,
             Policy = PolicyMerger.For(kind, name, view, asset, role),
             Score = score,
-            Signals = CandidateScorer.Signals(0, service.RuntimeScore, service.Runtime, benchmark, familyMatch),
-            Reasons = [.. reasons],
+            Signals = signals,
+            Reasons = reasons,
             FamilyRank = familyRank,
         };
     }
@@ -384,6 +404,13 @@ internal sealed class PlanBuilder
         var resolved = new Dictionary<string, RoutePlan>[Kinds.Length];
         for (var k = 0; k < Kinds.Length; k++)
         {
+            if (!RolePlans.Values.Any(plan => plan.Kind == Kinds[k]))
+            {
+                // No role of this kind: the direct index is the whole answer, no copy needed.
+                resolved[k] = Direct[k];
+                continue;
+            }
+
             var map = new Dictionary<string, RoutePlan>(Direct[k], StringComparer.Ordinal);
             foreach (var (roleId, plan) in RolePlans)
             {

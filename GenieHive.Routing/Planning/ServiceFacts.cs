@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using GenieHive.Contracts.Cluster;
@@ -22,6 +23,15 @@ internal sealed class ServiceFacts
         AssetText = string.Join(' ', view.Assets.Select(a => a.AssetId)).ToLowerInvariant();
         BaseUrl = BaseUrlOf(view.Endpoint);
         AcceptReason = Eligibility.AcceptsWork(this);
+
+        // Direct targets (and role targets without workloads or families) all see the service the same way:
+        // computed once here and shared, instead of once per name the service answers to.
+        BaseScore = CandidateScorer.ServiceScore(0, RuntimeScore, BaseBenchmark.Score);
+        BaseSignals = CandidateScorer.Signals(0, RuntimeScore, Runtime, BaseBenchmark, familyMatch: null);
+        var reasons = new List<string>(6);
+        RuntimeScorer.AddReasons(Runtime, reasons);
+        BenchmarkScorer.AddReasons(BaseBenchmark, reasons);
+        BaseReasons = [.. reasons];
     }
 
     public ServiceView View { get; }
@@ -33,6 +43,14 @@ internal sealed class ServiceFacts
 
     /// <summary>The benchmark result for an empty query (0.55 × the best quality of any sample).</summary>
     public BenchmarkResult BaseBenchmark { get; }
+
+    /// <summary>The service score for an empty query (no task text, no workloads): what direct targets rank by.</summary>
+    public double BaseScore { get; }
+
+    /// <summary>Signals for an empty query, without a family signal. Shared by every target that uses them; immutable.</summary>
+    public CandidateSignals BaseSignals { get; }
+
+    public ImmutableArray<string> BaseReasons { get; }
 
     /// <summary>The largest context size the service is known to have, or null when unknown.</summary>
     public long? MaxContext { get; }

@@ -25,6 +25,24 @@ public sealed class ResolutionTests
     }
 
     [Fact]
+    public void ForAnAssetNameLoadedMeansThatAssetIsLoaded()
+    {
+        var snapshot = Snapshot(
+        [
+            Service("other-warm", assets: ["m", "other"], loaded: ["other"], p50: 100, tps: 50),
+            Service("m-warm", assets: ["m"], loaded: ["m"]),
+        ]);
+
+        var targets = snapshot.Find("m", ServiceKinds.Chat)!.Targets;
+
+        Assert.Equal(["m-warm", "other-warm"], Ids(targets));
+        Assert.True(targets[0].Loaded);
+        Assert.False(targets[1].Loaded);
+        Assert.Equal("m", targets[1].UpstreamModel);
+        Assert.True(snapshot.Find("other-warm", ServiceKinds.Chat)!.Targets[0].Loaded);
+    }
+
+    [Fact]
     public void DirectTargetsRankByScoreThenServiceIdAscending()
     {
         var snapshot = Snapshot(

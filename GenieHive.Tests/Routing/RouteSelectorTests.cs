@@ -120,6 +120,19 @@ public sealed class RouteSelectorTests
     }
 
     [Fact]
+    public void TheBandNeverSpreadsOntoAColdTarget()
+    {
+        // warm 0.45 × 0.35 = 0.1575; cold 0.35 × 0.55 × 0.65 = 0.1251 is within 0.05 but not loaded.
+        var snapshot = Snapshot(
+            [Service("warm", assets: ["m"], loaded: ["m"]), Service("cold", assets: ["m"])],
+            benchmarks: [Sample("cold", "w", new System.Text.Json.Nodes.JsonObject { ["quality_score"] = 1.0 })]);
+        var plan = snapshot.Find("m", ServiceKinds.Chat)!;
+
+        Assert.Equal(0.1251, Math.Round(plan.Targets[1].Score, 4));
+        Assert.Equal(["warm", "cold"], Ids(new RouteSelector().Order(plan, new FakeLive(new() { ["warm"] = 3 }), Now)));
+    }
+
+    [Fact]
     public void AScoreToleranceOfZeroKeepsStrictRankOrder()
     {
         var snapshot = Snapshot([Service("a", assets: ["m"], p50: 100), Service("b", assets: ["m"], p50: 600)]);
