@@ -14,6 +14,9 @@ builder.AddSimulatorServices();
 
 var app = builder.Build();
 
+// Test-only fault injection for /health, /metrics and friends (the model endpoints have their own gate).
+app.UseSimulatedFaults();
+
 // /health answers {"status":"ok"}, llama-server's shape.
 app.MapDefaultEndpoints();
 app.MapModelsApi();

@@ -14,12 +14,17 @@ public readonly record struct FaultDecision(bool Handled, int DropAfterChunks)
     public bool DropsConnection => DropAfterChunks >= 0;
 }
 
-/// <summary>Applies the fault in force (if any) to a model request, after its body was read and found valid.</summary>
+/// <summary>Applies the fault in force (if any) to a request.</summary>
 public sealed partial class FaultGate(FaultInjector injector, SimulatorStats stats, TimeProvider timeProvider, ILogger<FaultGate> logger)
 {
-    public ValueTask<FaultDecision> ApplyAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>For a model endpoint, after its body was read and found valid.</summary>
+    public ValueTask<FaultDecision> ApplyAsync(HttpContext context, CancellationToken cancellationToken) =>
+        ApplyAsync(context, modelEndpoint: true, cancellationToken);
+
+    /// <summary>For any request; <paramref name="modelEndpoint"/> says whether a fault without paths applies.</summary>
+    public ValueTask<FaultDecision> ApplyAsync(HttpContext context, bool modelEndpoint, CancellationToken cancellationToken)
     {
-        var fault = injector.TryTake();
+        var fault = injector.TryTake(context.Request.Path, modelEndpoint);
         return fault is null ? ValueTask.FromResult(FaultDecision.Proceed) : ApplySlowAsync(context, fault, cancellationToken);
     }
 

@@ -10,7 +10,7 @@ public sealed class FaultInjector
     public const int DefaultAfterChunks = 3;
     public const int DefaultDelayMs = 1000;
 
-    private static readonly FaultState NoFault = new(FaultModes.None, DefaultStatus, null, null, DefaultAfterChunks, DefaultDelayMs);
+    private static readonly FaultState NoFault = new(FaultModes.None, DefaultStatus, null, null, DefaultAfterChunks, DefaultDelayMs, null);
 
     private readonly Lock _gate = new();
     private volatile FaultState _current = NoFault;
@@ -40,13 +40,25 @@ public sealed class FaultInjector
             return "'after_chunks', 'delay_ms' and 'retry_after_seconds' must not be negative.";
         }
 
+        if (settings.Paths is { } paths)
+        {
+            foreach (var path in paths)
+            {
+                if (string.IsNullOrEmpty(path) || path[0] != '/' || path.StartsWith("/sim", StringComparison.OrdinalIgnoreCase))
+                {
+                    return "'paths' must be path prefixes starting with '/' (and not under /sim).";
+                }
+            }
+        }
+
         var state = new FaultState(
             mode,
             settings.Status ?? DefaultStatus,
             settings.Count,
             settings.RetryAfterSeconds,
             settings.AfterChunks ?? DefaultAfterChunks,
-            settings.DelayMs ?? DefaultDelayMs);
+            settings.DelayMs ?? DefaultDelayMs,
+            settings.Paths is null ? null : [.. settings.Paths]);
         lock (_gate)
         {
             _remaining = settings.Count ?? -1;
@@ -78,8 +90,11 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>True while a fault aimed at explicit paths is set (the middleware's cheap check).</summary>
+    public bool TargetsPaths => _current.Paths is not null;
+
     /// <summary>The fault this request gets, or null. A limited fault is used up after its count.</summary>
-    public FaultState? TryTake()
+    public FaultState? TryTake(PathString path, bool modelEndpoint)
     {
         if (ReferenceEquals(_current, NoFault))
         {
@@ -89,7 +104,7 @@ public sealed class FaultInjector
         lock (_gate)
         {
             var current = _current;
-            if (ReferenceEquals(current, NoFault))
+            if (ReferenceEquals(current, NoFault) || !current.AppliesTo(path, modelEndpoint))
             {
                 return null;
             }

@@ -23,9 +23,11 @@ public static class FaultModes
 }
 
 /// <summary>
-/// A fault to inject into the next requests to the model endpoints (<c>/v1/chat/completions</c>,
-/// <c>/v1/completions</c>, <c>/v1/embeddings</c>, <c>/v1/audio/transcriptions</c>), as posted to
-/// <c>/sim/faults</c>. Test-only.
+/// A fault to inject into the next requests, as posted to <c>/sim/faults</c>. Test-only. Without <c>paths</c> it
+/// affects the model endpoints (<c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/embeddings</c>,
+/// <c>/v1/audio/transcriptions</c>), after their body was read and found valid; with <c>paths</c> it affects
+/// requests whose path starts with one of them (for example <c>["/health", "/metrics"]</c> to fake an engine
+/// that is loading or wedged). <c>/sim/*</c> itself is never affected.
 /// </summary>
 /// <param name="Mode"><c>none</c>, <c>error</c>, <c>stall</c>, <c>drop_mid_stream</c> or <c>slow_headers</c>.</param>
 /// <param name="Status">HTTP status of an <c>error</c> (default 500).</param>
@@ -33,13 +35,15 @@ public static class FaultModes
 /// <param name="RetryAfterSeconds">Sent as <c>Retry-After</c> with an <c>error</c>, when given.</param>
 /// <param name="AfterChunks">SSE events sent before <c>drop_mid_stream</c> aborts (default 3).</param>
 /// <param name="DelayMs">Milliseconds <c>slow_headers</c> waits (default 1000).</param>
+/// <param name="Paths">Path prefixes the fault applies to; null for the model endpoints.</param>
 public sealed record FaultSettings(
     string Mode = FaultModes.None,
     int? Status = null,
     int? Count = null,
     int? RetryAfterSeconds = null,
     int? AfterChunks = null,
-    int? DelayMs = null);
+    int? DelayMs = null,
+    IReadOnlyList<string>? Paths = null);
 
 /// <summary>The fault in force, as <c>GET /sim/faults</c> shows it: <c>remaining</c> is null when unlimited.</summary>
 public sealed record FaultState(
@@ -48,4 +52,25 @@ public sealed record FaultState(
     long? Remaining,
     int? RetryAfterSeconds,
     int AfterChunks,
-    int DelayMs);
+    int DelayMs,
+    IReadOnlyList<string>? Paths)
+{
+    /// <summary>Whether the fault applies to a request for <paramref name="path"/>.</summary>
+    public bool AppliesTo(PathString path, bool modelEndpoint)
+    {
+        if (Paths is null)
+        {
+            return modelEndpoint;
+        }
+
+        foreach (var prefix in Paths)
+        {
+            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -40,7 +40,8 @@ public struct GenerationRequest
         var meter = new PromptMeter();
         try
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
+            // A body that arrived in one segment is read as a span, which the reader walks faster.
+            var reader = body.IsSingleSegment ? new Utf8JsonReader(body.FirstSpan, ReaderOptions) : new Utf8JsonReader(body, ReaderOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return OpenAiError.BadRequest("The request body must be a JSON object.");

@@ -69,17 +69,5 @@ public sealed class SimulatorApp : WebApplicationFactory<SimulatorMarker>
     public Task<JsonElement> StatsAsync(HttpClient client) => GetJsonAsync(client, "/sim/stats");
 
     /// <summary>Reads one value of <c>/metrics</c> (without the <c>llamacpp:</c> prefix).</summary>
-    public async Task<double> MetricAsync(HttpClient client, string name)
-    {
-        var text = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith("llamacpp:" + name + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(line.IndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        throw new InvalidOperationException($"Metric {name} not found in:\n{text}");
-    }
+    public Task<double> MetricAsync(HttpClient client, string name) => SimulatorTestKit.MetricAsync(client, name);
 }

@@ -49,6 +49,25 @@ public sealed class SimulatorFaultTests
     }
 
     [Fact]
+    public async Task FaultWithPathsHitsThoseEndpointsAndNotTheModelEndpoints()
+    {
+        await using var app = SimulatorApp.InMemory();
+        using var client = app.CreateClient();
+        await SetFaultAsync(client, new JsonObject { ["mode"] = "error", ["status"] = 503, ["paths"] = new JsonArray("/health", "/metrics"), ["count"] = 2 });
+
+        using var health = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        using var chat = await client.PostAsync("/v1/chat/completions", Json(Chat()), TestContext.Current.CancellationToken);
+        using var metrics = await client.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        using var healthAgain = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("unavailable_error", (await health.ReadJsonAsync()).GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, healthAgain.StatusCode);
+    }
+
+    [Fact]
     public async Task FaultsCanBeReadAndReset()
     {
         await using var app = SimulatorApp.InMemory();
@@ -71,6 +90,8 @@ public sealed class SimulatorFaultTests
     [InlineData("{\"mode\":\"error\",\"count\":0}")]
     [InlineData("{\"mode\":\"error\"")]
     [InlineData("{\"mode\":\"stall\",\"delay_ms\":-5}")]
+    [InlineData("{\"mode\":\"error\",\"paths\":[\"health\"]}")]
+    [InlineData("{\"mode\":\"error\",\"paths\":[\"/sim/stats\"]}")]
     public async Task InvalidFaultAnswers400(string body)
     {
         await using var app = SimulatorApp.InMemory();

@@ -98,6 +98,21 @@ public static class SimulatorTestKit
         }
     }
 
+    /// <summary>Reads one value of <c>/metrics</c> (without the <c>llamacpp:</c> prefix).</summary>
+    public static async Task<double> MetricAsync(HttpClient client, string name)
+    {
+        var text = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("llamacpp:" + name + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(line.IndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"Metric {name} not found in:\n{text}");
+    }
+
     public static double Cosine(JsonElement a, JsonElement b)
     {
         double sum = 0;
