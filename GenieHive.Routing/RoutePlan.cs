@@ -9,6 +9,8 @@ namespace GenieHive.Routing;
 /// </summary>
 public sealed class RoutePlan
 {
+    private string? _key;
+
     /// <summary><c>direct</c> or <c>role</c>.</summary>
     public required string MatchType { get; init; }
     public required string Model { get; init; }
@@ -26,6 +28,12 @@ public sealed class RoutePlan
 
     /// <summary>Services considered and left out, with the reason (for explanations).</summary>
     public ImmutableArray<ExcludedService> Excluded { get; init; } = [];
+
+    /// <summary>
+    /// Identifies the requested name and kind across snapshot versions (<c>kind:model</c>): the selector keys its
+    /// round-robin counters by it, so rotation continues when a new routing table arrives.
+    /// </summary>
+    public string Key => _key ??= Kind + ":" + Model;
 }
 
 /// <summary>One service a plan may send a request to, with everything the proxy needs precomputed.</summary>
@@ -50,4 +58,17 @@ public sealed class RouteTarget
 
     /// <summary>From the routing table: the service is cooling down until then (Unix seconds), or null.</summary>
     public double? CooldownUntil => Service.Cooldown?.Until;
+
+    /// <summary>
+    /// The model this target would serve is loaded: the requested asset when the name is one of the service's
+    /// asset ids, otherwise (a service id or a role) any of its assets.
+    /// </summary>
+    public bool Loaded { get; init; }
+
+    /// <summary>For a role route, the preferred-family rank of the service (0 when it matches none, or for direct routes).</summary>
+    public int FamilyRank { get; init; }
+
+    /// <summary>True when the target is cooling down at <paramref name="now"/>, per the table or the caller's own knowledge.</summary>
+    public bool IsCoolingDown(ILiveServiceLoad live, double now) =>
+        Service.Cooldown?.Until > now || live.CooldownUntil(Service.ServiceId) > now;
 }

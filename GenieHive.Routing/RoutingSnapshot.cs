@@ -1,5 +1,10 @@
+using System.Collections.Immutable;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Routing;
+using GenieHive.Routing.Catalog;
+using GenieHive.Routing.Matching;
+using GenieHive.Routing.Planning;
+using GenieHive.Routing.Scoring;
 
 namespace GenieHive.Routing;
 
@@ -9,11 +14,41 @@ namespace GenieHive.Routing;
 /// proportional to the candidates of its own name, never to the size of the registry.
 /// Control builds one to answer resolve and match; the facade builds one per version it receives.
 /// </summary>
+/// <remarks>
+/// Resolution: a service id or asset id of the requested kind with eligible services routes directly (loaded
+/// first); otherwise a role of that name whose operation is the kind routes over its eligible pool (or its
+/// fallback roles' pools); otherwise a direct name whose services are all ineligible gives a plan without
+/// targets (503); anything else is unknown (404). Cooldowns are not part of the snapshot's plans: they expire
+/// with time, so <see cref="RouteSelector"/> and <see cref="Explain(string, string?, double)"/> apply them against the clock.
+/// </remarks>
 public sealed class RoutingSnapshot
 {
-    private RoutingSnapshot(RoutingTable table)
+    private static readonly RouteSelector Peeker = new();
+
+    private readonly PlanBuilder _plans;
+    // Plain dictionaries (ordinal): frozen ones read a few nanoseconds faster but cost more to build than a
+    // request saves over a routing-table version's lifetime at the rates Control publishes.
+    private readonly Dictionary<string, RoutePlan>[] _resolved;
+    private readonly Dictionary<string, ServiceFacts> _servicesById;
+    private readonly Dictionary<string, ModelListing> _modelsById;
+
+    private RoutingSnapshot(RoutingTable table, PlanBuilder plans)
     {
         Table = table;
+        _plans = plans;
+        _resolved = plans.Resolved;
+        _servicesById = new Dictionary<string, ServiceFacts>(plans.Services.Count, StringComparer.Ordinal);
+        foreach (var service in plans.Services)
+        {
+            _servicesById.TryAdd(service.ServiceId, service);
+        }
+
+        Models = [.. ModelCatalogBuilder.Build(plans)];
+        _modelsById = new Dictionary<string, ModelListing>(Models.Length, StringComparer.Ordinal);
+        foreach (var model in Models)
+        {
+            _modelsById[model.Id] = model;
+        }
     }
 
     /// <summary>A snapshot with nothing in it (before the first table arrives).</summary>
@@ -29,18 +64,119 @@ public sealed class RoutingSnapshot
 
     public long Version => Table.Version;
 
+    /// <summary>The <c>GET /v1/models</c> listing: every role and every routable service id and asset id, sorted by id.</summary>
+    public ImmutableArray<ModelListing> Models { get; }
+
     /// <summary>Builds the snapshot: eligibility, pools, scores and policies for every name and kind.</summary>
-    public static RoutingSnapshot Build(RoutingTable table) => throw new NotImplementedException();
+    public static RoutingSnapshot Build(RoutingTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return new RoutingSnapshot(table, new PlanBuilder(table));
+    }
 
     /// <summary>
     /// The plan for a request. Null when the name is unknown for that kind (404); a plan with no targets
     /// when the name is known but nothing can serve it now (503).
     /// </summary>
-    public RoutePlan? Find(string model, string kind) => throw new NotImplementedException();
+    public RoutePlan? Find(string model, string kind)
+    {
+        var k = PlanBuilder.KindIndex(kind);
+        return k < 0 || model is null ? null : _resolved[k].GetValueOrDefault(model);
+    }
+
+    /// <summary>
+    /// The plan for a name whatever its kind (resolve without <c>kind</c>): a direct name that can serve, in kind
+    /// order chat, embeddings, transcription; else the role of that name with its own operation; else a direct name
+    /// that cannot serve now; else null.
+    /// </summary>
+    public RoutePlan? FindAnyKind(string model)
+    {
+        if (model is null)
+        {
+            return null;
+        }
+
+        RoutePlan? unservable = null;
+        for (var k = 0; k < _plans.Direct.Length; k++)
+        {
+            if (_plans.Direct[k].TryGetValue(model, out var direct))
+            {
+                if (!direct.Targets.IsEmpty)
+                {
+                    return direct;
+                }
+
+                unservable ??= direct;
+            }
+        }
+
+        return _plans.RolePlans.GetValueOrDefault(model) ?? unservable;
+    }
+
+    /// <summary>The <c>GET /v1/models/{id}</c> entry, or null.</summary>
+    public ModelListing? FindModel(string id) => id is null ? null : _modelsById.GetValueOrDefault(id);
 
     /// <summary>The explanation behind <see cref="Find"/> (resolve endpoint). Null when the name is unknown.</summary>
-    public Resolution? Explain(string model, string? kind, double now) => throw new NotImplementedException();
+    public Resolution? Explain(string model, string? kind, double now) => Explain(model, kind, now, selector: null, live: null);
+
+    /// <summary>
+    /// The explanation behind <see cref="Find"/>, with the caller's selector (so that <c>service</c> shows the
+    /// next round-robin pick, without advancing it) and live load. Null when the name is unknown.
+    /// </summary>
+    public Resolution? Explain(string model, string? kind, double now, RouteSelector? selector, ILiveServiceLoad? live)
+    {
+        var plan = string.IsNullOrEmpty(kind) ? FindAnyKind(model) : Find(model, kind);
+        return plan is null ? null : Describe(plan, now, selector ?? Peeker, live ?? NoLiveServiceLoad.Instance);
+    }
+
+    /// <summary>Explains a plan: the pick now, the ranked candidates, and every excluded service with its reason.</summary>
+    public static Resolution Describe(RoutePlan plan, double now, RouteSelector selector, ILiveServiceLoad live)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(live);
+
+        var order = selector.Peek(plan, live, now);
+        var chosen = order.Count > 0 ? order[0] : null;
+        var candidates = new List<RankedCandidate>(plan.Targets.Length);
+        var excluded = new List<ExcludedService>(plan.Excluded);
+        foreach (var target in plan.Targets)
+        {
+            if (target.IsCoolingDown(live, now))
+            {
+                excluded.Add(new ExcludedService(target.ServiceId, target.HostId, Planning.ExclusionReasons.CoolingDown));
+                continue;
+            }
+
+            candidates.Add(new RankedCandidate
+            {
+                ServiceId = target.ServiceId,
+                HostId = target.HostId,
+                Score = CandidateScorer.Round4(target.Score),
+                Signals = target.Signals,
+                Reasons = [.. target.Reasons],
+            });
+        }
+
+        return new Resolution
+        {
+            MatchType = plan.MatchType,
+            Model = plan.Model,
+            Kind = plan.Kind,
+            Service = chosen?.Service,
+            Role = plan.Role,
+            FallbackVia = plan.FallbackVia,
+            UpstreamModel = chosen?.UpstreamModel,
+            Strategy = plan.Strategy,
+            Candidates = candidates,
+            Excluded = excluded,
+        };
+    }
 
     /// <summary>Scores roles and services against a described task (<c>POST /v1/cluster/routes/match</c>).</summary>
-    public RouteMatchResponse Match(RouteMatchRequest request, double now) => throw new NotImplementedException();
+    public RouteMatchResponse Match(RouteMatchRequest request, double now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RouteMatcher.Match(_plans, _servicesById, request, now);
+    }
 }

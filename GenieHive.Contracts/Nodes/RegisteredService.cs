@@ -15,13 +15,13 @@ public sealed record RegisteredService
     /// <summary><c>chat</c>, <c>embeddings</c> or <c>transcription</c>.</summary>
     public required string Kind { get; init; }
 
-    public string Protocol { get; init; } = "openai";
+    public string Protocol { get; set; } = "openai";
 
     /// <summary>The model server's root URL, without <c>/v1</c>.</summary>
     public required string Endpoint { get; init; }
 
     public ServiceRuntime? Runtime { get; init; }
-    public List<ServiceAsset> Assets { get; init; } = [];
+    public List<ServiceAsset> Assets { get; set; } = [];
     public ServiceState? State { get; init; }
     public ServiceObserved? Observed { get; init; }
 }
@@ -34,8 +34,9 @@ public sealed record ServiceRuntime
     public int? ContextSize { get; init; }
     public int? MaxContextTokens { get; init; }
 
+    // A setter, not init: System.Text.Json cannot bind extension data through the init-only member initializer path.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A model a service can serve. <see cref="AssetId"/> is the name clients use.</summary>

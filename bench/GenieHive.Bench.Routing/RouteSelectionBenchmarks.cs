@@ -1,0 +1,66 @@
+using BenchmarkDotNet.Attributes;
+using GenieHive.Contracts;
+using GenieHive.Contracts.Routing;
+using GenieHive.Routing;
+
+namespace GenieHive.Bench.Routing;
+
+/// <summary>
+/// Per-request route selection (<see cref="RoutingSnapshot.Find"/> + <see cref="RouteSelector.Order"/>) for a role
+/// and for a direct asset name, and the per-version <see cref="RoutingSnapshot.Build"/>, by registry size.
+/// Selection must stay flat with registry size: it costs a lookup plus work on the name's own candidates.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class RouteSelectionBenchmarks // BenchmarkDotNet derives from benchmark classes, so this one cannot be sealed.
+{
+    private const double Now = 1_000_000;
+
+    private RoutingTable _table = null!;
+    private RoutingSnapshot _snapshot = null!;
+    private RouteSelector _selector = null!;
+    private ILiveServiceLoad _live = null!;
+
+    [Params(10, 1_000, 10_000)]
+    public int Services { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _table = SyntheticCluster.Build(Services);
+        _snapshot = RoutingSnapshot.Build(_table);
+        _selector = new RouteSelector();
+        _live = new DictionaryLiveLoad(_table);
+
+        // Fail fast if the synthetic cluster does not exercise what is measured.
+        Check(SyntheticCluster.TargetRole, "role");
+        Check(SyntheticCluster.TargetModel, "direct");
+    }
+
+    [Benchmark(Description = "Find+Order role")]
+    public RouteTarget SelectRole() => Select(SyntheticCluster.TargetRole);
+
+    [Benchmark(Description = "Find+Order direct asset")]
+    public RouteTarget SelectDirectAsset() => Select(SyntheticCluster.TargetModel);
+
+    [Benchmark(Description = "Build snapshot")]
+    public RoutingSnapshot BuildSnapshot() => RoutingSnapshot.Build(_table);
+
+    private RouteTarget Select(string model)
+    {
+        var plan = _snapshot.Find(model, ServiceKinds.Chat)!;
+        return _selector.Order(plan, _live, Now)[0];
+    }
+
+    private void Check(string model, string matchType)
+    {
+        var plan = _snapshot.Find(model, ServiceKinds.Chat)
+            ?? throw new InvalidOperationException(model + " does not resolve");
+        var expected = Math.Min(SyntheticCluster.CandidatesPerName, Services);
+        if (plan.MatchType != matchType || plan.Targets.Length != expected)
+        {
+            throw new InvalidOperationException(
+                model + " resolved to " + plan.MatchType + " with " + plan.Targets.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " targets");
+        }
+    }
+}
