@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using GenieHive.NodeAgent.Discovery;
+using GenieHive.NodeAgent.Inventory;
+using GenieHive.Tests.NodeAgent.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GenieHive.Tests.NodeAgent;
+
+/// <summary>
+/// Discovery against a real llama-server (random-weight model, real server), when
+/// <c>GENIEHIVE_REAL_ENGINES_DIR</c> points at a directory prepared by <c>tools/real-engines/setup.sh</c>.
+/// </summary>
+public sealed class RealLlamaServerTests
+{
+    private const string EnginesVariable = "GENIEHIVE_REAL_ENGINES_DIR";
+
+    [Fact]
+    public async Task DiscoveryReadsARealLlamaServer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var engines = Environment.GetEnvironmentVariable(EnginesVariable);
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(engines), $"{EnginesVariable} is not set; prepare a directory with tools/real-engines/setup.sh to run this test.");
+
+        var port = FreePort();
+        var pid = await StartLlamaServerAsync(engines!, port, ct);
+        try
+        {
+            var endpoint = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+            await using var services = AgentHarness.BuildServices(new Dictionary<string, string?>
+            {
+                ["GenieHive:Node:HostId"] = "real",
+                ["GenieHive:Node:Services:0:ServiceId"] = "real-chat",
+                ["GenieHive:Node:Services:0:Kind"] = "chat",
+                ["GenieHive:Node:Services:0:Endpoint"] = endpoint,
+                ["GenieHive:Node:Services:0:Discover"] = "llamacpp",
+            });
+
+            await services.GetRequiredService<ServiceMonitor>().RefreshAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+            var state = Assert.Single(services.GetRequiredService<NodeInventory>().Services);
+
+            Assert.Equal("healthy", state.Health);
+            var asset = Assert.Single(state.Assets);
+            Assert.Equal("tiny", asset.AssetId);
+            Assert.True(asset.Loaded);
+            Assert.Equal(2048, asset.ContextSize);
+            Assert.Equal(2048, state.Runtime!.ContextSize);
+            Assert.Equal("llama.cpp", state.Runtime.Engine);
+            Assert.True(state.Runtime.Extra!["total_slots"].GetInt32() >= 1);
+            Assert.Equal(0, state.Observed!.InFlight);
+            Assert.Equal(0, state.Observed.QueueDepth);
+        }
+        finally
+        {
+            Stop(pid);
+        }
+    }
+
+    private static async Task<int> StartLlamaServerAsync(string engines, int port, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(FindStartScript());
+        start.ArgumentList.Add(engines);
+        start.ArgumentList.Add("chat");
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        using var script = Process.Start(start)!;
+        var output = script.StandardOutput.ReadToEndAsync(ct);
+        var errors = script.StandardError.ReadToEndAsync(ct);
+        await script.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(90), ct);
+        Assert.True(script.ExitCode == 0, $"start.sh failed: {await errors}");
+        return int.Parse((await output).Trim(), CultureInfo.InvariantCulture);
+    }
+
+    private static void Stop(int pid)
+    {
+        try
+        {
+            using var server = Process.GetProcessById(pid);
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static string FindStartScript()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tools", "real-engines", "start.sh");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("tools/real-engines/start.sh was not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
