@@ -23,7 +23,6 @@ internal sealed class PlanBuilder
     private static readonly string[] Kinds = [ServiceKinds.Chat, ServiceKinds.Embeddings, ServiceKinds.Transcription];
 
     private readonly string _strategy;
-    private readonly Dictionary<string, List<ServiceFacts>>[] _servicesByKind;
 
     public PlanBuilder(RoutingTable table)
     {
@@ -58,7 +57,6 @@ internal sealed class PlanBuilder
 
         Services = services;
 
-        _servicesByKind = new Dictionary<string, List<ServiceFacts>>[Kinds.Length];
         var byKind = new List<ServiceFacts>[Kinds.Length];
         for (var k = 0; k < Kinds.Length; k++)
         {

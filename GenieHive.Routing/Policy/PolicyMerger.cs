@@ -13,8 +13,8 @@ namespace GenieHive.Routing.Policy;
 /// and its <c>request_policy.system_prompt</c>, or else <c>prompt_policy.system_prompt</c>, which the earlier
 /// implementation forgot to inject). Later body defaults override earlier ones, recursively; the last non-empty
 /// system prompt wins with its own position. Embeddings and transcription take only the asset's body defaults.
-/// Every node is deep-cloned, so no two policies share a mutable node, and fully materialized, so that
-/// concurrent readers never race on lazy initialization.
+/// Every node is deep-cloned, so no two policies share a mutable node, and fully materialized once here, so that
+/// the facade's concurrent readers never pay for lazy initialization on the request path.
 /// </summary>
 public static class PolicyMerger
 {
@@ -156,8 +156,8 @@ public static class PolicyMerger
         ["chat_template_kwargs"] = new JsonObject { ["enable_thinking"] = false },
     };
 
-    // JsonObject and JsonArray build their storage lazily on first access, which is not thread-safe; touching
-    // every container once here makes the policy safe for the facade's concurrent readers.
+    // JsonObject and JsonArray build their storage lazily on first access (thread-safe since .NET 8, but work
+    // nonetheless); touching every container once here keeps that work at build time.
     private static JsonObject Materialize(JsonObject node)
     {
         Touch(node);

@@ -25,7 +25,8 @@ public static class RuntimeSources
 /// <summary>
 /// The seed's runtime table: from 0, a loaded asset +0.35; p50 &lt;500 ms +0.30, &lt;1500 +0.20, &lt;3000 +0.10,
 /// otherwise +0.05 (nothing when unknown); ≥40 tok/s +0.20, ≥20 +0.10; queue depth ≥5 −0.20, ≥2 −0.10;
-/// clamped to [0, 1].
+/// clamped to [0, 1]. Exactly the seed's table: the earlier code's bands and its busy-availability penalty
+/// are not used (a busy engine shows up in its queue depth instead).
 /// </summary>
 public static class RuntimeScorer
 {

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace GenieHive.Facade;
+
+/// <summary>The facade's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, both named <c>GenieHive.Facade</c>.</summary>
+public sealed class FacadeTelemetry
+{
+    public const string Name = "GenieHive.Facade";
+
+    public const string RequestsInstrument = "geniehive.facade.requests";
+    public const string DurationInstrument = "geniehive.facade.request.duration";
+    public const string TtftInstrument = "geniehive.facade.ttft";
+    public const string InFlightInstrument = "geniehive.facade.inflight";
+    public const string FailoversInstrument = "geniehive.facade.failovers";
+    public const string UpstreamErrorsInstrument = "geniehive.facade.upstream.errors";
+
+    public const string ModelTag = "geniehive.model";
+    public const string RouteTypeTag = "geniehive.route_type";
+    public const string ServiceIdTag = "geniehive.service_id";
+    public const string AttemptsTag = "geniehive.attempts";
+
+    // Boxed once: metric tags are objects, and boxing a status code per request would allocate.
+    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
+
+    public FacadeTelemetry(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Name);
+        Requests = meter.CreateCounter<long>(RequestsInstrument, "{request}", "Requests answered by the facade");
+        Duration = meter.CreateHistogram<double>(DurationInstrument, "ms", "Time from request start to response complete");
+        Ttft = meter.CreateHistogram<double>(TtftInstrument, "ms", "Time from request start to the first content byte or event");
+        InFlight = meter.CreateUpDownCounter<long>(InFlightInstrument, "{request}", "Upstream requests in flight");
+        Failovers = meter.CreateCounter<long>(FailoversInstrument, "{attempt}", "Requests retried on another target");
+        UpstreamErrors = meter.CreateCounter<long>(UpstreamErrorsInstrument, "{error}", "Upstream failures (connect, timeout, 5xx, 429, interrupted streams)");
+    }
+
+    public static ActivitySource ActivitySource { get; } = new(Name);
+
+    public Counter<long> Requests { get; }
+    public Histogram<double> Duration { get; }
+    public Histogram<double> Ttft { get; }
+    public UpDownCounter<long> InFlight { get; }
+    public Counter<long> Failovers { get; }
+    public Counter<long> UpstreamErrors { get; }
+
+    public static object StatusCodeTag(int statusCode) =>
+        (uint)statusCode < (uint)StatusCodes.Length ? StatusCodes[statusCode] : statusCode;
+}

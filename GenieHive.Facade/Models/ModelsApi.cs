@@ -1,0 +1,70 @@
+using GenieHive.Facade.Auth;
+using GenieHive.Facade.Errors;
+using GenieHive.Facade.Json;
+using GenieHive.Facade.Routing;
+using GenieHive.Routing.Catalog;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GenieHive.Facade.Models;
+
+/// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>, from the local routing snapshot.</summary>
+public static class ModelsApi
+{
+    /// <summary>Maps the model listing (client key required). Every role is listed, also one with no healthy target.</summary>
+    public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/v1/models").RequireClientKey();
+        group.MapGet("/", ListModels);
+        group.MapGet("/{**id}", GetModel);
+        return group;
+    }
+
+    private static Results<JsonHttpResult<ModelList>, OpenAiErrorResult> ListModels(RoutingState routing)
+    {
+        if (routing.Current is not { } snapshot)
+        {
+            return OpenAiErrors.RoutingTableUnavailable();
+        }
+
+        var created = (long)snapshot.Table.GeneratedAt;
+        var entries = new List<ModelEntry>(snapshot.Models.Length);
+        foreach (var listing in snapshot.Models)
+        {
+            entries.Add(ToEntry(listing, created));
+        }
+
+        return TypedResults.Json(new ModelList(entries), FacadeJsonContext.Default.ModelList);
+    }
+
+    private static Results<JsonHttpResult<ModelEntry>, OpenAiErrorResult> GetModel(string id, RoutingState routing)
+    {
+        if (routing.Current is not { } snapshot)
+        {
+            return OpenAiErrors.RoutingTableUnavailable();
+        }
+
+        return snapshot.FindModel(id) is { } listing
+            ? TypedResults.Json(ToEntry(listing, (long)snapshot.Table.GeneratedAt), FacadeJsonContext.Default.ModelEntry)
+            : OpenAiErrors.ModelNotFound(id);
+    }
+
+    private static ModelEntry ToEntry(ModelListing listing, long created) => new()
+    {
+        Id = listing.Id,
+        Created = created,
+        OwnedBy = listing.OwnedBy,
+        Geniehive = new ModelDetails
+        {
+            RouteType = listing.RouteType,
+            Kind = listing.Kind,
+            Health = listing.Health,
+            Loaded = listing.Loaded,
+            BestP50LatencyMs = listing.BestP50LatencyMs,
+            EligibleTargetCount = listing.EligibleTargetCount,
+            FallbackVia = listing.FallbackVia,
+            DisplayName = listing.DisplayName,
+            Description = listing.Description,
+            Modality = listing.Modality,
+        },
+    };
+}

@@ -1,0 +1,76 @@
+using System.Buffers.Text;
+
+namespace GenieHive.Facade.Proxy;
+
+/// <summary>
+/// Cheap byte scans over response bytes the facade relays anyway, for measurements: whether an event carries
+/// generated content (time to first token, chunk counts) and the usage's <c>completion_tokens</c>.
+/// </summary>
+public static class ResponseScanner
+{
+    /// <summary>The <c>completion_tokens</c> number in the bytes, or null when absent.</summary>
+    public static long? FindCompletionTokens(ReadOnlySpan<byte> utf8)
+    {
+        var key = "\"completion_tokens\""u8;
+        var at = utf8.IndexOf(key);
+        while (at >= 0)
+        {
+            var rest = SkipWhitespace(utf8[(at + key.Length)..]);
+            if (!rest.IsEmpty && rest[0] == ':')
+            {
+                rest = SkipWhitespace(rest[1..]);
+                if (Utf8Parser.TryParse(rest, out long value, out _) && value >= 0)
+                {
+                    return value;
+                }
+            }
+
+            var next = utf8[(at + key.Length)..].IndexOf(key);
+            at = next < 0 ? -1 : at + key.Length + next;
+        }
+
+        return null;
+    }
+
+    /// <summary>True when the bytes carry a non-empty <c>content</c>, <c>text</c> or reasoning string value.</summary>
+    public static bool HasContent(ReadOnlySpan<byte> utf8) =>
+        HasNonEmptyString(utf8, "\"content\""u8)
+        || HasNonEmptyString(utf8, "\"text\""u8)
+        || (ReasoningStripper.MayContain(utf8)
+            && (HasNonEmptyString(utf8, "\"reasoning_content\""u8) || HasNonEmptyString(utf8, "\"reasoning\""u8)));
+
+    private static bool HasNonEmptyString(ReadOnlySpan<byte> utf8, ReadOnlySpan<byte> key)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var found = utf8[offset..].IndexOf(key);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            offset += found + key.Length;
+            var rest = SkipWhitespace(utf8[offset..]);
+            if (rest.Length >= 3 && rest[0] == ':')
+            {
+                rest = SkipWhitespace(rest[1..]);
+                if (rest.Length >= 2 && rest[0] == '"' && rest[1] != '"')
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> SkipWhitespace(ReadOnlySpan<byte> utf8)
+    {
+        var i = 0;
+        while (i < utf8.Length && utf8[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return utf8[i..];
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using GenieHive.Contracts.Cluster;
+using GenieHive.Contracts.Json;
+using GenieHive.Contracts.Observations;
+using GenieHive.Contracts.Routing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace GenieHive.Tests.Facade;
+
+/// <summary>
+/// A minimal Control on a real socket: serves the routing table with Control's long poll, records observation
+/// reports, and answers the operator endpoints with canned bodies (recording the key it was called with).
+/// </summary>
+internal sealed class FakeControl : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private WebApplication? _app;
+    private RoutingTable _table;
+    private TaskCompletionSource _changed = NewSignal();
+
+    private FakeControl(RoutingTable table)
+    {
+        _table = table;
+    }
+
+    public string Url { get; private set; } = "";
+
+    public int Port { get; private set; }
+
+    public ConcurrentQueue<ObservationReport> Reports { get; } = new();
+
+    public ConcurrentQueue<string?> ApiKeysSeen { get; } = new();
+
+    public RoutingTable Table
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _table;
+            }
+        }
+    }
+
+    public static async Task<FakeControl> StartAsync(RoutingTable table, int port = 0)
+    {
+        var control = new FakeControl(table);
+        await control.StartAppAsync(port);
+        return control;
+    }
+
+    /// <summary>Publishes a new table (its version must grow) and wakes the long polls.</summary>
+    public void Publish(RoutingTable table)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _table = table;
+            changed = _changed;
+            _changed = NewSignal();
+        }
+
+        changed.TrySetResult();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(TestContext.Current.CancellationToken);
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    /// <summary>Starts again on the same port (Control coming back after a restart).</summary>
+    public Task RestartAsync() => StartAppAsync(Port);
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task StartAppAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.UseDeveloperExceptionPage();
+        app.Use(async (context, next) =>
+        {
+            ApiKeysSeen.Enqueue(context.Request.Headers["X-Api-Key"].FirstOrDefault());
+            await next(context);
+        });
+
+        app.MapGet("/v1/cluster/routing-table", (Func<HttpContext, Task<IResult>>)RoutingTableAsync);
+        app.MapPost("/v1/cluster/observations", async (HttpContext context) =>
+        {
+            var report = await JsonSerializer.DeserializeAsync(context.Request.Body, GenieHiveJsonContext.Default.ObservationReport);
+            Reports.Enqueue(report!);
+            return Results.Json(new StatusResponse("ok"), GenieHiveJsonContext.Default.StatusResponse);
+        });
+        app.MapGet("/v1/cluster/hosts", () => Results.Json(
+            new ListResponse<HostView>([new HostView { HostId = "h1", Address = "127.0.0.1", Status = new HostStatus("online", 1, false) }]),
+            GenieHiveJsonContext.Default.ListResponseHostView));
+        app.MapGet("/v1/cluster/health", () => Results.Json(
+            new ClusterHealth { HostCount = 1, OnlineHostCount = 1, RoutingVersion = Table.Version },
+            GenieHiveJsonContext.Default.ClusterHealth));
+        app.MapGet("/v1/cluster/routes/resolve", (HttpContext context) =>
+            Results.Json(new { error = "no_route", model = context.Request.Query["model"].ToString() }, statusCode: 404));
+        app.MapPost("/v1/cluster/routes/match", async (HttpContext context) =>
+        {
+            var request = await JsonSerializer.DeserializeAsync(context.Request.Body, GenieHiveJsonContext.Default.RouteMatchRequest);
+            return Results.Json(new RouteMatchResponse { Tasks = [request!.Task ?? ""], TaskCount = 1, Kind = request.Kind }, GenieHiveJsonContext.Default.RouteMatchResponse);
+        });
+
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        _app = app;
+        Url = app.Urls.First();
+        Port = new Uri(Url).Port;
+    }
+
+    private async Task<IResult> RoutingTableAsync(HttpContext context)
+    {
+        long? after = long.TryParse(context.Request.Query["after"], out var a) ? a : null;
+        var wait = int.TryParse(context.Request.Query["wait"], out var w) ? w : 0;
+        RoutingTable table;
+        Task changed;
+        lock (_gate)
+        {
+            table = _table;
+            changed = _changed.Task;
+        }
+
+        if (after is null || table.Version > after)
+        {
+            return Results.Json(table, GenieHiveJsonContext.Default.RoutingTable);
+        }
+
+        try
+        {
+            await changed.WaitAsync(TimeSpan.FromSeconds(wait), context.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
+            return Results.NoContent();
+        }
+
+        return Results.Json(Table, GenieHiveJsonContext.Default.RoutingTable);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,82 @@
+using GenieHive.Facade.Observations;
+using GenieHive.Facade.Proxy;
+
+namespace GenieHive.Tests.Facade;
+
+public sealed class MeasurementTests
+{
+    [Fact]
+    public void PercentilesInterpolateBetweenRanks()
+    {
+        double[] sorted = [10, 20, 30, 40];
+
+        Assert.Equal(25, Percentiles.Of(sorted, 0.5));
+        Assert.Equal(38.5, Percentiles.Of(sorted, 0.95)!.Value, 6);
+        Assert.Equal(10, Percentiles.Of(sorted, 0));
+        Assert.Equal(40, Percentiles.Of(sorted, 1));
+        Assert.Null(Percentiles.Of([], 0.5));
+    }
+
+    [Fact]
+    public void TheWindowKeepsOnlyTheMostRecentRequests()
+    {
+        var stats = new ServiceStats("s", windowSize: 4);
+        for (var i = 1; i <= 10; i++)
+        {
+            stats.Record(completedAt: 100, latencyMs: i * 10, ttftMs: double.NaN, tokensPerSec: double.NaN, failed: false);
+        }
+
+        var figures = stats.Summarize(now: 100, windowSeconds: 300);
+
+        Assert.Equal(4, figures.Requests);
+        Assert.Equal(85, figures.P50LatencyMs);
+        Assert.Null(figures.TtftMs);
+    }
+
+    [Fact]
+    public void TheWindowDropsOldRequestsAndCountsErrorsApart()
+    {
+        var stats = new ServiceStats("s", windowSize: 16);
+        stats.Record(completedAt: 0, latencyMs: 1000, ttftMs: 5, tokensPerSec: 1, failed: false);
+        stats.Record(completedAt: 400, latencyMs: 10, ttftMs: 2, tokensPerSec: 50, failed: false);
+        stats.Record(completedAt: 401, latencyMs: 20, ttftMs: 4, tokensPerSec: 70, failed: false);
+        stats.Record(completedAt: 402, latencyMs: 9999, ttftMs: double.NaN, tokensPerSec: double.NaN, failed: true);
+
+        var figures = stats.Summarize(now: 402, windowSeconds: 300);
+
+        Assert.Equal(3, figures.Requests);
+        Assert.Equal(1, figures.Errors);
+        Assert.Equal(15, figures.P50LatencyMs);
+        Assert.Equal(3, figures.TtftMs);
+        Assert.Equal(60, figures.TokensPerSec);
+    }
+
+    [Fact]
+    public void CooldownsDoubleUpToTheMaximumAndResetOnSuccess()
+    {
+        var stats = new ServiceStats("s", 8);
+
+        Assert.Equal(2, stats.CoolDown(1000, "x", baseSeconds: 2, maxSeconds: 7));
+        Assert.Equal(4, stats.CoolDown(1000, "x", 2, 7));
+        Assert.Equal(7, stats.CoolDown(1000, "x", 2, 7));
+        Assert.Equal(1007, stats.CooldownUntil);
+        Assert.Equal(3, stats.Summarize(1000, 300).ConsecutiveFailures);
+
+        stats.Succeeded();
+
+        Assert.Null(stats.CooldownUntil);
+        Assert.Equal(0, stats.Summarize(1000, 300).ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void UsageAndContentAreFoundInBytes()
+    {
+        Assert.Equal(42, ResponseScanner.FindCompletionTokens("""{"usage":{"prompt_tokens":3, "completion_tokens" : 42}}"""u8));
+        Assert.Null(ResponseScanner.FindCompletionTokens("""{"usage":null}"""u8));
+        Assert.True(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"content":"x"}}]}"""u8));
+        Assert.True(ResponseScanner.HasContent("""data: {"choices":[{"text": "x"}]}"""u8));
+        Assert.True(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"reasoning_content":"x"}}]}"""u8));
+        Assert.False(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"role":"assistant","content":null}}]}"""u8));
+        Assert.False(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"content":""}}]}"""u8));
+    }
+}
