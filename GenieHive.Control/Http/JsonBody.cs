@@ -22,8 +22,6 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
 {
     private readonly long _maxBytes = limits.Value.MaxRequestBodyBytes;
 
-    public long MaxBytes => _maxBytes;
-
     public async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Nodes;
 
@@ -202,13 +201,4 @@ public static class RegistrationValidator
 
     private static ValidationError? NonNegative(int? value, string field) =>
         value is < 0 ? new ValidationError(field, "must not be negative") : null;
-
-    /// <summary>Free-form objects (capabilities, resources, metrics) are frozen for sharing; nothing else to check.</summary>
-    public static void Freeze(params JsonObject?[] objects)
-    {
-        foreach (var obj in objects)
-        {
-            Storage.StoredJson.Freeze(obj);
-        }
-    }
 }
