@@ -64,8 +64,9 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
                 {
                     return new(null, Problems.PayloadTooLarge(_maxBytes));
                 }
-                catch (BadHttpRequestException)
+                catch (Exception ex) when (ex is BadHttpRequestException or IOException)
                 {
+                    // Truncated or reset by the client: nobody may be listening, but the answer is still a 400.
                     return new(null, Problems.BadRequest("The request body could not be read completely."));
                 }
 

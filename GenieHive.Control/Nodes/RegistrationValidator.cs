@@ -118,8 +118,7 @@ public static class RegistrationValidator
             ? null
             : Text(state.Health, field + ".health", required: false, maxLength: 64)
                 ?? Text(state.Availability, field + ".availability", required: false, maxLength: 64)
-                ?? Text(state.LoadState, field + ".load_state", required: false, maxLength: 64)
-                ?? Text(state.Detail, field + ".detail", required: false);
+                ?? Text(state.LoadState, field + ".load_state", required: false, maxLength: 64);
 
     private static ValidationError? Kind(string? kind, string field) =>
         string.IsNullOrEmpty(kind) ? new ValidationError(field, "is required")
