@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GenieHive.Bench.Load;
 
 // The GenieHive benchmark harness (bench/run.sh calls it after building Release): `run [--quick] [--gc MODE] [--phases ...]`.
@@ -13,13 +14,16 @@ catch (ArgumentException ex)
     return 2;
 }
 
+// Ctrl+C, or run.sh's timeout (SIGTERM): stop measuring and let the cluster's Dispose kill every service it started.
 using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext context)
 {
-    // Stop measuring and let the cluster's Dispose kill every service.
-    e.Cancel = true;
+    context.Cancel = true;
     cancellation.Cancel();
-};
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 try
 {
