@@ -189,8 +189,9 @@ internal sealed class BenchCluster : IDisposable
 
     private async Task WaitReadyAsync(Action<string> log, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        // Generous: on a busy machine a cold service can take seconds to answer its first request.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         foreach (var (name, endPoint) in new[]
                  {
                      ("sim-fast", SimFast), ("sim-ttft", SimTtft), ("sim-slow", SimSlow), ("control", Control),
