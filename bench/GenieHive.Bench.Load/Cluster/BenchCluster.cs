@@ -230,7 +230,9 @@ internal sealed class BenchCluster : IDisposable
         {
             if (_processes.FirstOrDefault(p => p.HasExited) is { } dead)
             {
-                throw new InvalidOperationException(dead.Name + " exited during start-up; see " + LogPath(dead.Name));
+                dead.Dispose();
+                var tail = string.Join(Environment.NewLine, File.ReadLines(LogPath(dead.Name)).TakeLast(15));
+                throw new InvalidOperationException(dead.Name + " exited during start-up; see " + LogPath(dead.Name) + Environment.NewLine + tail);
             }
 
             try
@@ -269,15 +271,25 @@ internal sealed class BenchCluster : IDisposable
 
     private IPEndPoint FreeEndPoint()
     {
-        // Ports are picked up front and released for the services to bind; never hand out the same one twice.
+        // Ports are picked up front and released for the services to bind, so they come from below the kernel's
+        // ephemeral range (32768+), where tests binding port 0 on the same machine cannot take them in between.
         while (true)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var endPoint = (IPEndPoint)listener.LocalEndpoint;
-            if (_ports.Add(endPoint.Port))
+            var port = Random.Shared.Next(21_000, 30_000);
+            if (!_ports.Add(port))
             {
-                return endPoint;
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return (IPEndPoint)listener.LocalEndpoint;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
             }
         }
     }

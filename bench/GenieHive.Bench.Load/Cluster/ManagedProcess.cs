@@ -13,6 +13,7 @@ internal sealed class ManagedProcess : IDisposable
 
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private bool _disposed;
 
     private ManagedProcess(string name, Process process, StreamWriter log)
     {
@@ -105,12 +106,23 @@ internal sealed class ManagedProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
+            }
+
+            // Without a timeout this also waits for the last of its output to reach the log.
+            if (_process.WaitForExit(10_000))
+            {
+                _process.WaitForExit();
             }
         }
         catch (InvalidOperationException)
@@ -134,7 +146,7 @@ internal sealed class ManagedProcess : IDisposable
 
         lock (log)
         {
-            if (log.BaseStream.CanWrite)
+            if (log.BaseStream is { CanWrite: true })
             {
                 log.WriteLine(line);
             }
