@@ -41,7 +41,13 @@ internal static class BenchRunner
         {
             Sample(results, "cluster up");
             await Task.Delay(2000, cancellationToken);
-            var memory = phases.Contains("memory") ? new MemoryResult { IdleFresh = await Memory.ReadAsync(cluster, cancellationToken) } : null;
+            var memory = phases.Contains("memory")
+                ? new MemoryResult
+                {
+                    IdleFresh = await Memory.ReadAsync(cluster, cancellationToken),
+                    ForwarderIdleFresh = await Memory.ReadAsync(cluster.ForwarderFastProcess, cluster.ForwarderProbePort, cancellationToken),
+                }
+                : null;
 
             Target Json(string name, System.Net.IPEndPoint endPoint) =>
                 new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + BenchCluster.FastModel + "\"," + ChatPrompt + "}"), Streaming: false);
@@ -126,6 +132,7 @@ internal static class BenchRunner
                 Log("facade memory");
                 await Task.Delay(3000, cancellationToken);
                 memory.IdleAfterLoad = await Memory.ReadAsync(cluster, cancellationToken);
+                memory.ForwarderIdleAfterLoad = await Memory.ReadAsync(cluster.ForwarderFastProcess, cluster.ForwarderProbePort, cancellationToken);
                 await Memory.RunStreamsAsync(cluster, memory, settings.MemoryStreams, settings.Quick ? 3 : 6, Log, cancellationToken);
                 results.Memory = memory;
                 Log(string.Create(CultureInfo.InvariantCulture, $"  RSS idle {memory.IdleFresh.RssBytes / 1e6:F0} MB fresh, {memory.IdleAfterLoad.RssBytes / 1e6:F0} MB after load; {memory.UnderStreams?.RssBytes / 1e6:F0} MB under {memory.StreamsOpen} streams"));

@@ -36,12 +36,12 @@ internal sealed record BenchSettings
     public int LatencyRounds => Quick ? 3 : 6;
 
     /// <summary>Sequential requests per target per latency round.</summary>
-    public int LatencyRequestsPerBlock => Quick ? 1500 : 4000;
+    public int LatencyRequestsPerBlock => Quick ? 1000 : 4000;
 
     public int TtftRounds => Quick ? 3 : 5;
 
     /// <summary>Wall time per target per TTFT round, in seconds.</summary>
-    public double TtftBlockSeconds => Quick ? 2.5 : 6;
+    public double TtftBlockSeconds => Quick ? 2 : 6;
 
     /// <summary>Concurrent streams in the TTFT test (each one at a time; several keep the test short).</summary>
     public int TtftConcurrency => 4;
@@ -50,13 +50,13 @@ internal sealed record BenchSettings
 
     public double ThroughputWarmupSeconds => Quick ? 0.5 : 1;
 
-    public double ThroughputSeconds => Quick ? 2 : 4;
+    public double ThroughputSeconds => Quick ? 1.5 : 4;
 
     public IReadOnlyList<int> ThroughputConcurrency { get; init; } = [32, 256];
 
     public int MemoryStreams => 500;
 
-    public int AllocationRequests => Quick ? 2000 : 6000;
+    public int AllocationRequests => Quick ? 1000 : 6000;
 
     /// <summary>The simulator's time to first token for the streaming test, in ms.</summary>
     public int TtftUpstreamMs => 20;

@@ -92,6 +92,10 @@ internal sealed record MemoryResult
     public int StreamsOpen { get; set; }
     public MemoryReading? UnderStreams { get; set; }
     public MemoryReading? AfterStreams { get; set; }
+
+    /// <summary>The bare forwarder (same runtime settings) at the same two idle moments, for scale.</summary>
+    public MemoryReading? ForwarderIdleFresh { get; set; }
+    public MemoryReading? ForwarderIdleAfterLoad { get; set; }
     public string? Problem { get; set; }
 }
 

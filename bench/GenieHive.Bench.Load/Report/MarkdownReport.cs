@@ -157,6 +157,8 @@ internal static class MarkdownReport
         Row("idle, after the load phases", memory.IdleAfterLoad);
         Row(F("{0}/{1} streams open (peak)", memory.StreamsOpen, memory.StreamsRequested), memory.UnderStreams);
         Row("streams closed (+2 s)", memory.AfterStreams);
+        Row("bare forwarder, idle, fresh", memory.ForwarderIdleFresh);
+        Row("bare forwarder, idle, after the load phases", memory.ForwarderIdleAfterLoad);
         if (memory.Problem is { } problem)
         {
             md.AppendLine();

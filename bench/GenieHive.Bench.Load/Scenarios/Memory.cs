@@ -13,10 +13,13 @@ namespace GenieHive.Bench.Load.Scenarios;
 /// </summary>
 internal static class Memory
 {
-    public static async Task<MemoryReading> ReadAsync(BenchCluster cluster, CancellationToken cancellationToken)
+    public static Task<MemoryReading> ReadAsync(BenchCluster cluster, CancellationToken cancellationToken) =>
+        ReadAsync(cluster.FacadeProcess, cluster.FacadeProbePort, cancellationToken);
+
+    public static async Task<MemoryReading> ReadAsync(ManagedProcess process, int probePort, CancellationToken cancellationToken)
     {
-        var probe = await ProbeClient.ReadAsync(cluster.FacadeProbePort, cancellationToken);
-        return new MemoryReading(cluster.FacadeProcess.RssBytes(), probe.GcHeapBytes, probe.GcCommittedBytes, probe.Threads, probe.ServerGc);
+        var probe = await ProbeClient.ReadAsync(probePort, cancellationToken);
+        return new MemoryReading(process.RssBytes(), probe.GcHeapBytes, probe.GcCommittedBytes, probe.Threads, probe.ServerGc);
     }
 
     /// <summary>Opens <paramref name="streams"/> streams through the facade, holds them while sampling, then drops them.</summary>

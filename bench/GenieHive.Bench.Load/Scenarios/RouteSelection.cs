@@ -23,7 +23,7 @@ internal static class RouteSelection
         info.ArgumentList.Add(dll);
         // The bench's own [ShortRunJob] is the job: any job option on the command line would add a second job.
         // The snapshot build is per routing-table version, not per request: the quick mode skips it.
-        foreach (var arg in new[] { "--filter", settings.Quick ? "*Select*" : "*", "--exporters", "json", "--artifacts", artifactsDir })
+        foreach (var arg in new[] { "--filter", settings.Quick ? "*RouteSelectionBenchmarks.Select*" : "*", "--exporters", "json", "--artifacts", artifactsDir })
         {
             info.ArgumentList.Add(arg);
         }
