@@ -17,7 +17,7 @@ public sealed record BenchmarkSample
 
     /// <summary>Unix seconds.</summary>
     public required double ObservedAt { get; init; }
-    public JsonObject Results { get; init; } = [];
+    public JsonObject Results { get; set; } = [];
 }
 
 /// <summary><c>POST /v1/cluster/benchmarks</c>.</summary>

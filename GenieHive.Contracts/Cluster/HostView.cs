@@ -8,7 +8,7 @@ public sealed record HostView
     public required string HostId { get; init; }
     public string? DisplayName { get; init; }
     public required string Address { get; init; }
-    public Dictionary<string, string> Labels { get; init; } = [];
+    public Dictionary<string, string> Labels { get; set; } = [];
     public JsonObject? Capabilities { get; init; }
     public JsonObject? Resources { get; init; }
     public required HostStatus Status { get; init; }

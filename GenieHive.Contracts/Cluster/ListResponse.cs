@@ -3,7 +3,7 @@ namespace GenieHive.Contracts.Cluster;
 /// <summary><c>{"object":"list","data":[...]}</c>, the shape of every list on GenieHive's API.</summary>
 public sealed record ListResponse<T>(IReadOnlyList<T> Data)
 {
-    public string Object { get; init; } = "list";
+    public string Object { get; set; } = "list";
 }
 
 /// <summary><c>{"status":"ok"}</c> style acknowledgement.</summary>

@@ -27,8 +27,8 @@ public sealed record Resolution
     public string? UpstreamModel { get; init; }
 
     public required string Strategy { get; init; }
-    public List<RankedCandidate> Candidates { get; init; } = [];
-    public List<ExcludedService> Excluded { get; init; } = [];
+    public List<RankedCandidate> Candidates { get; set; } = [];
+    public List<ExcludedService> Excluded { get; set; } = [];
 }
 
 /// <summary>An eligible service, ranked (best first).</summary>
@@ -38,7 +38,7 @@ public sealed record RankedCandidate
     public required string HostId { get; init; }
     public required double Score { get; init; }
     public required CandidateSignals Signals { get; init; }
-    public List<string> Reasons { get; init; } = [];
+    public List<string> Reasons { get; set; } = [];
 }
 
 /// <summary>A service considered for the name and left out, with a short machine-readable reason.</summary>

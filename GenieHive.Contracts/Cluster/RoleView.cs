@@ -14,9 +14,9 @@ public sealed record RoleView
 
     /// <summary><c>chat</c>, <c>embeddings</c> or <c>transcription</c>.</summary>
     public required string Operation { get; init; }
-    public string Modality { get; init; } = "text";
-    public PromptPolicy PromptPolicy { get; init; } = new();
-    public RoutingPolicy RoutingPolicy { get; init; } = new();
+    public string Modality { get; set; } = "text";
+    public PromptPolicy PromptPolicy { get; set; } = new();
+    public RoutingPolicy RoutingPolicy { get; set; } = new();
     public double UpdatedAt { get; init; }
 }
 
@@ -31,8 +31,8 @@ public sealed record PromptPolicy
 public sealed record RoutingPolicy
 {
     /// <summary>Ordered: the best-ranked family present among eligible services wins the pool.</summary>
-    public List<string> PreferredFamilies { get; init; } = [];
-    public List<string> PreferredLabels { get; init; } = [];
+    public List<string> PreferredFamilies { get; set; } = [];
+    public List<string> PreferredLabels { get; set; } = [];
 
     /// <summary>Services whose known context is smaller are excluded; unknown context is allowed.</summary>
     public int? MinContext { get; init; }
@@ -41,25 +41,25 @@ public sealed record RoutingPolicy
     public bool RequireLoaded { get; init; }
 
     /// <summary>Tried in order, cycle-safe, when no service is eligible for this role.</summary>
-    public List<string> FallbackRoles { get; init; } = [];
+    public List<string> FallbackRoles { get; set; } = [];
 
     /// <summary>Overrides <c>GenieHive:Routing:Strategy</c> for this role when set.</summary>
     public string? Strategy { get; init; }
 
     /// <summary>Workloads whose benchmark samples count for this role (all samples count when empty).</summary>
-    public List<string> BenchmarkWorkloads { get; init; } = [];
+    public List<string> BenchmarkWorkloads { get; set; } = [];
 
     // Fields of the earlier implementation's catalogs, kept so those catalogs load and round-trip.
     public bool AllowEmployeeDevices { get; init; }
-    public List<string> AllowedTrustTiers { get; init; } = [];
-    public List<string> DeniedTrustTiers { get; init; } = [];
-    public List<string> AllowedDeviceClasses { get; init; } = [];
-    public List<string> DeniedDeviceClasses { get; init; } = [];
-    public List<string> AllowedWorkloadClasses { get; init; } = [];
-    public List<string> DeniedWorkloadClasses { get; init; } = [];
+    public List<string> AllowedTrustTiers { get; set; } = [];
+    public List<string> DeniedTrustTiers { get; set; } = [];
+    public List<string> AllowedDeviceClasses { get; set; } = [];
+    public List<string> DeniedDeviceClasses { get; set; } = [];
+    public List<string> AllowedWorkloadClasses { get; set; } = [];
+    public List<string> DeniedWorkloadClasses { get; set; } = [];
     public string? GuardrailProfile { get; init; }
     public string? ToolMode { get; init; }
     public bool ForceRespondTool { get; init; }
     public string? ContextBudgetMode { get; init; }
-    public List<string> AgenticBenchmarkWorkloads { get; init; } = [];
+    public List<string> AgenticBenchmarkWorkloads { get; set; } = [];
 }

@@ -4,26 +4,26 @@ namespace GenieHive.Contracts.Cluster;
 public sealed record RouteMatchRequest
 {
     public string? Task { get; init; }
-    public List<string> Tasks { get; init; } = [];
+    public List<string> Tasks { get; set; } = [];
     public string? Workload { get; init; }
-    public List<string> Workloads { get; init; } = [];
+    public List<string> Workloads { get; set; } = [];
 
     /// <summary>Restricts candidates to one operation (chat, embeddings, transcription).</summary>
     public string? Kind { get; init; }
     public string? Modality { get; init; }
-    public bool IncludeDirectServices { get; init; } = true;
-    public int Limit { get; init; } = 10;
+    public bool IncludeDirectServices { get; set; } = true;
+    public int Limit { get; set; } = 10;
 }
 
 public sealed record RouteMatchResponse
 {
-    public string Status { get; init; } = "ok";
+    public string Status { get; set; } = "ok";
     public int TaskCount { get; init; }
-    public List<string> Tasks { get; init; } = [];
-    public List<string> Workloads { get; init; } = [];
+    public List<string> Tasks { get; set; } = [];
+    public List<string> Workloads { get; set; } = [];
     public string? Kind { get; init; }
     public string? Modality { get; init; }
-    public List<MatchCandidate> Candidates { get; init; } = [];
+    public List<MatchCandidate> Candidates { get; set; } = [];
 }
 
 /// <summary>A scored role or service. Sorted by score descending, roles before services on ties, then id.</summary>
@@ -36,7 +36,7 @@ public sealed record MatchCandidate
 
     /// <summary>Rounded to 4 decimals.</summary>
     public required double Score { get; init; }
-    public List<string> Reasons { get; init; } = [];
+    public List<string> Reasons { get; set; } = [];
     public required CandidateSignals Signals { get; init; }
     public RoleView? Role { get; init; }
 

@@ -11,10 +11,10 @@ public sealed record ServiceView
     public required string ServiceId { get; init; }
     public required string HostId { get; init; }
     public required string Kind { get; init; }
-    public string Protocol { get; init; } = "openai";
+    public string Protocol { get; set; } = "openai";
     public required string Endpoint { get; init; }
     public ServiceRuntime? Runtime { get; init; }
-    public List<ServiceAsset> Assets { get; init; } = [];
+    public List<ServiceAsset> Assets { get; set; } = [];
     public ServiceState? State { get; init; }
 
     /// <summary>As the node reports it (configured values, or what the engine says).</summary>

@@ -12,6 +12,11 @@ namespace GenieHive.Contracts.Json;
 /// Source-generated serialization for GenieHive's own wire (<c>/v1/nodes/*</c>, <c>/v1/node/*</c>,
 /// <c>/v1/cluster/*</c>): snake_case, nulls written so that shapes stay stable.
 /// </summary>
+/// <remarks>
+/// Properties with a default value (<c>= []</c>, <c>= "openai"</c>, <c>= 10</c>) use <c>set</c>, not <c>init</c>:
+/// the source generator assigns every init-only property when it builds the object, so a field missing from
+/// the JSON would overwrite its default with null or zero (dotnet/runtime#84484). Keep it that way when adding fields.
+/// </remarks>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     NumberHandling = JsonNumberHandling.Strict,

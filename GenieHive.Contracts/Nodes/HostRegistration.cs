@@ -11,8 +11,8 @@ public sealed record HostRegistration
     public required string HostId { get; init; }
     public string? DisplayName { get; init; }
     public required string Address { get; init; }
-    public Dictionary<string, string> Labels { get; init; } = [];
+    public Dictionary<string, string> Labels { get; set; } = [];
     public JsonObject? Capabilities { get; init; }
     public JsonObject? Resources { get; init; }
-    public List<RegisteredService> Services { get; init; } = [];
+    public List<RegisteredService> Services { get; set; } = [];
 }

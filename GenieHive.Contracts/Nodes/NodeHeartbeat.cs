@@ -17,7 +17,7 @@ public sealed record NodeHeartbeat
 
 public sealed record HeartbeatStatus
 {
-    public string State { get; init; } = "online";
+    public string State { get; set; } = "online";
 
     /// <summary>The node's clock (Unix seconds); informational, Control stamps its own.</summary>
     public double? LastSeen { get; init; }

@@ -15,13 +15,13 @@ public sealed record RegisteredService
     /// <summary><c>chat</c>, <c>embeddings</c> or <c>transcription</c>.</summary>
     public required string Kind { get; init; }
 
-    public string Protocol { get; init; } = "openai";
+    public string Protocol { get; set; } = "openai";
 
     /// <summary>The model server's root URL, without <c>/v1</c>.</summary>
     public required string Endpoint { get; init; }
 
     public ServiceRuntime? Runtime { get; init; }
-    public List<ServiceAsset> Assets { get; init; } = [];
+    public List<ServiceAsset> Assets { get; set; } = [];
     public ServiceState? State { get; init; }
     public ServiceObserved? Observed { get; init; }
 }

@@ -8,7 +8,7 @@ public sealed record ObservationReport
 {
     /// <summary>Identifies the facade instance (several may report).</summary>
     public required string ReporterId { get; init; }
-    public List<ServiceObservation> Services { get; init; } = [];
+    public List<ServiceObservation> Services { get; set; } = [];
 }
 
 /// <summary>Sliding-window figures for one service as seen by one facade.</summary>

@@ -19,10 +19,10 @@ public sealed record RoutingTable
     public required int HostTimeoutSeconds { get; init; }
 
     /// <summary>Every service with Control's view of it (host staleness, cooldowns, measurements applied).</summary>
-    public List<ServiceView> Services { get; init; } = [];
-    public List<HostView> Hosts { get; init; } = [];
-    public List<RoleView> Roles { get; init; } = [];
+    public List<ServiceView> Services { get; set; } = [];
+    public List<HostView> Hosts { get; set; } = [];
+    public List<RoleView> Roles { get; set; } = [];
 
     /// <summary>The samples that count for scoring (aged-out ones are left out).</summary>
-    public List<BenchmarkSample> Benchmarks { get; init; } = [];
+    public List<BenchmarkSample> Benchmarks { get; set; } = [];
 }

@@ -37,7 +37,16 @@ internal sealed partial class ProxyForwarder
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, operation.UpstreamUri(target.BaseUrl));
-            request.Content = body.CreateContent(target);
+            try
+            {
+                request.Content = body.CreateContent(target);
+            }
+            catch (Exception) when (body.Failure is not null)
+            {
+                record = false;
+                return new AttemptFailure(FailureKind.ClientBody);
+            }
+
             request.Headers.TryAddWithoutValidation(GenieHiveHeaders.RequestId, requestId);
             try
             {

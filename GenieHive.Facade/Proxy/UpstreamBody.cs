@@ -28,6 +28,9 @@ internal sealed class JsonUpstreamBody(PooledBuffer body, ScannedRequest scanned
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private ClientBodyFailure? _failure;
+
+    public override ClientBodyFailure? Failure => _failure;
 
     public override HttpContent CreateContent(RouteTarget target)
     {
@@ -40,8 +43,19 @@ internal sealed class JsonUpstreamBody(PooledBuffer body, ScannedRequest scanned
             return new SplicedJsonContent(body.Memory, scanned.ModelStart, scanned.ModelEnd, target.UpstreamModel);
         }
 
-        var root = (JsonObject)JsonNode.Parse(body.Span, NodeOptions, DocumentOptions)!;
-        RequestPolicyApplier.Apply(root, policy, operation.AppliesSystemPrompt, target.UpstreamModel);
+        JsonObject root;
+        try
+        {
+            root = (JsonObject)JsonNode.Parse(body.Span, NodeOptions, DocumentOptions)!;
+            RequestPolicyApplier.Apply(root, policy, operation.AppliesSystemPrompt, target.UpstreamModel);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or InvalidOperationException)
+        {
+            // Valid JSON the DOM refuses (a key repeated inside one object): the client's to fix.
+            _failure = new ClientBodyFailure(StatusCodes.Status400BadRequest, "The request body repeats a property inside one object.", Errors.OpenAiErrorCodes.InvalidJson);
+            throw new InvalidDataException(_failure.Message, ex);
+        }
+
         var output = new PooledBuffer(body.Length + 1024);
         using (var writer = new Utf8JsonWriter(output, JsonStrings.WriterOptions))
         {

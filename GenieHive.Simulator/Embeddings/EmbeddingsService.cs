@@ -54,7 +54,7 @@ public sealed partial class EmbeddingsService(
             try
             {
                 var start = pacer.Now();
-                slot.Describe(SlotWork.Embedding, request.PromptTokens, 0, false, start);
+                slot.Describe(SlotWork.Embedding, request.PromptTokens, 0, false);
                 await pacer.WaitLatencyAsync(start, cancellationToken).ConfigureAwait(false);
                 counters.PromptProcessed(request.PromptTokens, pacer.Since(start));
                 if (fault.DropsConnection)

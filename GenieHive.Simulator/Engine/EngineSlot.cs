@@ -28,19 +28,16 @@ public sealed class EngineSlot(int id)
 
     internal bool Stream { get; set; }
 
-    internal long StartTimestamp { get; set; }
-
     /// <summary>Tokens generated so far; written by the request as it generates.</summary>
     internal int Decoded;
 
     /// <summary>Records what the holder is about to do, for <c>/slots</c>.</summary>
-    public void Describe(SlotWork work, int promptTokens, int tokensToPredict, bool stream, long startTimestamp)
+    public void Describe(SlotWork work, int promptTokens, int tokensToPredict, bool stream)
     {
         Work = work;
         PromptTokens = promptTokens;
         TokensToPredict = tokensToPredict;
         Stream = stream;
-        StartTimestamp = startTimestamp;
         Volatile.Write(ref Decoded, 0);
     }
 

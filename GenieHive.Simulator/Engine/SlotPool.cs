@@ -27,9 +27,6 @@ public sealed class SlotPool
         }
     }
 
-    /// <summary>Number of slots.</summary>
-    public int Count => _slots.Length;
-
     /// <summary>Requests holding a slot (llama.cpp's <c>requests_processing</c>).</summary>
     public int Processing
     {

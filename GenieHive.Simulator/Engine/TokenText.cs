@@ -26,19 +26,6 @@ public static class TokenText
     /// <summary>A different stream of words from the same seed (reasoning before the answer).</summary>
     public static ReadOnlySpan<byte> ReasoningToken(ulong seed, int index) => Token(Mix(seed ^ 0x5EA5_0000_0000_0001UL), index);
 
-    /// <summary>The whole text of <paramref name="count"/> tokens, for answers that are not written token by token.</summary>
-    public static string Text(ulong seed, int count, bool reasoning = false)
-    {
-        var builder = new StringBuilder(count * 8);
-        for (var i = 0; i < count; i++)
-        {
-            var token = reasoning ? ReasoningToken(seed, i) : Token(seed, i);
-            builder.Append(Encoding.UTF8.GetString(token));
-        }
-
-        return builder.ToString();
-    }
-
     /// <summary>SplitMix64's finalizer: spreads a seed's bits.</summary>
     public static ulong Mix(ulong value)
     {

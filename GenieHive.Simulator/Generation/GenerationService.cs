@@ -74,7 +74,7 @@ public sealed partial class GenerationService(
             try
             {
                 var start = pacer.Now();
-                slot.Describe(SlotWork.Completion, request.PromptTokens, tokens, request.Stream, start);
+                slot.Describe(SlotWork.Completion, request.PromptTokens, tokens, request.Stream);
                 counters.SequenceStarted((long)request.PromptTokens + tokens);
                 var completed = request.Stream
                     ? await StreamAsync(context, format, request, tokens, slot, start, fault, cancellationToken).ConfigureAwait(false)

@@ -12,13 +12,15 @@ public static class ModelsApi
         var services = endpoints.ServiceProvider;
         var list = BuildList(services.GetRequiredService<ModelCatalog>(), services.GetRequiredService<IOptions<SimulatorOptions>>().Value);
         var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(list, SimulatorJson.Context.ModelList);
-        return endpoints.MapGet("/v1/models", context =>
-            {
-                context.Response.ContentType = "application/json; charset=utf-8";
-                context.Response.ContentLength = body.Length;
-                return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
-            })
+        return endpoints.MapGet("/v1/models", context => WriteAsync(context, body))
             .WithName("ListModels");
+    }
+
+    private static async Task WriteAsync(HttpContext context, byte[] body)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        await context.Response.BodyWriter.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The list: chat models only (as llama-server lists the one model it serves) unless ListAllModels.</summary>

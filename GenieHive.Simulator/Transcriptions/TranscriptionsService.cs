@@ -56,7 +56,7 @@ public sealed partial class TranscriptionsService(
             try
             {
                 var start = pacer.Now();
-                slot.Describe(SlotWork.Transcription, 0, 0, false, start);
+                slot.Describe(SlotWork.Transcription, 0, 0, false);
                 await pacer.WaitLatencyAsync(start, cancellationToken).ConfigureAwait(false);
                 if (fault.DropsConnection)
                 {
@@ -98,12 +98,12 @@ public sealed partial class TranscriptionsService(
         }
     }
 
-    private static Task WriteTextAsync(HttpContext context, string text, string contentType)
+    private static async Task WriteTextAsync(HttpContext context, string text, string contentType)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         context.Response.ContentType = contentType;
         context.Response.ContentLength = bytes.Length;
-        return context.Response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+        await context.Response.BodyWriter.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Client cancelled a transcription request")]

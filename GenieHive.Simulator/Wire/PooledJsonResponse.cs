@@ -59,7 +59,7 @@ public sealed class PooledJsonResponse : IBufferWriter<byte>, IDisposable
             response.StatusCode = statusCode;
             response.ContentType = contentType;
             response.ContentLength = _written;
-            await response.Body.WriteAsync(Written, context.RequestAborted).ConfigureAwait(false);
+            await response.BodyWriter.WriteAsync(Written, context.RequestAborted).ConfigureAwait(false);
         }
         finally
         {

@@ -173,4 +173,20 @@ public sealed class ChatProxyTests
         Assert.Equal("model is loading", error["message"]!.GetValue<string>());
         Assert.Equal("upstream_error", error["code"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task RepeatedKeysOnThePolicyPathGet400NotA500()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
+        var role = TestTables.Role("mentor", systemPrompt: "Be brief.");
+        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama"])], [role]));
+        await using var facade = await FacadeHost.StartAsync(control);
+
+        using var response = await facade.Client.PostAsync("/v1/chat/completions", Requests.JsonBody(
+            """{"model":"mentor","messages":[{"role":"user","content":"a","content":"b"}]}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_json", JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(0, upstream.RequestCount);
+    }
 }

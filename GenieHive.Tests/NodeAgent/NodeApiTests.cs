@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using GenieHive.Tests.NodeAgent.Fakes;
+using Microsoft.Extensions.Options;
 
 namespace GenieHive.Tests.NodeAgent;
 
@@ -157,7 +158,7 @@ public sealed class NodeApiTests
     [InlineData("GenieHive:Node:Services:0:Discover", "magic", "Discover must be one of")]
     [InlineData("GenieHive:Node:Services:0:ServiceId", "", "ServiceId is required")]
     [InlineData("GenieHive:Node:HeartbeatIntervalSeconds", "0", "HeartbeatIntervalSeconds")]
-    public void InvalidConfigurationFailsAtStart(string key, string value, string message)
+    public async Task InvalidConfigurationFailsAtStart(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -166,15 +167,15 @@ public sealed class NodeApiTests
             ["GenieHive:Node:Services:0:Endpoint"] = "http://127.0.0.1:9",
             [key] = value,
         };
-        using var factory = AgentHarness.CreateFactory(settings);
+        using var host = AgentHarness.BuildHost(settings);
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(error.Failures, failure => failure.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void TwoServicesWithOneIdAreRefused()
+    public async Task TwoServicesWithOneIdAreRefused()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -185,10 +186,10 @@ public sealed class NodeApiTests
             ["GenieHive:Node:Services:1:Kind"] = "embeddings",
             ["GenieHive:Node:Services:1:Endpoint"] = "http://127.0.0.1:9",
         };
-        using var factory = AgentHarness.CreateFactory(settings);
+        using var host = AgentHarness.BuildHost(settings);
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("'svc' is used by another service", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(error.Failures, failure => failure.Contains("'svc' is used by another service", StringComparison.Ordinal));
     }
 }

@@ -31,6 +31,17 @@ public static class AgentHarness
         return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
+    /// <summary>A generic host with the agent's composition (no web server), to observe what happens at start.</summary>
+    public static IHost BuildHost(IDictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(WithTestDefaults(settings));
+        builder.Services.AddLogging();
+        builder.Services.AddMetrics();
+        builder.AddNodeAgentServices();
+        return builder.Build();
+    }
+
     /// <summary>The whole agent in-process (its loops run), configured by <paramref name="settings"/>.</summary>
     public static WebApplicationFactory<NodeAgentMarker> CreateFactory(IDictionary<string, string?> settings, TimeProvider? timeProvider = null) =>
         new WebApplicationFactory<NodeAgentMarker>().WithWebHostBuilder(web =>

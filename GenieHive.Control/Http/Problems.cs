@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GenieHive.Control.Http;
+
+/// <summary>The ProblemDetails answers Control gives, so every endpoint words them the same way.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult BadRequest(string detail, string? field = null) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid request",
+            detail: detail,
+            extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
+
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
+
+    public static ProblemHttpResult NotFound(string title, string detail, IDictionary<string, object?> extensions) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail, extensions: extensions);
+
+    public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?> extensions) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail, extensions: extensions);
+
+    public static ProblemHttpResult PayloadTooLarge(long limit) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Request body too large",
+            detail: $"The request body exceeds {limit} bytes (GenieHive:Limits:MaxRequestBodyBytes).");
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type",
+            detail: $"Expected a JSON body (Content-Type: application/json), got '{contentType ?? "none"}'.");
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using GenieHive.Contracts.Nodes;
+using GenieHive.Control.Diagnostics;
+using GenieHive.Control.Registry;
+using GenieHive.Control.Storage;
+
+namespace GenieHive.Control.Nodes;
+
+/// <summary>
+/// Register and heartbeat: normalise what the node sent, apply it to the registry, and persist it
+/// (a registration before answering; heartbeats in the next batched write).
+/// </summary>
+public sealed partial class NodeRegistrar(
+    ClusterRegistry registry,
+    ControlDatabase database,
+    ControlTelemetry telemetry,
+    TimeProvider time,
+    ILogger<NodeRegistrar> logger)
+{
+    public async Task<RegistryOutcome> RegisterAsync(HostRegistration registration, CancellationToken cancellationToken)
+    {
+        using var activity = ControlTelemetry.ActivitySource.StartActivity("control.nodes.register");
+        activity?.SetTag("geniehive.host_id", registration.HostId);
+        var now = Now();
+        var normalized = registration with
+        {
+            Labels = registration.Labels ?? [],
+            Services = registration.Services ?? [],
+        };
+        RegistrationValidator.Freeze(normalized.Capabilities, normalized.Resources);
+        var services = Prepare(normalized.HostId, normalized.Services, now);
+
+        var outcome = registry.Register(normalized, services, now);
+        if (outcome.Status != RegistryStatus.Ok)
+        {
+            telemetry.Registrations.Add(1, new KeyValuePair<string, object?>("outcome", "conflict"));
+            LogConflict(logger, normalized.HostId, outcome.ConflictServiceId!, outcome.ConflictOwner!);
+            return outcome;
+        }
+
+        await database.WriteAsync((connection, transaction) =>
+        {
+            // Each host is written as it is now in memory, so a heartbeat that landed meanwhile is not undone.
+            var rows = outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>().ToList();
+            RegistryRepository.Save(connection, transaction, rows);
+        }, cancellationToken);
+
+        telemetry.Registrations.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+        foreach (var previousOwner in outcome.TookOverFrom)
+        {
+            LogTakeOver(logger, normalized.HostId, previousOwner);
+        }
+
+        LogRegistered(logger, normalized.HostId, services.Count);
+        return outcome;
+    }
+
+    public RegistryOutcome Heartbeat(NodeHeartbeat heartbeat)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = Now();
+        RegistrationValidator.Freeze(heartbeat.Metrics);
+        var services = heartbeat.Services is { Count: > 0 } reported ? Prepare(heartbeat.HostId, reported, now) : null;
+        var outcome = registry.Heartbeat(heartbeat, services, now);
+
+        var result = outcome.Status switch
+        {
+            RegistryStatus.Ok => "ok",
+            RegistryStatus.UnknownHost => "unknown_host",
+            _ => "conflict",
+        };
+        telemetry.Heartbeats.Add(1, new KeyValuePair<string, object?>("outcome", result));
+        telemetry.HeartbeatDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        switch (outcome.Status)
+        {
+            case RegistryStatus.UnknownHost:
+                LogUnknownHost(logger, heartbeat.HostId);
+                break;
+            case RegistryStatus.ServiceOwnedByAnotherHost:
+                LogConflict(logger, heartbeat.HostId, outcome.ConflictServiceId!, outcome.ConflictOwner!);
+                break;
+            default:
+                if (outcome.CameBack)
+                {
+                    LogHostBack(logger, heartbeat.HostId);
+                }
+
+                foreach (var previousOwner in outcome.TookOverFrom)
+                {
+                    LogTakeOver(logger, heartbeat.HostId, previousOwner);
+                }
+
+                break;
+        }
+
+        return outcome;
+    }
+
+    private static List<ServiceRecord> Prepare(string hostId, List<RegisteredService> services, double now) =>
+        [.. services.Select(service => ServiceRecords.Create(service, now, hostId))];
+
+    private double Now() => time.UnixSeconds();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered {HostId} with {ServiceCount} services")]
+    private static partial void LogRegistered(ILogger logger, string hostId, int serviceCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat from unknown host {HostId}; answering 404 so that it registers again")]
+    private static partial void LogUnknownHost(ILogger logger, string hostId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Host {HostId} is back after being stale")]
+    private static partial void LogHostBack(ILogger logger, string hostId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {HostId} reported service {ServiceId}, which host {OwnerHostId} owns; refused")]
+    private static partial void LogConflict(ILogger logger, string hostId, string serviceId, string ownerHostId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {HostId} took over services of stale host {PreviousHostId}")]
+    private static partial void LogTakeOver(ILogger logger, string hostId, string previousHostId);
+}

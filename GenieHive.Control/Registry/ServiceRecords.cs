@@ -1,0 +1,32 @@
+using System.Text.Json;
+using GenieHive.Contracts.Json;
+using GenieHive.Contracts.Nodes;
+using GenieHive.Control.Storage;
+
+namespace GenieHive.Control.Registry;
+
+/// <summary>Turns a node's service report into the record Control keeps.</summary>
+public static class ServiceRecords
+{
+    /// <summary>
+    /// Normalises the report (owner host id, default protocol), freezes its JSON trees for sharing between
+    /// threads, and computes the canonical JSON that decides whether a later report changed anything.
+    /// </summary>
+    public static ServiceRecord Create(RegisteredService service, double updatedAt, string? hostId = null)
+    {
+        var normalized = service with
+        {
+            HostId = hostId ?? service.HostId,
+            Protocol = string.IsNullOrWhiteSpace(service.Protocol) ? "openai" : service.Protocol,
+            Assets = service.Assets ?? [],
+        };
+
+        foreach (var asset in normalized.Assets)
+        {
+            StoredJson.Freeze(asset.RequestPolicy?.BodyDefaults);
+        }
+
+        var fingerprint = JsonSerializer.SerializeToUtf8Bytes(normalized, GenieHiveJsonContext.Default.RegisteredService);
+        return new ServiceRecord(normalized, updatedAt, fingerprint);
+    }
+}

@@ -1,0 +1,82 @@
+using GenieHive.Contracts;
+using GenieHive.Contracts.Cluster;
+using GenieHive.Control.Observations;
+using GenieHive.Control.Registry;
+
+namespace GenieHive.Control.Routing;
+
+/// <summary>Hosts and services as the operator API and the routing table show them, at one instant.</summary>
+public sealed record ClusterState(double Now, List<HostView> Hosts, List<ServiceView> Services, List<string> StaleHosts);
+
+/// <summary>
+/// Turns the registry and the facades' observations into views: staleness and cooldowns evaluated at
+/// <c>now</c>, <c>routable</c> set as the routing brain will judge it. Listings and the routing table share
+/// this, so <c>/v1/cluster/services</c> shows exactly what the facade routes on.
+/// </summary>
+public sealed class ClusterViews(ClusterRegistry registry, ObservationBook observations)
+{
+    public ClusterState Capture(double now)
+    {
+        var snapshot = registry.Snapshot();
+        var merged = observations.Current;
+
+        var hosts = new List<HostView>(snapshot.Hosts.Count);
+        var staleHosts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var host in snapshot.Hosts)
+        {
+            var view = registry.ToView(host, now);
+            hosts.Add(view);
+            if (view.Status.Stale)
+            {
+                staleHosts.Add(host.HostId);
+            }
+        }
+
+        hosts.Sort((a, b) => string.CompareOrdinal(a.HostId, b.HostId));
+
+        var services = new List<ServiceView>(snapshot.Services.Count);
+        foreach (var record in snapshot.Services)
+        {
+            merged.TryGetValue(record.ServiceId, out var observation);
+            services.Add(ToView(record, staleHosts.Contains(record.HostId), observation, now));
+        }
+
+        services.Sort(static (a, b) =>
+        {
+            var byHost = string.CompareOrdinal(a.HostId, b.HostId);
+            return byHost != 0 ? byHost : string.CompareOrdinal(a.ServiceId, b.ServiceId);
+        });
+
+        return new ClusterState(now, hosts, services, [.. staleHosts.Order(StringComparer.Ordinal)]);
+    }
+
+    public static ServiceView ToView(ServiceRecord record, bool hostStale, MergedObservation? observation, double now)
+    {
+        var service = record.Service;
+        var cooldown = observation?.Cooldown is { } active && active.Until > now ? active : null;
+        var state = service.State;
+        var routable = state is { Health: HealthStates.Healthy }
+            && state.AcceptRequests != false
+            && !Availability.RefusesWork(state.Availability)
+            && !hostStale
+            && cooldown is null;
+
+        return new ServiceView
+        {
+            ServiceId = service.ServiceId,
+            HostId = record.HostId,
+            Kind = service.Kind,
+            Protocol = service.Protocol,
+            Endpoint = service.Endpoint,
+            Runtime = service.Runtime,
+            Assets = service.Assets,
+            State = service.State,
+            Observed = service.Observed,
+            Measured = observation?.Measured,
+            Cooldown = cooldown,
+            HostStale = hostStale,
+            Routable = routable,
+            UpdatedAt = record.UpdatedAt,
+        };
+    }
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GenieHive.Contracts.Json;
+using GenieHive.Contracts.Routing;
+using GenieHive.Control.Benchmarks;
+using GenieHive.Control.Diagnostics;
+using GenieHive.Control.Registry;
+using GenieHive.Control.Roles;
+using GenieHive.Control.Storage;
+using Microsoft.Extensions.Options;
+
+namespace GenieHive.Control.Routing;
+
+/// <summary>
+/// Builds and publishes the routing table. Every routing-relevant change marks <see cref="RoutingChanges"/>;
+/// this loop publishes the first change at once and then waits <see cref="Debounce"/> before the next build,
+/// so a heartbeat storm costs a few builds per second while any change reaches long-pollers well within a
+/// second. The version grows by one per published table and is stored, so it keeps growing across restarts.
+/// </summary>
+public sealed partial class RoutingTablePublisher(
+    ClusterViews views,
+    RoleCatalog roles,
+    BenchmarkBook benchmarks,
+    ClusterRegistry registry,
+    RoutingChanges changes,
+    ControlDatabase database,
+    ControlTelemetry telemetry,
+    TimeProvider time,
+    IOptions<RoutingOptions> options,
+    ILogger<RoutingTablePublisher> logger) : BackgroundService
+{
+    /// <summary>The shortest gap between two published versions.</summary>
+    public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+
+    private const string VersionKey = "routing_version";
+
+    private readonly Lock _buildGate = new();
+    private TaskCompletionSource<Publication> _next = NewSignal();
+    private Publication? _current;
+    private long _publishedSequence = -1;
+    private long _version;
+
+    /// <summary>The latest published version (may lag the registry by up to <see cref="Debounce"/>).</summary>
+    public Publication Current =>
+        Volatile.Read(ref _current) ?? throw new InvalidOperationException("The routing table is used before Control started.");
+
+    /// <summary>The latest version, rebuilt first if anything changed since (for operator reads: read-your-writes).</summary>
+    public Publication Fresh()
+    {
+        if (changes.Sequence != Volatile.Read(ref _publishedSequence))
+        {
+            Publish();
+        }
+
+        return Current;
+    }
+
+    /// <summary>Starts from the stored version (a restart is itself a change) and publishes the first table.</summary>
+    public void Initialize()
+    {
+        _version = database.Read(ReadVersion);
+        telemetry.ObserveGauges(() => Volatile.Read(ref _current)?.Version ?? 0, () => registry.StaleHostCount);
+        changes.Mark();
+        Publish();
+    }
+
+    /// <summary>
+    /// Long poll: the current table at once when its version differs from <paramref name="after"/> (a newer one,
+    /// or a different history after the database was reset), otherwise the next one within <paramref name="wait"/>,
+    /// or null when none came. Waiters share one completion source per version, so nothing is left behind when
+    /// a waiter times out or its client goes away.
+    /// </summary>
+    public async Task<Publication?> WaitForNewerAsync(long? after, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        // Take the signal before reading the current table: a version published in between completes it.
+        var next = Volatile.Read(ref _next).Task;
+        var current = Current;
+        if (after is null || current.Version != after.Value)
+        {
+            return current;
+        }
+
+        if (wait <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await next.WaitAsync(wait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await changes.WaitAsync(stoppingToken))
+            {
+                if (changes.Sequence != Volatile.Read(ref _publishedSequence))
+                {
+                    Publish();
+                }
+
+                // Debouncing is about CPU, not about business time, so it runs on the real clock even when
+                // tests replace the TimeProvider.
+                await Task.Delay(Debounce, TimeProvider.System, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private void Publish()
+    {
+        lock (_buildGate)
+        {
+            var sequence = changes.Sequence;
+            if (sequence == _publishedSequence)
+            {
+                return;
+            }
+
+            using var activity = ControlTelemetry.ActivitySource.StartActivity("control.routing_table.publish");
+            var started = Stopwatch.GetTimestamp();
+            var now = time.UnixSeconds();
+            var state = views.Capture(now);
+            var known = new HashSet<string>(state.Services.Select(service => service.ServiceId), StringComparer.Ordinal);
+            var routing = options.Value;
+            var version = _version + 1;
+            var table = new RoutingTable
+            {
+                Version = version,
+                GeneratedAt = now,
+                Strategy = routing.Strategy,
+                HostTimeoutSeconds = routing.HostTimeoutSeconds,
+                Services = state.Services,
+                Hosts = state.Hosts,
+                Roles = [.. roles.Roles],
+                Benchmarks = benchmarks.LatestPerWorkload(known.Contains),
+            };
+
+            var publication = new Publication(table, JsonSerializer.SerializeToUtf8Bytes(table, GenieHiveJsonContext.Default.RoutingTable));
+            PersistVersion(version);
+            _version = version;
+            Volatile.Write(ref _current, publication);
+            Volatile.Write(ref _publishedSequence, sequence);
+            Interlocked.Exchange(ref _next, NewSignal()).TrySetResult(publication);
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            telemetry.RebuildDuration.Record(elapsed.TotalMilliseconds);
+            activity?.SetTag("geniehive.routing.version", version);
+            activity?.SetTag("geniehive.routing.services", table.Services.Count);
+            LogPublished(logger, version, table.Services.Count, table.Hosts.Count, elapsed.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Stores the version so that it keeps growing across restarts. A failed write does not stop publication:
+    /// the table in memory is what the facades follow, and the next publish stores a newer version.
+    /// </summary>
+    private void PersistVersion(long version)
+    {
+        try
+        {
+            database.Write((connection, transaction) => WriteVersion(connection, transaction, version));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            LogVersionNotStored(logger, ex, version);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private static TaskCompletionSource<Publication> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static long ReadVersion(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM control_state WHERE key = $key;";
+        command.Parameters.AddWithValue("$key", VersionKey);
+        return command.ExecuteScalar() is string text && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var stored)
+            ? stored
+            : 0;
+    }
+
+    private static void WriteVersion(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, long version)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO control_state (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+        command.Parameters.AddWithValue("$key", VersionKey);
+        command.Parameters.AddWithValue("$value", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store routing table version {Version}")]
+    private static partial void LogVersionNotStored(ILogger logger, Exception exception, long version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published routing table {Version}: {ServiceCount} services on {HostCount} hosts in {ElapsedMs} ms")]
+    private static partial void LogPublished(ILogger logger, long version, int serviceCount, int hostCount, double elapsedMs);
+}

@@ -1,0 +1,76 @@
+namespace GenieHive.Control.Storage;
+
+/// <summary>
+/// The tables, created if missing at every start. Nested objects are JSON columns, as in the earlier
+/// implementation, so a database stays readable with the sqlite3 shell.
+/// </summary>
+internal static class Schema
+{
+    public static readonly string[] Statements =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER NOT NULL,
+            applied_at REAL NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS hosts (
+            host_id TEXT PRIMARY KEY,
+            display_name TEXT,
+            address TEXT NOT NULL,
+            labels_json TEXT NOT NULL DEFAULT '{}',
+            capabilities_json TEXT,
+            resources_json TEXT,
+            status_state TEXT NOT NULL DEFAULT 'online',
+            last_seen REAL NOT NULL,
+            metrics_json TEXT NOT NULL DEFAULT '{}',
+            registered_at REAL NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS services (
+            service_id TEXT PRIMARY KEY,
+            host_id TEXT NOT NULL REFERENCES hosts (host_id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            protocol TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            runtime_json TEXT,
+            assets_json TEXT NOT NULL DEFAULT '[]',
+            state_json TEXT,
+            observed_json TEXT,
+            updated_at REAL NOT NULL
+        );
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_services_host ON services (host_id);",
+        """
+        CREATE TABLE IF NOT EXISTS roles (
+            role_id TEXT PRIMARY KEY,
+            display_name TEXT,
+            description TEXT,
+            operation TEXT NOT NULL,
+            modality TEXT NOT NULL,
+            prompt_policy_json TEXT NOT NULL DEFAULT '{}',
+            routing_policy_json TEXT NOT NULL DEFAULT '{}',
+            updated_at REAL NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS benchmark_samples (
+            benchmark_id TEXT PRIMARY KEY,
+            service_id TEXT NOT NULL,
+            asset_id TEXT,
+            workload TEXT NOT NULL,
+            observed_at REAL NOT NULL,
+            results_json TEXT NOT NULL DEFAULT '{}'
+        );
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_benchmark_samples_service ON benchmark_samples (service_id, workload);",
+        """
+        CREATE TABLE IF NOT EXISTS control_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ];
+}

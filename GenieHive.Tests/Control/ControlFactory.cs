@@ -1,0 +1,107 @@
+using GenieHive.Control;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GenieHive.Tests.Control;
+
+/// <summary>
+/// Control in process, on its own SQLite file (a temp path, never the repository's <c>state/</c>), with
+/// settings and an optional fake clock. Several factories can share one database file to test restarts.
+/// </summary>
+public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly FakeTimeProvider? _time;
+
+    public ControlFactory(
+        string? databasePath = null,
+        IDictionary<string, string?>? settings = null,
+        FakeTimeProvider? time = null)
+    {
+        DatabasePath = databasePath ?? NewDatabasePath();
+        _time = time;
+        _settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["ConnectionStrings:geniehive"] = $"Data Source={DatabasePath}",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Leaves the database file in place on dispose (a restart test starts another factory on it).</summary>
+    public bool KeepDatabase { get; init; }
+
+    /// <summary>A fresh database path under the temp folder.</summary>
+    public static string NewDatabasePath() =>
+        Path.Combine(Path.GetTempPath(), "geniehive-tests", $"control-{Guid.NewGuid():N}.sqlite3");
+
+    /// <summary>A fake clock at a fixed, recent instant.</summary>
+    public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(services =>
+        {
+            if (_time is not null)
+            {
+                services.AddSingleton<TimeProvider>(_time);
+            }
+        });
+    }
+
+    /// <summary>Deletes a database file and its WAL companions.</summary>
+    public static void DeleteDatabase(string path)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // A leftover temp file is harmless; the next run uses a new name.
+            }
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (!KeepDatabase)
+        {
+            DeleteDatabase(DatabasePath);
+        }
+    }
+}
+
+/// <summary>One Control per test class (tests use their own host and service ids, so they never share data).</summary>
+public sealed class ControlFixture : IAsyncLifetime
+{
+    public ControlFactory Factory { get; } = new();
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        Client = Factory.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+    }
+}
