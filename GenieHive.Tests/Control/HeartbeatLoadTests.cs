@@ -11,6 +11,7 @@ namespace GenieHive.Tests.Control;
 /// 200 nodes heartbeating once a second against a real Control process over loopback HTTP: no errors, no lost
 /// update, and a low p99 (the figures are written to the test output).
 /// </summary>
+[Collection(ControlProcessCollection.Name)]
 public sealed class HeartbeatLoadTests
 {
     private const int Nodes = 200;
@@ -72,7 +73,7 @@ public sealed class HeartbeatLoadTests
             // The client, Control and whatever else runs share two cores here, so wall-clock latency mostly measures
             // the machine; this bound only catches pathologies (a lock convoy, blocking I/O on the heartbeat path).
             // HeartbeatCostTests pins what Control itself spends per heartbeat.
-            Assert.True(p99 < 500, $"p99 {p99:F2} ms");
+            Assert.True(p99 < 1000, $"p99 {p99:F2} ms");
 
             var services = (await client.GetFromJsonAsync("/v1/cluster/services", Json.ListResponseServiceView, ct))!.Data;
             var health = (await client.GetFromJsonAsync("/v1/cluster/health", Json.ClusterHealth, ct))!;
