@@ -261,9 +261,8 @@ internal sealed partial class ProxyForwarder
     }
 
     /// <summary>
-    /// Streams a body through unchanged (embeddings, transcriptions, anything not JSON chat). Subtitles of a
-    /// transcription are labelled <c>text/plain</c>, as OpenAI labels them: whisper.cpp sends
-    /// <c>application/x-subrip</c> and <c>text/vtt</c>, which OpenAI's .NET SDK tries to parse as JSON.
+    /// Streams a body through unchanged (embeddings, transcriptions, anything not JSON chat). A transcript in a text
+    /// format is labelled <c>text/plain</c>, as OpenAI labels it (see <see cref="MediaTypes.TranscriptLabel"/>).
     /// </summary>
     private async Task<RelayOutcome> RelayCopyAsync(
         HttpContext context,
@@ -291,9 +290,9 @@ internal sealed partial class ProxyForwarder
 
             meter.OnBytes(time.GetTimestamp());
             Commit(context, plan, target, response, sse: false, contentLength: response.Content.Headers.ContentLength);
-            if (ReferenceEquals(operation, OpenAiOperation.Transcriptions) && MediaTypes.IsSubtitles(response.Content.Headers.ContentType?.MediaType))
+            if (ReferenceEquals(operation, OpenAiOperation.Transcriptions) && MediaTypes.TranscriptLabel(response.Content.Headers.ContentType) is { } label)
             {
-                context.Response.ContentType = MediaTypes.PlainTextUtf8;
+                context.Response.ContentType = label;
             }
 
             if (read == 0)
