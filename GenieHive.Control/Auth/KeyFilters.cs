@@ -14,7 +14,9 @@ public sealed class ClientKeyFilter(ControlKeys keys) : IEndpointFilter
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var ring = keys.Client;
-        if (!ring.IsEnabled || ring.Accepts(PresentedKey(context.HttpContext.Request)))
+        var request = context.HttpContext.Request;
+        // Either header may carry the key (a proxy may add one beside the caller's); both are checked.
+        if (!ring.IsEnabled || ring.Accepts(ApiKeyHeader(request)) | ring.Accepts(BearerToken(request)))
         {
             return next(context);
         }
@@ -23,22 +25,19 @@ public sealed class ClientKeyFilter(ControlKeys keys) : IEndpointFilter
             "A valid client key is required (X-Api-Key or Authorization: Bearer)."));
     }
 
-    private static ReadOnlySpan<char> PresentedKey(HttpRequest request)
+    private static ReadOnlySpan<char> ApiKeyHeader(HttpRequest request)
     {
         var apiKey = request.Headers[GenieHiveHeaders.ApiKey];
-        if (apiKey.Count == 1 && !string.IsNullOrEmpty(apiKey[0]))
-        {
-            return apiKey[0].AsSpan().Trim();
-        }
+        return apiKey.Count == 1 && apiKey[0] is { } value ? value.AsSpan().Trim() : [];
+    }
 
+    private static ReadOnlySpan<char> BearerToken(HttpRequest request)
+    {
         var authorization = request.Headers.Authorization;
-        if (authorization.Count == 1 && authorization[0] is { } value
-            && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return value.AsSpan(BearerPrefix.Length).Trim();
-        }
-
-        return [];
+        return authorization.Count == 1 && authorization[0] is { } value
+            && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+                ? value.AsSpan(BearerPrefix.Length).Trim()
+                : [];
     }
 }
 

@@ -52,15 +52,23 @@ public sealed partial class ControlStartup(
     private LoadedCatalog LoadCatalog(double now)
     {
         var configured = rolesOptions.Value.Path;
-        if (string.IsNullOrWhiteSpace(configured))
+        if (configured is not null && string.IsNullOrWhiteSpace(configured))
         {
             LogNoCatalog(logger);
             return new LoadedCatalog(null, [], []);
         }
 
-        var path = ResolveCatalogPath(configured, environment.ContentRootPath);
+        // Not configured at all: the catalog shipped next to the binaries, if there is one.
+        var explicitlySet = configured is not null;
+        var path = ResolveCatalogPath(configured ?? RolesOptions.DefaultFileName, environment.ContentRootPath);
         if (!File.Exists(path))
         {
+            if (!explicitlySet)
+            {
+                LogNoCatalog(logger);
+                return new LoadedCatalog(null, [], []);
+            }
+
             throw new RoleCatalogException(
                 $"{path}: the role catalog file does not exist (GenieHive:Roles:Path is '{configured}').");
         }
@@ -106,6 +114,6 @@ public sealed partial class ControlStartup(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Role catalog: {Warning}")]
     private static partial void LogCatalogWarning(ILogger logger, string warning);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "GenieHive:Roles:Path is not set: the role catalog is empty, so only asset and service names route")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No role catalog (GenieHive:Roles:Path is empty, or unset with no roles.yaml beside Control): only asset and service names route")]
     private static partial void LogNoCatalog(ILogger logger);
 }

@@ -22,8 +22,6 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
 {
     private readonly long _maxBytes = limits.Value.MaxRequestBodyBytes;
 
-    public long MaxBytes => _maxBytes;
-
     public async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
@@ -66,8 +64,9 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
                 {
                     return new(null, Problems.PayloadTooLarge(_maxBytes));
                 }
-                catch (BadHttpRequestException)
+                catch (Exception ex) when (ex is BadHttpRequestException or IOException)
                 {
+                    // Truncated or reset by the client: nobody may be listening, but the answer is still a 400.
                     return new(null, Problems.BadRequest("The request body could not be read completely."));
                 }
 

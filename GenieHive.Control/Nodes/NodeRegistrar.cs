@@ -3,6 +3,7 @@ using GenieHive.Contracts.Nodes;
 using GenieHive.Control.Diagnostics;
 using GenieHive.Control.Registry;
 using GenieHive.Control.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace GenieHive.Control.Nodes;
 
@@ -27,7 +28,9 @@ public sealed partial class NodeRegistrar(
             Labels = registration.Labels ?? [],
             Services = registration.Services ?? [],
         };
-        RegistrationValidator.Freeze(normalized.Capabilities, normalized.Resources);
+        // Shared with listings and routing tables from now on: parse every level once, here.
+        StoredJson.Freeze(normalized.Capabilities);
+        StoredJson.Freeze(normalized.Resources);
         var services = Prepare(normalized.HostId, normalized.Services, now);
 
         var outcome = registry.Register(normalized, services, now);
@@ -38,12 +41,21 @@ public sealed partial class NodeRegistrar(
             return outcome;
         }
 
-        await database.WriteAsync((connection, transaction) =>
+        try
         {
-            // Each host is written as it is now in memory, so a heartbeat that landed meanwhile is not undone.
-            var rows = outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>().ToList();
-            RegistryRepository.Save(connection, transaction, rows);
-        }, cancellationToken);
+            await database.WriteAsync((connection, transaction) =>
+            {
+                // Each host is written as it is now in memory, so a heartbeat that landed meanwhile is not undone.
+                var rows = outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>().ToList();
+                RegistryRepository.Save(connection, transaction, rows);
+            }, cancellationToken);
+        }
+        catch (SqliteException)
+        {
+            // Memory already has the registration; the next batched write retries it so that disk catches up.
+            registry.MarkDirty(outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>());
+            throw;
+        }
 
         telemetry.Registrations.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
         foreach (var previousOwner in outcome.TookOverFrom)
@@ -59,7 +71,7 @@ public sealed partial class NodeRegistrar(
     {
         var started = Stopwatch.GetTimestamp();
         var now = Now();
-        RegistrationValidator.Freeze(heartbeat.Metrics);
+        StoredJson.Freeze(heartbeat.Metrics);
         var services = heartbeat.Services is { Count: > 0 } reported ? Prepare(heartbeat.HostId, reported, now) : null;
         var outcome = registry.Heartbeat(heartbeat, services, now);
 

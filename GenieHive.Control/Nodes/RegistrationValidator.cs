@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Nodes;
 
@@ -119,8 +118,7 @@ public static class RegistrationValidator
             ? null
             : Text(state.Health, field + ".health", required: false, maxLength: 64)
                 ?? Text(state.Availability, field + ".availability", required: false, maxLength: 64)
-                ?? Text(state.LoadState, field + ".load_state", required: false, maxLength: 64)
-                ?? Text(state.Detail, field + ".detail", required: false);
+                ?? Text(state.LoadState, field + ".load_state", required: false, maxLength: 64);
 
     private static ValidationError? Kind(string? kind, string field) =>
         string.IsNullOrEmpty(kind) ? new ValidationError(field, "is required")
@@ -202,13 +200,4 @@ public static class RegistrationValidator
 
     private static ValidationError? NonNegative(int? value, string field) =>
         value is < 0 ? new ValidationError(field, "must not be negative") : null;
-
-    /// <summary>Free-form objects (capabilities, resources, metrics) are frozen for sharing; nothing else to check.</summary>
-    public static void Freeze(params JsonObject?[] objects)
-    {
-        foreach (var obj in objects)
-        {
-            Storage.StoredJson.Freeze(obj);
-        }
-    }
 }

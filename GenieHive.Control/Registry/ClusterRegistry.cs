@@ -87,8 +87,8 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
                 RegisteredAt = existing?.RegisteredAt ?? now,
             };
 
+            var cameBack = _staleFlagged.Remove(host.HostId) | (existing is not null && IsStale(existing, now));
             ReplaceServices(host, services, victims);
-            var cameBack = _staleFlagged.Remove(host.HostId);
             _dirtyHosts.Remove(host.HostId);
             _dirtyServices.Remove(host.HostId);
             changes.Mark();
@@ -147,7 +147,8 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
                 _hosts[host.HostId] = host;
             }
 
-            var cameBack = _staleFlagged.Remove(host.HostId);
+            // Stale by the clock counts even before the sweep flagged it: a table built meanwhile showed it stale.
+            var cameBack = _staleFlagged.Remove(host.HostId) | IsStale(existing, now);
             changed |= cameBack;
             _dirtyHosts.Add(host.HostId);
             if (changed)

@@ -8,6 +8,9 @@ namespace GenieHive.Control.Registry;
 /// <summary>Turns a node's service report into the record Control keeps.</summary>
 public static class ServiceRecords
 {
+    /// <summary>Longest <c>state.detail</c> kept, in characters.</summary>
+    public const int MaxDetailLength = 1024;
+
     /// <summary>
     /// Normalises the report (owner host id, default protocol), freezes its JSON trees for sharing between
     /// threads, and computes the canonical JSON that decides whether a later report changed anything.
@@ -19,6 +22,10 @@ public static class ServiceRecords
             HostId = hostId ?? service.HostId,
             Protocol = string.IsNullOrWhiteSpace(service.Protocol) ? "openai" : service.Protocol,
             Assets = service.Assets ?? [],
+            // A probe's error text can be a whole HTML page: keep the start rather than refuse the heartbeat.
+            State = service.State is { Detail.Length: > MaxDetailLength } state
+                ? state with { Detail = state.Detail[..MaxDetailLength] + "…" }
+                : service.State,
         };
 
         foreach (var asset in normalized.Assets)

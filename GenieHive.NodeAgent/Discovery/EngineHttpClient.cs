@@ -17,8 +17,6 @@ internal sealed class EngineHttpClient(HttpClient http, TimeProvider timeProvide
     // Ollama's /api/tags on a host with hundreds of models is a few hundred kilobytes; anything far beyond is not an engine.
     private const int MaxBodyBytes = 8 * 1024 * 1024;
 
-    public TimeSpan Timeout => timeout;
-
     public void Dispose() => http.Dispose();
 
     public async Task<EngineResponse> GetAsync(string endpoint, string path, CancellationToken cancellationToken)
@@ -79,9 +77,6 @@ internal sealed record EngineResponse(string Url, int StatusCode, string Body, s
     public bool Answered => Failure is null;
 
     public bool IsSuccess => Failure is null && StatusCode is >= 200 and < 300;
-
-    /// <summary>Answered "this endpoint does not exist here" (disabled or an older server).</summary>
-    public bool IsMissing => Failure is null && StatusCode is 404 or 405 or 501;
 
     public static EngineResponse Fail(string url, string failure) => new(url, 0, "", failure);
 

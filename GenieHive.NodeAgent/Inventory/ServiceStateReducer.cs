@@ -58,7 +58,8 @@ internal static class ServiceStateReducer
         }
 
         return failures >= unhealthyAfter
-            ? next with { Health = HealthStates.Unhealthy, Detail = $"{failures} failed probes in a row; last: {failure}" }
+            // The count stays out of the detail so that it only changes when the reason does.
+            ? next with { Health = HealthStates.Unhealthy, Detail = $"{unhealthyAfter} or more failed probes in a row; last: {failure}" }
             : next;
     }
 

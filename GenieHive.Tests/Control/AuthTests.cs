@@ -79,6 +79,11 @@ public sealed class AuthTests(KeyedControlFixture control) : IClassFixture<Keyed
             request => request.Headers.Add(GenieHiveHeaders.ApiKey, KeyedControlFixture.ClientKey),
             request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyedControlFixture.ClientKey),
             request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyedControlFixture.SecondClientKey),
+            request =>
+            {
+                request.Headers.Add(GenieHiveHeaders.ApiKey, "stale-key");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyedControlFixture.ClientKey);
+            },
         })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/cluster/health");

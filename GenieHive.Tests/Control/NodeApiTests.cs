@@ -169,6 +169,21 @@ public sealed class NodeApiTests(ControlFixture control) : IClassFixture<Control
     }
 
     [Fact]
+    public async Task AVeryLongHealthDetailIsKeptShortenedNotRefused()
+    {
+        await _client.RegisterOkAsync(Host("detail-host", Service("detail-chat")));
+        var service = Service("detail-chat", health: HealthStates.Unhealthy);
+        service = service with { State = service.State! with { Detail = "<html>" + new string('x', 20_000) } };
+
+        using var response = await _client.HeartbeatAsync(Heartbeat("detail-host", service));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var detail = (await _client.ServicesAsync()).Single(s => s.ServiceId == "detail-chat").State!.Detail!;
+        Assert.StartsWith("<html>", detail, StringComparison.Ordinal);
+        Assert.True(detail.Length <= 1025);
+    }
+
+    [Fact]
     public async Task AMinimalRegistrationGetsTheWireDefaults()
     {
         using var response = await _client.PostAsync("/v1/nodes/register", JsonContent(

@@ -171,3 +171,25 @@ public sealed class RoleCatalogTests : IAsyncLifetime
         Assert.Equal(count, RoleCatalogLoader.Load(yaml, "empty.yaml", now: 1).Roles.Count);
     }
 }
+
+public sealed class CatalogPathTests
+{
+    [Fact]
+    public async Task AnEmptyRolesPathMeansNoCatalog()
+    {
+        await using var factory = new ControlFactory(settings: new Dictionary<string, string?> { ["GenieHive:Roles:Path"] = "" });
+        using var client = factory.CreateClient();
+
+        var health = await client.HealthAsync();
+
+        Assert.Equal(0, health.RoleCount);
+    }
+
+    [Fact]
+    public void ARelativeRolesPathFallsBackToTheApplicationFolder()
+    {
+        var resolved = GenieHive.Control.Hosting.ControlStartup.ResolveCatalogPath("roles.yaml", Path.GetTempPath());
+
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "roles.yaml"), resolved);
+    }
+}

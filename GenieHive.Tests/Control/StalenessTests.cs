@@ -72,6 +72,21 @@ public sealed class StalenessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHostBackBeforeTheSweepNoticedItStillPublishesItFresh()
+    {
+        await _client.RegisterOkAsync(Host("blink-host", Service("blink-chat")));
+        _clock.Advance(TimeSpan.FromSeconds(16));
+        var staleTable = await _client.RoutingTableAsync();
+        Assert.True(staleTable.Services.Single(s => s.ServiceId == "blink-chat").HostStale);
+
+        await _client.HeartbeatAsync(Heartbeat("blink-host"));
+
+        var table = await _client.RoutingTableAsync();
+        Assert.True(table.Version > staleTable.Version);
+        Assert.False(table.Services.Single(s => s.ServiceId == "blink-chat").HostStale);
+    }
+
+    [Fact]
     public async Task AHeartbeatThatOnlyRefreshesLastSeenDoesNotBumpTheVersion()
     {
         await _client.RegisterOkAsync(Host("steady-host", Service("steady-chat")));

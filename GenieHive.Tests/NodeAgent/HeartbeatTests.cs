@@ -169,4 +169,48 @@ public sealed class HeartbeatTests
         await AgentHarness.AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => control.Registrations.Count == 1, "the registration once Control is back");
         Assert.Equal(NodeKey, control.Registrations[0].NodeKey);
     }
+
+    [Fact]
+    public async Task ARefusedNodeKeyIsReportedAndRetriedWithoutCrashing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = await FakeEngine.StartAsync(EngineShapes.LlamaCpp(), ct);
+        await using var control = await FakeControl.StartAsync(ct);
+        control.RequiredNodeKey = "the-right-key";
+        var time = new FakeTimeProvider();
+        await using var factory = AgentHarness.CreateFactory(Settings(control.Url, engine.Url), time);
+        using var client = factory.CreateClient();
+
+        JsonObject status = [];
+        await AgentHarness.AdvanceUntilAsync(
+            time,
+            TimeSpan.FromSeconds(1),
+            async () =>
+            {
+                status = (await client.GetFromJsonAsync<JsonObject>("/v1/node/status", ct))!;
+                return status["consecutive_failures"]!.GetValue<int>() >= 2;
+            },
+            "two refused registrations");
+
+        Assert.False(status["registered"]!.GetValue<bool>());
+        Assert.Contains("Control answered 401", status["last_error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(NodeKey, status.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(control.Registrations);
+    }
+
+    [Fact]
+    public async Task WithoutANodeKeyNoKeyHeaderIsSent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = await FakeEngine.StartAsync(EngineShapes.LlamaCpp(), ct);
+        await using var control = await FakeControl.StartAsync(ct);
+        var settings = Settings(control.Url, engine.Url);
+        settings.Remove("GenieHive:Node:NodeApiKey");
+        await using var factory = AgentHarness.CreateFactory(settings, new FakeTimeProvider());
+        using var client = factory.CreateClient();
+
+        await AgentHarness.WaitUntilAsync(() => control.Registrations.Count == 1, "the registration");
+
+        Assert.Equal("", control.Registrations[0].NodeKey);
+    }
 }

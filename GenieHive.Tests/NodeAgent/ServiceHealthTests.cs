@@ -96,7 +96,7 @@ public sealed class ServiceHealthTests
 
         var third = await PassAsync(services);
         Assert.Equal(HealthStates.Unhealthy, third.Health);
-        Assert.Contains("3 failed probes in a row", third.Detail, StringComparison.Ordinal);
+        Assert.Contains("3 or more failed probes in a row", third.Detail, StringComparison.Ordinal);
         Assert.Equal("unhealthy", third.ToRegisteredService("host-a").State!.Health);
         Assert.Equal(healthy.Assets, third.Assets);
 
@@ -122,7 +122,10 @@ public sealed class ServiceHealthTests
         var down = await PassAsync(services);
 
         Assert.Equal(HealthStates.Unhealthy, down.Health);
-        Assert.Contains("2 failed probes in a row", down.Detail, StringComparison.Ordinal);
+        Assert.Contains("2 or more failed probes in a row", down.Detail, StringComparison.Ordinal);
+        var later = await PassAsync(services);
+        Assert.Equal(down.Detail, later.Detail);
+        Assert.Equal(3, later.ConsecutiveFailures);
         Assert.Equal([("Qwen/Qwen3-0.6B", true)], down.Assets.Select(a => (a.AssetId, a.Loaded)));
     }
 

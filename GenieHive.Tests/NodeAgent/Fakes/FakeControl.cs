@@ -19,6 +19,9 @@ public sealed class FakeControl : IAsyncDisposable
 
     public string Url => _server!.Url;
 
+    /// <summary>When set, calls without this <c>X-GenieHive-Node-Key</c> get 401, as Control with node keys configured.</summary>
+    public string? RequiredNodeKey { get; set; }
+
     /// <summary>When true, connections are aborted before any answer (Control unreachable).</summary>
     public bool Down { get; set; }
 
@@ -69,6 +72,13 @@ public sealed class FakeControl : IAsyncDisposable
             if (Down)
             {
                 context.Abort();
+                return;
+            }
+
+            if (RequiredNodeKey is { } key && context.Request.Headers["X-GenieHive-Node-Key"] != key)
+            {
+                context.Response.StatusCode = 401;
+                await context.Response.WriteAsJsonAsync(new JsonObject { ["title"] = "Unauthorized", ["status"] = 401, ["error"] = "invalid_node_key" });
                 return;
             }
 
