@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using GenieHive.Bench.Load.Cluster;
+using GenieHive.Bench.Load.Http;
+using GenieHive.Bench.Load.Report;
+using GenieHive.Bench.Load.Scenarios;
+
+namespace GenieHive.Bench.Load;
+
+/// <summary>One benchmark run: start the cluster, measure every phase, stop it, run the route-selection bench, report.</summary>
+internal static class BenchRunner
+{
+    private const string ChatPrompt = "\"messages\":[{\"role\":\"user\",\"content\":\"Hello! Could you tell me how a beehive is organised?\"}],\"max_tokens\":16";
+
+    public static async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        void Log(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,6:F1}s] {line}"));
+
+        var timestamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        Directory.CreateDirectory(settings.ResultsDir);
+        var workDir = Path.Combine(settings.ResultsDir, timestamp + "-work");
+        var results = new BenchResults
+        {
+            Timestamp = timestamp,
+            Mode = settings.Quick ? "quick" : "full",
+            Gc = settings.Gc,
+            Machine = MachineInfo.Collect(settings.RepoRoot),
+        };
+        results.Notes.Add("Load client: the harness's own HTTP/1.1 client (bench/GenieHive.Bench.Load), one keep-alive connection per client, closed loop, over loopback.");
+        Sample(results, "start");
+        Log(settings.Describe() + "; load average " + results.LoadAverage[^1].One.ToString("F2", CultureInfo.InvariantCulture) + " on " + results.Machine.Cores.ToString(CultureInfo.InvariantCulture) + " cores");
+        if (results.LoadAverage[^1].One > 3)
+        {
+            results.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"The machine was busy when the run started (load average {results.LoadAverage[^1].One:F1}): numbers are noisy."));
+        }
+
+        var phases = settings.Phases;
+        using (var cluster = await BenchCluster.StartAsync(settings, workDir, Log, cancellationToken))
+        {
+            Sample(results, "cluster up");
+            await Task.Delay(2000, cancellationToken);
+            var memory = phases.Contains("memory")
+                ? new MemoryResult
+                {
+                    IdleFresh = await Memory.ReadAsync(cluster, cancellationToken),
+                    ForwarderIdleFresh = await Memory.ReadAsync(cluster.ForwarderFastProcess, cluster.ForwarderProbePort, cancellationToken),
+                }
+                : null;
+
+            Target Json(string name, System.Net.IPEndPoint endPoint) =>
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + BenchCluster.FastModel + "\"," + ChatPrompt + "}"), Streaming: false);
+            Target Stream(string name, System.Net.IPEndPoint endPoint, string model) =>
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}"), Streaming: true);
+
+            Target[] json = [Json(Comparison.Direct, cluster.SimFast), Json(Comparison.Forwarder, cluster.ForwarderFast), Json(Comparison.Facade, cluster.Facade)];
+            Target[] ttft =
+            [
+                Stream(Comparison.Direct, cluster.SimTtft, BenchCluster.TtftModel),
+                Stream(Comparison.Forwarder, cluster.ForwarderTtft, BenchCluster.TtftModel),
+                Stream(Comparison.Facade, cluster.Facade, BenchCluster.TtftModel),
+            ];
+
+            // Tiered JIT and connection pools settle before anything is measured.
+            Log("warming up");
+            foreach (var target in json.Concat([Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel)]))
+            {
+                await RunForAsync(target, 8, settings.Quick ? 1.5 : 3, cancellationToken);
+            }
+
+            foreach (var target in ttft)
+            {
+                await RunForAsync(target, 4, 0.5, cancellationToken);
+            }
+
+            if (phases.Contains("latency"))
+            {
+                Log("latency, one request at a time");
+                var cap = Stopwatch.Frequency * 120;
+                results.Latency = await Comparison.RunAsync(
+                    string.Create(CultureInfo.InvariantCulture, $"Non-streaming chat (16 tokens) to a zero-latency simulator, {settings.LatencyRequestsPerBlock} sequential requests per target per round"),
+                    json, settings.LatencyRounds, 1, firstContent: false,
+                    target => ClosedLoop.RunAsync(target, 1, 0, Stopwatch.GetTimestamp() + cap, settings.LatencyRequestsPerBlock, warmupRequests: 50, cancellationToken),
+                    Log);
+                Sample(results, "latency");
+            }
+
+            if (phases.Contains("ttft"))
+            {
+                Log("time to first token, streaming");
+                results.Ttft = await Comparison.RunAsync(
+                    string.Create(CultureInfo.InvariantCulture, $"Streaming chat from a simulator with {settings.TtftUpstreamMs} ms to first token then {settings.TtftUpstreamTokensPerSecond} tokens/s, {settings.TtftBlockSeconds:F1} s per target per round"),
+                    ttft, settings.TtftRounds, settings.TtftConcurrency, firstContent: true,
+                    target =>
+                    {
+                        var now = Stopwatch.GetTimestamp();
+                        return ClosedLoop.RunAsync(target, settings.TtftConcurrency, now, now + (long)(settings.TtftBlockSeconds * Stopwatch.Frequency), int.MaxValue, warmupRequests: 2, cancellationToken);
+                    },
+                    Log);
+                Sample(results, "ttft");
+            }
+
+            if (phases.Contains("throughput"))
+            {
+                foreach (var concurrency in settings.ThroughputConcurrency)
+                {
+                    Log(string.Create(CultureInfo.InvariantCulture, $"throughput, {concurrency} clients"));
+                    results.Throughput.Add(await Throughput.RunAsync(cluster, json, concurrency, settings, Log, cancellationToken));
+                    Sample(results, string.Create(CultureInfo.InvariantCulture, $"throughput {concurrency}"));
+                }
+            }
+
+            if (phases.Contains("allocations"))
+            {
+                Log("allocations per request");
+                var streams = settings.AllocationRequests / 2;
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, json[2], settings.AllocationRequests, cancellationToken));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, json[1], settings.AllocationRequests, cancellationToken));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), streams, cancellationToken));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel), streams, cancellationToken));
+                foreach (var a in results.Allocations)
+                {
+                    Log(string.Create(CultureInfo.InvariantCulture, $"  {a.Process,-10} {a.Request,-24} {a.BytesPerRequest,8:F0} B/request (idle {a.BackgroundBytesPerSecond:F0} B/s)"));
+                }
+
+                Sample(results, "allocations");
+            }
+
+            if (memory is not null)
+            {
+                Log("facade memory");
+                await Task.Delay(3000, cancellationToken);
+                memory.IdleAfterLoad = await Memory.ReadAsync(cluster, cancellationToken);
+                memory.ForwarderIdleAfterLoad = await Memory.ReadAsync(cluster.ForwarderFastProcess, cluster.ForwarderProbePort, cancellationToken);
+                await Memory.RunStreamsAsync(cluster, memory, settings.MemoryStreams, settings.Quick ? 3 : 6, Log, cancellationToken);
+                results.Memory = memory;
+                Log(string.Create(CultureInfo.InvariantCulture, $"  RSS idle {memory.IdleFresh.RssBytes / 1e6:F0} MB fresh, {memory.IdleAfterLoad.RssBytes / 1e6:F0} MB after load; {memory.UnderStreams?.RssBytes / 1e6:F0} MB under {memory.StreamsOpen} streams"));
+                Sample(results, "memory");
+            }
+
+            var dead = new[] { cluster.FacadeProcess, cluster.ForwarderFastProcess, cluster.SimFastProcess }.FirstOrDefault(p => p.HasExited);
+            if (dead is not null)
+            {
+                results.Notes.Add(dead.Name + " exited during the run; see " + workDir);
+            }
+        }
+
+        if (!settings.SkipRouting)
+        {
+            Log("route selection (BenchmarkDotNet)");
+            results.Routing.AddRange(await RouteSelection.RunAsync(settings, Path.Combine(workDir, "routing"), Log, cancellationToken));
+            Sample(results, "routing");
+        }
+
+        results.Verdicts = Verdicts.Evaluate(results);
+        var jsonPath = Path.Combine(settings.ResultsDir, timestamp + ".json");
+        var mdPath = Path.Combine(settings.ResultsDir, timestamp + ".md");
+        await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(results, BenchJsonContext.Default.BenchResults), cancellationToken);
+        var markdown = MarkdownReport.Render(results);
+        await File.WriteAllTextAsync(mdPath, markdown, cancellationToken);
+
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Log("wrote " + jsonPath + " and " + mdPath + " (services' logs in " + workDir + ")");
+        return 0;
+    }
+
+    private static Task<LoadResult> RunForAsync(Target target, int concurrency, double seconds, CancellationToken cancellationToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        return ClosedLoop.RunAsync(target, concurrency, now, now + (long)(seconds * Stopwatch.Frequency), int.MaxValue, warmupRequests: 0, cancellationToken);
+    }
+
+    private static void Sample(BenchResults results, string phase)
+    {
+        var (one, five, fifteen) = MachineInfo.LoadAverage();
+        results.LoadAverage.Add(new LoadAverageSample(phase, one, five, fifteen));
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+
+namespace GenieHive.Bench.Load;
+
+/// <summary>What one run measures and for how long; <see cref="Parse"/> reads the command line.</summary>
+internal sealed record BenchSettings
+{
+    /// <summary>The repository root (its Release builds are what runs).</summary>
+    public required string RepoRoot { get; init; }
+
+    /// <summary>Where <c>&lt;timestamp&gt;.json</c>, <c>.md</c> and the services' logs go.</summary>
+    public required string ResultsDir { get; init; }
+
+    /// <summary>The ~2-minute mode: fewer rounds, shorter windows, a shorter BenchmarkDotNet job.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>
+    /// Runtime GC settings applied alike to the facade and the bare forwarder: <c>as-built</c> (what their project
+    /// files say; the Web SDK's default is server GC with DATAS), <c>server</c>, <c>server-nodatas</c>,
+    /// <c>workstation</c>, <c>workstation-nonconcurrent</c>.
+    /// </summary>
+    public string Gc { get; init; } = "as-built";
+
+    /// <summary>Skips the route-selection BenchmarkDotNet run.</summary>
+    public bool SkipRouting { get; init; }
+
+    /// <summary>Phases to run (all by default): latency, ttft, throughput, memory, allocations, routing.</summary>
+    public IReadOnlySet<string> Phases { get; init; } = AllPhases;
+
+    public static readonly IReadOnlySet<string> AllPhases = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "latency", "ttft", "throughput", "memory", "allocations", "routing",
+    };
+
+    /// <summary>Rounds of the interleaved latency and time-to-first-token comparisons.</summary>
+    public int LatencyRounds => Quick ? 3 : 6;
+
+    /// <summary>Sequential requests per target per latency round.</summary>
+    public int LatencyRequestsPerBlock => Quick ? 1000 : 4000;
+
+    public int TtftRounds => Quick ? 3 : 5;
+
+    /// <summary>Wall time per target per TTFT round, in seconds.</summary>
+    public double TtftBlockSeconds => Quick ? 2 : 6;
+
+    /// <summary>Concurrent streams in the TTFT test (each one at a time; several keep the test short).</summary>
+    public int TtftConcurrency => 4;
+
+    public int ThroughputRounds => Quick ? 2 : 4;
+
+    public double ThroughputWarmupSeconds => Quick ? 0.5 : 1;
+
+    public double ThroughputSeconds => Quick ? 1.5 : 4;
+
+    public IReadOnlyList<int> ThroughputConcurrency { get; init; } = [32, 256];
+
+    public int MemoryStreams => 500;
+
+    public int AllocationRequests => Quick ? 1000 : 6000;
+
+    /// <summary>The simulator's time to first token for the streaming test, in ms.</summary>
+    public int TtftUpstreamMs => 20;
+
+    /// <summary>The simulator's tokens per second after the first one in the streaming test (the rest of the stream takes ~16 ms).</summary>
+    public int TtftUpstreamTokensPerSecond => 1000;
+
+    public static BenchSettings Parse(string[] args)
+    {
+        string? repo = null;
+        string? results = null;
+        var quick = false;
+        var gc = "as-built";
+        var skipRouting = false;
+        IReadOnlySet<string> phases = AllPhases;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--repo":
+                    repo = args[++i];
+                    break;
+                case "--results":
+                    results = args[++i];
+                    break;
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--gc":
+                    gc = args[++i];
+                    if (!GcModes.Contains(gc))
+                    {
+                        throw new ArgumentException("--gc takes one of: " + string.Join(", ", GcModes));
+                    }
+
+                    break;
+                case "--skip-routing":
+                    skipRouting = true;
+                    break;
+                case "--phases":
+                    phases = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+                    if (phases.Except(AllPhases).FirstOrDefault() is { } unknown)
+                    {
+                        throw new ArgumentException("Unknown phase '" + unknown + "'; phases: " + string.Join(",", AllPhases));
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--repo DIR] [--results DIR]");
+            }
+        }
+
+        repo ??= FindRepoRoot();
+        return new BenchSettings
+        {
+            RepoRoot = repo,
+            ResultsDir = results ?? Path.Combine(repo, "bench", "results"),
+            Quick = quick,
+            Gc = gc,
+            SkipRouting = skipRouting || !phases.Contains("routing"),
+            Phases = phases,
+        };
+    }
+
+    public static readonly string[] GcModes = ["as-built", "server", "server-nodatas", "workstation", "workstation-nonconcurrent"];
+
+    /// <summary>The runtime knobs for <see cref="Gc"/>, as environment variables.</summary>
+    public IReadOnlyDictionary<string, string?> GcEnvironment() => Gc switch
+    {
+        "server" => new Dictionary<string, string?> { ["DOTNET_gcServer"] = "1" },
+        "server-nodatas" => new Dictionary<string, string?> { ["DOTNET_gcServer"] = "1", ["DOTNET_GCDynamicAdaptationMode"] = "0" },
+        "workstation" => new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1" },
+        "workstation-nonconcurrent" => new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "0" },
+        _ => new Dictionary<string, string?>(),
+    };
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{(Quick ? "quick" : "full")} run, gc={Gc}, phases={string.Join(",", Phases)}");
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GenieHive.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (GenieHive.sln) above " + AppContext.BaseDirectory + "; pass --repo.");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using GenieHive.Bench.Load.Report;
+using GenieHive.Bench.Load.Stats;
+
+namespace GenieHive.Bench.Load.Scenarios;
+
+/// <summary>
+/// Interleaved comparison of the three paths: in round r the targets run in the order rotated by r (direct →
+/// forwarder → facade, then forwarder → facade → direct, ...), so that drift and thermal effects hit all three
+/// alike, and each target's added cost is its percentile minus the direct call's within the same round.
+/// </summary>
+internal static class Comparison
+{
+    public const string Direct = "direct";
+    public const string Forwarder = "forwarder";
+    public const string Facade = "facade";
+
+    /// <summary>The order of round <paramref name="round"/>: the targets rotated left by the round number.</summary>
+    public static IReadOnlyList<T> Rotate<T>(IReadOnlyList<T> items, int round)
+    {
+        var result = new T[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            result[i] = items[(i + round) % items.Count];
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="rounds"/> rounds of <paramref name="block"/> over <paramref name="targets"/> (the first is
+    /// the direct call, the baseline) and summarises either total latency or time to first content.
+    /// </summary>
+    public static async Task<ComparisonResult> RunAsync(
+        string description,
+        IReadOnlyList<Target> targets,
+        int rounds,
+        int concurrency,
+        bool firstContent,
+        Func<Target, Task<LoadResult>> block,
+        Action<string> log)
+    {
+        var result = new ComparisonResult { Description = description, Concurrency = concurrency };
+        var pooled = targets.ToDictionary(t => t.Name, _ => new LatencySamples(), StringComparer.Ordinal);
+        for (var round = 0; round < rounds; round++)
+        {
+            var order = Rotate(targets, round);
+            var summaries = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
+            foreach (var target in order)
+            {
+                var load = await block(target);
+                var samples = firstContent ? load.FirstContent : load.Latency;
+                summaries[target.Name] = samples.Summarize();
+                pooled[target.Name].AddRange(samples);
+                result.Errors += load.Errors + load.MissingContent;
+                if (load.FirstError is { } error && result.ErrorSamples.Count < 5)
+                {
+                    result.ErrorSamples.Add(error);
+                }
+
+                if (load.MissingContent > 0 && result.ErrorSamples.Count < 5)
+                {
+                    result.ErrorSamples.Add(load.MissingContent.ToString(CultureInfo.InvariantCulture) + " streams from " + target.Name + " carried no content");
+                }
+            }
+
+            result.Rounds.Add(new RoundResult(round + 1, order.Select(t => t.Name).ToList(), summaries));
+            var line = string.Join("  ", targets.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} p50 {summaries[t.Name].P50:F3} p99 {summaries[t.Name].P99:F3} ms (n={summaries[t.Name].Count})")));
+            log(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}/{rounds}: {line}"));
+        }
+
+        foreach (var (name, samples) in pooled)
+        {
+            result.Pooled[name] = samples.Summarize();
+        }
+
+        var baseline = targets[0].Name;
+        foreach (var target in targets.Skip(1))
+        {
+            result.AddedP50[target.Name] = RoundAggregate.Of(result.Rounds.Select(r => r.Targets[target.Name].P50 - r.Targets[baseline].P50).ToList());
+            result.AddedP99[target.Name] = RoundAggregate.Of(result.Rounds.Select(r => r.Targets[target.Name].P99 - r.Targets[baseline].P99).ToList());
+        }
+
+        return result;
+    }
+}
