@@ -24,7 +24,8 @@ public sealed class MeasurementCompatTests(PacedCluster fixture)
 
         Assert.Equal(1, afterJson.Requests);
         Assert.Null(afterJson.TtftMs);
-        Assert.InRange(afterJson.TokensPerSec!.Value, 30, 50);
+        // The engine's own figure (its timings), not 12 tokens over a latency that includes queueing and the network.
+        Assert.InRange(afterJson.TokensPerSec!.Value, 20, 60);
 
         await Sse.CollectAsync(chat.CompleteChatStreamingAsync([new UserChatMessage("count")], new ChatCompletionOptions { MaxOutputTokenCount = 12 }, Ct))
             .WaitAsync(Bound, Ct);
@@ -32,7 +33,7 @@ public sealed class MeasurementCompatTests(PacedCluster fixture)
 
         // The streamed request's first token came after the engine's time to first token (5 ms), long before its end.
         Assert.Equal(2, afterStream.Requests);
-        Assert.InRange(afterStream.TtftMs!.Value, 1, 200);
+        Assert.True(afterStream.TtftMs > 0 && afterStream.TtftMs < afterStream.P95LatencyMs, "TTFT " + afterStream.TtftMs + " ms, latency p95 " + afterStream.P95LatencyMs + " ms");
     }
 
     private static double Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
