@@ -1,20 +1,7 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using GenieHive.Bench.Soak;
 
-// The GenieHive soak test (bench/soak.sh starts the services and calls `run ...`; `free-ports N` prints N free loopback ports).
-if (args is ["free-ports", var countText] && int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-{
-    // All bound at once, so that the N ports are distinct; released just before the services bind them.
-    var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-    listeners.ForEach(listener => listener.Start());
-    Console.WriteLine(string.Join(' ', listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture))));
-    listeners.ForEach(listener => listener.Stop());
-    return 0;
-}
-
+// The GenieHive soak test: bench/soak.sh builds Release and calls `run --repo <root> [options]` (see SoakSettings).
 SoakSettings settings;
 try
 {
@@ -26,7 +13,7 @@ catch (ArgumentException ex)
     return 2;
 }
 
-// Ctrl+C, or soak.sh's timeout (SIGTERM): stop driving load; soak.sh stops the services.
+// Ctrl+C, or soak.sh's timeout (SIGTERM): stop driving load; disposing the cluster then stops the services.
 using var abort = new CancellationTokenSource();
 void Abort(PosixSignalContext context)
 {
@@ -46,7 +33,7 @@ catch (OperationCanceledException) when (abort.IsCancellationRequested)
     Console.Error.WriteLine("soak: cancelled.");
     return 130;
 }
-catch (TimeoutException ex)
+catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or FileNotFoundException)
 {
     Console.Error.WriteLine("soak: " + ex.Message);
     return 1;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GenieHive.Bench.Soak.Cluster;
 using GenieHive.Bench.Soak.Fleet;
 using GenieHive.Bench.Soak.Memory;
 using GenieHive.Bench.Soak.Report;
@@ -21,15 +22,31 @@ internal static class SoakRunner
 {
     private static readonly TimeSpan WindowLength = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(SoakSettings settings, CancellationToken abort)
+    public static async Task<int> RunAsync(SoakSettings requested, CancellationToken abort)
     {
         var startedUtc = DateTime.UtcNow;
         var loadBefore = LoadAverage.Text();
-        Console.WriteLine($"soak: {settings.Nodes} nodes every {settings.HeartbeatInterval.TotalMilliseconds:F0} ms, {settings.Clients} clients at {settings.ClientRate:F0} req/s, {settings.Duration.TotalMinutes:F1} min; load average {loadBefore}");
+        Console.WriteLine($"soak: {requested.Nodes} nodes every {requested.HeartbeatInterval.TotalMilliseconds:F0} ms, {requested.Clients} clients at {requested.ClientRate:F0} req/s, {requested.Duration.TotalMinutes:F1} min; load average {loadBefore}");
+
+        var resultsDirectory = Path.Combine(requested.RepoRoot, requested.ResultsDirectory);
+        using var services = await SoakCluster.StartAsync(requested, Path.Combine(resultsDirectory, requested.RunName + "-work"), abort);
+        var settings = requested with
+        {
+            ResultsDirectory = resultsDirectory,
+            Control = services.Control,
+            Facade = services.Facade,
+            Simulators = services.Simulators,
+            ControlPid = services.ControlProcess.Id,
+            FacadePid = services.FacadeProcess.Id,
+            ControlProbePort = services.ControlProbePort,
+            FacadeProbePort = services.FacadeProbePort,
+            Database = services.Database,
+            ControlLog = services.LogPath("control"),
+            FacadeLog = services.LogPath("facade"),
+        };
 
         using var control = NewClient(settings.Control, TimeSpan.FromSeconds(15));
         using var facade = NewClient(settings.Facade, TimeSpan.FromSeconds(60));
-        await WaitHealthyAsync(settings, abort);
 
         var clock = new RunClock();
         var plan = FleetPlan.Build(settings.Nodes, settings.TrafficHosts, settings.Simulators);
@@ -119,37 +136,6 @@ internal static class SoakRunner
         BaseAddress = baseAddress,
         Timeout = timeout,
     };
-
-    private static async Task WaitHealthyAsync(SoakSettings settings, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow.AddSeconds(180);
-        foreach (var url in settings.Simulators.Append(settings.Control).Append(settings.Facade))
-        {
-            while (true)
-            {
-                try
-                {
-                    using var response = await http.GetAsync(new Uri(url, "/health"), cancellationToken);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    // Not up yet.
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException(url + " did not become healthy within 180 s.");
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            }
-        }
-    }
 
     /// <summary>
     /// Until every request of the mix succeeds once: the facade routes only after its routing table shows the fleet,

@@ -3,18 +3,25 @@ using System.Globalization;
 namespace GenieHive.Bench.Soak;
 
 /// <summary>
-/// What one soak run drives and where the services are (soak.sh starts them and passes their URLs and process ids).
+/// What one soak run drives (from the command line), and where the services it started are (filled in once
+/// <see cref="Cluster.SoakCluster"/> has started them).
 /// </summary>
 internal sealed record SoakSettings
 {
+    /// <summary>The repository root (soak.sh passes it): where the Release builds and soak-roles.yaml are.</summary>
+    public required string RepoRoot { get; init; }
+
+    /// <summary>Simulator processes the traffic hosts' services point at (default 2).</summary>
+    public int SimulatorCount { get; init; } = 2;
+
     /// <summary>Control's base URL (node API and operator API).</summary>
-    public required Uri Control { get; init; }
+    public Uri Control { get; init; } = new("http://127.0.0.1");
 
     /// <summary>The facade's base URL (client traffic).</summary>
-    public required Uri Facade { get; init; }
+    public Uri Facade { get; init; } = new("http://127.0.0.1");
 
     /// <summary>The simulator upstreams the traffic hosts point at.</summary>
-    public required IReadOnlyList<Uri> Simulators { get; init; }
+    public IReadOnlyList<Uri> Simulators { get; init; } = [];
 
     public int? ControlPid { get; init; }
     public int? FacadePid { get; init; }
@@ -33,8 +40,8 @@ internal sealed record SoakSettings
     public string ClientKey { get; init; } = "soak-key";
     public string NodeKey { get; init; } = "soak-node-key";
 
-    /// <summary>Length of the measured phase (default 5 minutes).</summary>
-    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Length of the measured phase (default 3 minutes).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Simulated nodes (default 200).</summary>
     public int Nodes { get; init; } = 200;
@@ -74,28 +81,16 @@ internal sealed record SoakSettings
 
     public static SoakSettings Parse(IReadOnlyList<string> args)
     {
-        Uri? control = null;
-        Uri? facade = null;
-        var simulators = new List<Uri>();
-        var settings = new SoakSettings { Control = new Uri("http://127.0.0.1"), Facade = new Uri("http://127.0.0.1"), Simulators = [] };
+        string? repo = null;
+        var settings = new SoakSettings { RepoRoot = "" };
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException("Missing value after " + name + ".");
             settings = name switch
             {
-                "--control" => settings with { Control = control = ParseUri(Value(), name) },
-                "--facade" => settings with { Facade = facade = ParseUri(Value(), name) },
-                "--sim" => AddSimulator(settings, simulators, ParseUri(Value(), name)),
-                "--control-pid" => settings with { ControlPid = ParseInt(Value(), name, 1) },
-                "--facade-pid" => settings with { FacadePid = ParseInt(Value(), name, 1) },
-                "--control-probe" => settings with { ControlProbePort = ParseInt(Value(), name, 0) },
-                "--facade-probe" => settings with { FacadeProbePort = ParseInt(Value(), name, 0) },
-                "--database" => settings with { Database = Value() },
-                "--control-log" => settings with { ControlLog = Value() },
-                "--facade-log" => settings with { FacadeLog = Value() },
-                "--client-key" => settings with { ClientKey = Value() },
-                "--node-key" => settings with { NodeKey = Value() },
+                "--repo" => settings with { RepoRoot = repo = Value() },
+                "--simulators" => settings with { SimulatorCount = ParseInt(Value(), name, 1) },
                 "--minutes" => settings with { Duration = TimeSpan.FromMinutes(ParseDouble(Value(), name, 0.05)) },
                 "--quick" => settings with { Duration = TimeSpan.FromMinutes(1) },
                 "--nodes" => settings with { Nodes = ParseInt(Value(), name, 1) },
@@ -113,9 +108,9 @@ internal sealed record SoakSettings
             };
         }
 
-        if (control is null || facade is null || simulators.Count == 0)
+        if (repo is null || !File.Exists(Path.Combine(repo, "GenieHive.sln")))
         {
-            throw new ArgumentException("--control, --facade and at least one --sim are required (bench/soak.sh passes them).");
+            throw new ArgumentException("--repo must name the repository root (bench/soak.sh passes it).");
         }
 
         if (settings.TrafficHosts > settings.Nodes)
@@ -124,22 +119,6 @@ internal sealed record SoakSettings
         }
 
         return settings;
-    }
-
-    private static SoakSettings AddSimulator(SoakSettings settings, List<Uri> simulators, Uri simulator)
-    {
-        simulators.Add(simulator);
-        return settings with { Simulators = simulators };
-    }
-
-    private static Uri ParseUri(string text, string name)
-    {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.IsLoopback)
-        {
-            throw new ArgumentException(name + " must be an absolute loopback URL (the soak test stays on this machine): " + text);
-        }
-
-        return uri;
     }
 
     private static int ParseInt(string text, string name, int min) =>
