@@ -7,12 +7,16 @@ internal sealed record PlateauVerdict(
     double MiddleThirdMaxMb,
     double LastThirdMaxMb,
     double LimitMb,
-    bool Holds);
+    bool Holds,
+    double FirstHalfMeanMb,
+    double SecondHalfMeanMb,
+    double SecondHalfGrowthPercent);
 
 /// <summary>
 /// Memory must level off, not keep climbing: the samples are cut into thirds by time, and the largest value of the
 /// last third may exceed the largest of the middle third by at most 10 % plus a slack of 8 MiB (one GC budget's worth
-/// of noise). The first third is the warm-up (JIT, pools, heaps sizing themselves) and only reported.
+/// of noise). The first third is the warm-up (JIT, pools, heaps sizing themselves) and only reported. The means of
+/// the first and second halves are reported beside it, as the plain "growth in the last half" figure.
 /// </summary>
 internal static class PlateauRule
 {
@@ -34,7 +38,11 @@ internal static class PlateauRule
         var middle = values.Skip((int)Math.Round(third)).Take((int)Math.Round(2 * third) - (int)Math.Round(third)).Max();
         var last = values.Skip((int)Math.Round(2 * third)).Max();
         var limit = (middle * Growth) + SlackBytes;
-        return new PlateauVerdict(series, Mb(first), Mb(middle), Mb(last), Mb(limit), last <= limit);
+        var half = values.Count / 2;
+        var firstHalf = values.Take(half).Average();
+        var secondHalf = values.Skip(half).Average();
+        var growth = Math.Round(100 * (secondHalf - firstHalf) / firstHalf, 1);
+        return new PlateauVerdict(series, Mb(first), Mb(middle), Mb(last), Mb(limit), last <= limit, Mb(firstHalf), Mb(secondHalf), growth);
     }
 
     public static double Mb(double bytes) => Math.Round(bytes / (1024 * 1024), 1);

@@ -56,7 +56,7 @@ internal static class MarkdownSummary
         {
             var gc = process.GcHeapPeakMb is null ? "n/a" : $"{process.GcHeapStartMb:F1} / {process.GcHeapPeakMb:F1} / {process.GcHeapEndMb:F1} MB";
             var plateau = string.Join("; ", process.Plateau.Select(v =>
-                $"{v.Series} {(v.Holds ? "holds" : "GROWS")} (thirds max {v.FirstThirdMaxMb:F1} → {v.MiddleThirdMaxMb:F1} → {v.LastThirdMaxMb:F1} MB, limit {v.LimitMb:F1})"));
+                $"{v.Series} {(v.Holds ? "holds" : "GROWS")} (thirds max {v.FirstThirdMaxMb:F1} → {v.MiddleThirdMaxMb:F1} → {v.LastThirdMaxMb:F1} MB, limit {v.LimitMb:F1}; half means {v.FirstHalfMeanMb:F1} → {v.SecondHalfMeanMb:F1} MB, {v.SecondHalfGrowthPercent:+0.0;-0.0;0.0} %)"));
             Line(text, $"| {process.Name} (pid {process.Pid}{(process.AliveAtEnd ? "" : ", DIED")}) | {process.RssStartMb:F1} / {process.RssPeakMb:F1} / {process.RssEndMb:F1} MB | {gc} | {process.ThreadsStart} → {process.ThreadsEnd} | {plateau} |");
         }
 
