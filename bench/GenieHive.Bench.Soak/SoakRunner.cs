@@ -90,7 +90,7 @@ internal static class SoakRunner
             if (clock.Seconds >= nextProgress)
             {
                 nextProgress += 30;
-                Progress(clock, heartbeats, clients, cluster);
+                Progress(clock, heartbeats, clients, cluster, watches);
             }
 
             var remaining = settings.Duration.TotalSeconds - clock.Seconds;
@@ -189,13 +189,13 @@ internal static class SoakRunner
         }
     }
 
-    private static void Progress(RunClock clock, HeartbeatDriver heartbeats, ClientDriver clients, List<ClusterSample> cluster)
+    private static void Progress(RunClock clock, HeartbeatDriver heartbeats, ClientDriver clients, List<ClusterSample> cluster, List<ProcessWatch> watches)
     {
         var seconds = clock.Seconds;
         var recent = heartbeats.Heartbeats.Snapshot().Where(s => s.At >= seconds - 30).Select(s => s.Ms).ToArray();
         var summary = LatencySummary.Of(recent);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"soak: {seconds,4:F0} s  heartbeats {recent.Length / 30.0,6:F1}/s p99 {summary.P99,7:F2} ms  clients {clients.All.Snapshot().Count(s => s.At >= seconds - 30) / 30.0,5:F1} req/s  errors {heartbeats.Errors.Total}+{clients.Errors.Total}  stale {(cluster.Count > 0 ? cluster[^1].StaleHosts : 0)}  load {LoadAverage.OneMinute():F2}"));
+            $"soak: {seconds,4:F0} s  heartbeats {recent.Length / 30.0,6:F1}/s p99 {summary.P99,7:F2} ms  clients {clients.All.Snapshot().Count(s => s.At >= seconds - 30) / 30.0,5:F1} req/s  errors {heartbeats.Errors.Total}+{clients.Errors.Total}  stale {(cluster.Count > 0 ? cluster[^1].StaleHosts : 0)}  load {LoadAverage.OneMinute():F2}{string.Concat(watches.Where(w => !w.IsAlive).Select(w => "  " + w.Name + " DIED"))}"));
     }
 
     private static SoakReport BuildReport(

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenieHive.Bench.Soak.Fleet;
+using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using Microsoft.Data.Sqlite;
 
@@ -32,12 +33,22 @@ internal static class UpdateCheck
 {
     public static async Task<UpdateCheckResult> ViaApiAsync(string source, HttpClient client, string clientKey, IReadOnlyList<SimulatedNode> nodes, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/cluster/hosts");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clientKey);
-        using var response = await client.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var hosts = JsonSerializer.Deserialize(body, GenieHiveJsonContext.Default.ListResponseHostView)?.Data ?? [];
+        IReadOnlyList<HostView> hosts;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/cluster/hosts");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clientKey);
+            using var response = await client.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            hosts = JsonSerializer.Deserialize(body, GenieHiveJsonContext.Default.ListResponseHostView)?.Data ?? [];
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            // The service died or stopped answering: every host counts as not found, and the report says why.
+            return new UpdateCheckResult(source, nodes.Count, 0, 0, 0, 0, 0, ["/v1/cluster/hosts failed: " + ex.Message]);
+        }
+
         var byId = hosts.ToDictionary(host => host.HostId, StringComparer.Ordinal);
 
         var lost = 0;
