@@ -64,7 +64,13 @@ public sealed class ClusterConnection : IDisposable
                 return content;
             }
 
-            var status = response.StatusCode is { } code ? (int)code : 0;
+            if (response.StatusCode is not { } code || (int)code == 0)
+            {
+                var reason = (response.Error?.InnerException ?? response.Error)?.Message ?? "no answer";
+                throw new CliFailure($"cannot reach {BaseAddress}: {reason} (set --url or {UrlVariable})");
+            }
+
+            var status = (int)code;
             var message = Describe((response.Error as ApiException)?.Content) ?? response.Error?.Message ?? "no answer";
             var hint = status == 401 ? $" (set --key or {KeyVariable})" : "";
             throw new CliFailure($"HTTP {status}: {message}{hint}");

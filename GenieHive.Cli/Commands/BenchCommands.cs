@@ -26,7 +26,7 @@ public static class BenchCommands
         var timeout = new Option<double?>("--timeout") { Description = "Seconds one case may take (default: Control's, 60)." };
         var repetitions = new Option<int?>("--repetitions") { Description = "How many times every case runs (default 1)." };
         var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends, redrawing its progress." };
-        var interval = new Option<double>("--interval") { Description = "Seconds between two polls with --watch (default 1).", DefaultValueFactory = _ => 1 };
+        var interval = new Option<double?>("--interval") { Description = "Seconds between two polls with --watch (default 1)." };
         var command = new Command("run", "Start a benchmark run against a service, a role or a kind.")
         {
             workload, service, role, kind, timeout, repetitions, watch, interval,
@@ -39,7 +39,7 @@ public static class BenchCommands
                 result.AddError("Give exactly one of --service, --role or --kind.");
             }
 
-            if (result.GetValue(interval) is <= 0 or > 60)
+            if (result.GetValue(interval) is { } seconds && (!(seconds > 0) || seconds > 60))
             {
                 result.AddError("--interval must be above 0 and at most 60 seconds.");
             }
@@ -66,7 +66,7 @@ public static class BenchCommands
                 return CliApplication.Success;
             }
 
-            var final = await WatchAsync(connection, console, run, TimeSpan.FromSeconds(parsed.GetValue(interval)), cancellationToken);
+            var final = await WatchAsync(connection, console, run, TimeSpan.FromSeconds(parsed.GetValue(interval) ?? 1), cancellationToken);
             await output.WriteLineAsync();
             RunView.Write(output, final);
             return final.Status == BenchmarkRunStatuses.Completed ? CliApplication.Success : CliApplication.Failure;
