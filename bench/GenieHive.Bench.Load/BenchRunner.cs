@@ -26,6 +26,7 @@ internal static class BenchRunner
             Timestamp = timestamp,
             Mode = settings.Quick ? "quick" : "full",
             Gc = settings.Gc,
+            FacadeEnvironment = new Dictionary<string, string?>(settings.FacadeEnvironment),
             Machine = MachineInfo.Collect(settings.RepoRoot),
         };
         results.Notes.Add("Load client: the harness's own HTTP/1.1 client (bench/GenieHive.Bench.Load), one keep-alive connection per client, closed loop, over loopback.");
@@ -137,6 +138,16 @@ internal static class BenchRunner
                 results.Memory = memory;
                 Log(string.Create(CultureInfo.InvariantCulture, $"  RSS idle {memory.IdleFresh.RssBytes / 1e6:F0} MB fresh, {memory.IdleAfterLoad.RssBytes / 1e6:F0} MB after load; {memory.UnderStreams?.RssBytes / 1e6:F0} MB under {memory.StreamsOpen} streams"));
                 Sample(results, "memory");
+            }
+
+            if (phases.Contains("profile"))
+            {
+                var (target, process) = settings.ProfileTarget == Comparison.Forwarder
+                    ? (settings.ProfileStreaming ? Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel) : json[1], cluster.ForwarderFastProcess)
+                    : (settings.ProfileStreaming ? Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel) : json[2], cluster.FacadeProcess);
+                Log(string.Create(CultureInfo.InvariantCulture, $"profile: {settings.ProfileConcurrency} clients on the {target.Name} (pid {process.Id}) for {settings.ProfileSeconds:F0} s; attach now, e.g. dotnet-trace collect -p {process.Id} --profile dotnet-sampled-thread-time --duration 00:00:10"));
+                var load = await RunForAsync(target, settings.ProfileConcurrency, settings.ProfileSeconds, cancellationToken);
+                Log(string.Create(CultureInfo.InvariantCulture, $"  {load.Completed / load.WindowSeconds:F0} req/s, {load.Errors} errors"));
             }
 
             var dead = new[] { cluster.FacadeProcess, cluster.ForwarderFastProcess, cluster.SimFastProcess }.FirstOrDefault(p => p.HasExited);

@@ -32,6 +32,25 @@ internal sealed record BenchSettings
         "latency", "ttft", "throughput", "memory", "allocations", "routing",
     };
 
+    /// <summary>Phases run only when asked for by name.</summary>
+    public static readonly IReadOnlySet<string> ExtraPhases = new HashSet<string>(StringComparer.Ordinal) { "profile" };
+
+    /// <summary>
+    /// Extra environment for the facade only (<c>--facade-env KEY=VALUE</c>, repeatable): to try a setting (a GC
+    /// knob, a log level, <c>OTEL_SDK_DISABLED=true</c>) without changing the facade. Recorded in the results.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> FacadeEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The profile phase: seconds of steady load on the facade, for attaching dotnet-trace or dotnet-counters.</summary>
+    public double ProfileSeconds { get; init; } = 30;
+
+    /// <summary>The profile phase: the path loaded (<c>facade</c> or <c>forwarder</c>), clients, and whether requests stream.</summary>
+    public string ProfileTarget { get; init; } = "facade";
+
+    public int ProfileConcurrency { get; init; } = 32;
+
+    public bool ProfileStreaming { get; init; }
+
     /// <summary>Rounds of the interleaved latency and time-to-first-token comparisons.</summary>
     public int LatencyRounds => Quick ? 3 : 6;
 
@@ -72,6 +91,11 @@ internal sealed record BenchSettings
         var gc = "as-built";
         var skipRouting = false;
         IReadOnlySet<string> phases = AllPhases;
+        var facadeEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        double profileSeconds = 30;
+        var profileTarget = "facade";
+        var profileConcurrency = 32;
+        var profileStreaming = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -98,14 +122,40 @@ internal sealed record BenchSettings
                     break;
                 case "--phases":
                     phases = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
-                    if (phases.Except(AllPhases).FirstOrDefault() is { } unknown)
+                    if (phases.Except(AllPhases).Except(ExtraPhases).FirstOrDefault() is { } unknown)
                     {
-                        throw new ArgumentException("Unknown phase '" + unknown + "'; phases: " + string.Join(",", AllPhases));
+                        throw new ArgumentException("Unknown phase '" + unknown + "'; phases: " + string.Join(",", AllPhases.Concat(ExtraPhases)));
                     }
 
                     break;
+                case "--facade-env":
+                    var pair = args[++i].Split('=', 2);
+                    if (pair.Length != 2 || pair[0].Length == 0)
+                    {
+                        throw new ArgumentException("--facade-env takes KEY=VALUE");
+                    }
+
+                    facadeEnvironment[pair[0]] = pair[1];
+                    break;
+                case "--profile-seconds":
+                    profileSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--profile-target":
+                    profileTarget = args[++i];
+                    if (profileTarget is not ("facade" or "forwarder"))
+                    {
+                        throw new ArgumentException("--profile-target takes facade or forwarder");
+                    }
+
+                    break;
+                case "--profile-concurrency":
+                    profileConcurrency = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--profile-stream":
+                    profileStreaming = true;
+                    break;
                 default:
-                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--repo DIR] [--results DIR]");
+                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--repo DIR] [--results DIR]");
             }
         }
 
@@ -118,6 +168,11 @@ internal sealed record BenchSettings
             Gc = gc,
             SkipRouting = skipRouting || !phases.Contains("routing"),
             Phases = phases,
+            FacadeEnvironment = facadeEnvironment,
+            ProfileSeconds = profileSeconds,
+            ProfileTarget = profileTarget,
+            ProfileConcurrency = profileConcurrency,
+            ProfileStreaming = profileStreaming,
         };
     }
 
@@ -133,7 +188,8 @@ internal sealed record BenchSettings
         _ => new Dictionary<string, string?>(),
     };
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{(Quick ? "quick" : "full")} run, gc={Gc}, phases={string.Join(",", Phases)}");
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{(Quick ? "quick" : "full")} run, gc={Gc}, phases={string.Join(",", Phases)}")
+        + (FacadeEnvironment.Count == 0 ? "" : ", facade env " + string.Join(" ", FacadeEnvironment.Select(e => e.Key + "=" + e.Value)));
 
     private static string FindRepoRoot()
     {

@@ -143,6 +143,11 @@ internal sealed class BenchCluster : IDisposable
 
         // The facade and the forwarder get the same runtime settings, and the probe.
         var facadeEnv = MeasuredEnvironment(settings, probeDll, FacadeProbePort);
+        foreach (var (key, value) in settings.FacadeEnvironment)
+        {
+            facadeEnv[key] = value;
+        }
+
         FacadeProcess = Add(ManagedProcess.Start("facade", facadeDll,
             [
                 "--urls", Url(Facade),

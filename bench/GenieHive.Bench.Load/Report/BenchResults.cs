@@ -10,6 +10,7 @@ internal sealed record BenchResults
     public required string Timestamp { get; init; }
     public required string Mode { get; init; }
     public required string Gc { get; init; }
+    public Dictionary<string, string?> FacadeEnvironment { get; init; } = [];
     public required MachineInfo Machine { get; init; }
     public List<LoadAverageSample> LoadAverage { get; init; } = [];
     public ComparisonResult? Latency { get; set; }
