@@ -63,17 +63,12 @@ internal static class BenchRunner
                 Stream(Comparison.Facade, cluster.Facade, BenchCluster.TtftModel),
             ];
 
-            // Tiered JIT and connection pools settle before anything is measured.
-            Log("warming up");
-            foreach (var target in json.Concat([Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel)]))
-            {
-                await RunForAsync(target, 8, settings.Quick ? 1.5 : 3, cancellationToken);
-            }
-
-            foreach (var target in ttft)
-            {
-                await RunForAsync(target, 4, 0.5, cancellationToken);
-            }
+            // Tiered JIT (tier 0 → instrumented → optimized) and connection pools settle before anything is measured:
+            // under load, compilation otherwise takes a quarter of the facade's CPU for the first minute.
+            Log("warming up until the JIT settles in the facade and the forwarder");
+            Target[] warmup = [.. json, Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel), .. ttft];
+            results.Warmup = await WarmUpAsync(cluster, warmup, settings.Quick ? 20 : 60, Log, cancellationToken);
+            Sample(results, "warm-up");
 
             if (phases.Contains("latency"))
             {
@@ -175,6 +170,42 @@ internal static class BenchRunner
         Console.WriteLine(markdown);
         Log("wrote " + jsonPath + " and " + mdPath + " (services' logs in " + workDir + ")");
         return 0;
+    }
+
+    /// <summary>
+    /// Rounds of load over every target until a round compiles (almost) nothing new in either measured process, or
+    /// until <paramref name="maxSeconds"/>.
+    /// </summary>
+    private static async Task<WarmupResult> WarmUpAsync(BenchCluster cluster, IReadOnlyList<Target> targets, double maxSeconds, Action<string> log, CancellationToken cancellationToken)
+    {
+        const int SettledMethods = 3;
+        var clock = Stopwatch.StartNew();
+        var facade = await ProbeClient.ReadAsync(cluster.FacadeProbePort, cancellationToken);
+        var forwarder = await ProbeClient.ReadAsync(cluster.ForwarderProbePort, cancellationToken);
+        var rounds = 0;
+        var settled = false;
+        while (clock.Elapsed.TotalSeconds < maxSeconds)
+        {
+            foreach (var target in targets)
+            {
+                await RunForAsync(target, target.Streaming ? 4 : 8, 0.4, cancellationToken);
+            }
+
+            rounds++;
+            var facadeNow = await ProbeClient.ReadAsync(cluster.FacadeProbePort, cancellationToken);
+            var forwarderNow = await ProbeClient.ReadAsync(cluster.ForwarderProbePort, cancellationToken);
+            var compiled = (Facade: facadeNow.JitMethods - facade.JitMethods, Forwarder: forwarderNow.JitMethods - forwarder.JitMethods);
+            (facade, forwarder) = (facadeNow, forwarderNow);
+            if (rounds >= 3 && compiled.Facade <= SettledMethods && compiled.Forwarder <= SettledMethods)
+            {
+                settled = true;
+                break;
+            }
+        }
+
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"  {(settled ? "settled" : "not settled")} after {clock.Elapsed.TotalSeconds:F0} s: facade {facade.JitMethods} methods JIT-compiled ({facade.JitMs:F0} ms), forwarder {forwarder.JitMethods} ({forwarder.JitMs:F0} ms)"));
+        return new WarmupResult(clock.Elapsed.TotalSeconds, settled, facade.JitMethods, facade.JitMs, forwarder.JitMethods, forwarder.JitMs);
     }
 
     private static Task<LoadResult> RunForAsync(Target target, int concurrency, double seconds, CancellationToken cancellationToken)

@@ -28,6 +28,13 @@ internal static class MarkdownReport
             md.AppendLine("Load average (1 min) by phase: " + string.Join(", ", results.LoadAverage.Select(l => F("{0} {1:F2}", l.Phase, l.One))) + ".");
         }
 
+        if (results.Warmup is { } w)
+        {
+            md.AppendLine();
+            md.AppendLine(F("Warm-up: {0:F0} s, JIT {1} (facade {2} methods compiled in {3:F0} ms, bare forwarder {4} in {5:F0} ms).",
+                w.Seconds, w.Settled ? "settled" : "**not settled** (measurements include compilation)", w.FacadeJitMethods, w.FacadeJitMs, w.ForwarderJitMethods, w.ForwarderJitMs));
+        }
+
         md.AppendLine();
         md.AppendLine("| what | measured | must | aim | verdict |");
         md.AppendLine("|---|---|---|---|---|");
