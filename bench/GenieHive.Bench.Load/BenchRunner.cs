@@ -50,12 +50,13 @@ internal static class BenchRunner
                 }
                 : null;
 
-            Target Json(string name, System.Net.IPEndPoint endPoint) =>
-                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + BenchCluster.FastModel + "\"," + ChatPrompt + "}"), Streaming: false);
+            Target Json(string name, System.Net.IPEndPoint endPoint, string model = BenchCluster.FastModel, string prompt = ChatPrompt) =>
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + prompt + "}"), Streaming: false);
             Target Stream(string name, System.Net.IPEndPoint endPoint, string model) =>
                 new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}"), Streaming: true);
 
             Target[] json = [Json(Comparison.Direct, cluster.SimFast), Json(Comparison.Forwarder, cluster.ForwarderFast), Json(Comparison.Facade, cluster.Facade)];
+            var role = Json(Comparison.FacadeRole, cluster.Facade, BenchCluster.Role);
             Target[] ttft =
             [
                 Stream(Comparison.Direct, cluster.SimTtft, BenchCluster.TtftModel),
@@ -66,7 +67,7 @@ internal static class BenchRunner
             // Tiered JIT (tier 0 → instrumented → optimized) and connection pools settle before anything is measured:
             // under load, compilation otherwise takes a quarter of the facade's CPU for the first minute.
             Log("warming up until the JIT settles in the facade and the forwarder");
-            Target[] warmup = [.. json, Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel), .. ttft];
+            Target[] warmup = [.. json, role, Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel), .. ttft];
             results.Warmup = await WarmUpAsync(cluster, warmup, settings.Quick ? 20 : 60, Log, cancellationToken);
             Sample(results, "warm-up");
 
@@ -75,8 +76,8 @@ internal static class BenchRunner
                 Log("latency, one request at a time");
                 var cap = Stopwatch.Frequency * 120;
                 results.Latency = await Comparison.RunAsync(
-                    string.Create(CultureInfo.InvariantCulture, $"Non-streaming chat (16 tokens) to a zero-latency simulator, {settings.LatencyRequestsPerBlock} sequential requests per target per round"),
-                    json, settings.LatencyRounds, 1, firstContent: false,
+                    string.Create(CultureInfo.InvariantCulture, $"Non-streaming chat (16 tokens) to a zero-latency simulator, {settings.LatencyRequestsPerBlock} sequential requests per target per round; facade-role is the facade routing by role (request policy edits the body)"),
+                    [.. json, role], settings.LatencyRounds, 1, firstContent: false,
                     target => ClosedLoop.RunAsync(target, 1, 0, Stopwatch.GetTimestamp() + cap, settings.LatencyRequestsPerBlock, warmupRequests: 50, cancellationToken),
                     Log);
                 Sample(results, "latency");
@@ -111,10 +112,16 @@ internal static class BenchRunner
             {
                 Log("allocations per request");
                 var streams = settings.AllocationRequests / 2;
+                var large = settings.AllocationRequests / 4;
+                var longChat = LongConversation();
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, json[2], settings.AllocationRequests, cancellationToken));
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, json[1], settings.AllocationRequests, cancellationToken));
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), streams, cancellationToken));
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel), streams, cancellationToken));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.FacadeRole, cluster.FacadeProbePort, role, settings.AllocationRequests, cancellationToken));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, Json(Comparison.Facade, cluster.Facade, prompt: longChat), large, cancellationToken, "chat json, 32 KB body"));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, Json(Comparison.Forwarder, cluster.ForwarderFast, prompt: longChat), large, cancellationToken, "chat json, 32 KB body"));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.FacadeRole, cluster.FacadeProbePort, Json(Comparison.FacadeRole, cluster.Facade, BenchCluster.Role, longChat), large, cancellationToken, "chat json, 32 KB body"));
                 foreach (var a in results.Allocations)
                 {
                     Log(string.Create(CultureInfo.InvariantCulture, $"  {a.Process,-10} {a.Request,-24} {a.BytesPerRequest,8:F0} B/request (idle {a.BackgroundBytesPerSecond:F0} B/s)"));
@@ -178,7 +185,8 @@ internal static class BenchRunner
     /// </summary>
     private static async Task<WarmupResult> WarmUpAsync(BenchCluster cluster, IReadOnlyList<Target> targets, double maxSeconds, Action<string> log, CancellationToken cancellationToken)
     {
-        const int SettledMethods = 3;
+        // Tiering never stops entirely (a rare path now and then); a handful of methods per round is settled.
+        const int SettledMethods = 20;
         var clock = Stopwatch.StartNew();
         var facade = await ProbeClient.ReadAsync(cluster.FacadeProbePort, cancellationToken);
         var forwarder = await ProbeClient.ReadAsync(cluster.ForwarderProbePort, cancellationToken);
@@ -196,6 +204,7 @@ internal static class BenchRunner
             var forwarderNow = await ProbeClient.ReadAsync(cluster.ForwarderProbePort, cancellationToken);
             var compiled = (Facade: facadeNow.JitMethods - facade.JitMethods, Forwarder: forwarderNow.JitMethods - forwarder.JitMethods);
             (facade, forwarder) = (facadeNow, forwarderNow);
+            log(string.Create(CultureInfo.InvariantCulture, $"  warm-up round {rounds}: {compiled.Facade} methods compiled in the facade, {compiled.Forwarder} in the forwarder"));
             if (rounds >= 3 && compiled.Facade <= SettledMethods && compiled.Forwarder <= SettledMethods)
             {
                 settled = true;
@@ -206,6 +215,14 @@ internal static class BenchRunner
         log(string.Create(CultureInfo.InvariantCulture,
             $"  {(settled ? "settled" : "not settled")} after {clock.Elapsed.TotalSeconds:F0} s: facade {facade.JitMethods} methods JIT-compiled ({facade.JitMs:F0} ms), forwarder {forwarder.JitMethods} ({forwarder.JitMs:F0} ms)"));
         return new WarmupResult(clock.Elapsed.TotalSeconds, settled, facade.JitMethods, facade.JitMs, forwarder.JitMethods, forwarder.JitMs);
+    }
+
+    /// <summary>The messages and limits of a long chat (about 32 KB of JSON): 40 turns of 800 characters.</summary>
+    private static string LongConversation()
+    {
+        var turn = string.Concat(Enumerable.Repeat("The hive keeps its brood warm and its stores dry; ", 16));
+        var messages = Enumerable.Range(0, 40).Select(i => "{\"role\":\"" + (i % 2 == 0 ? "user" : "assistant") + "\",\"content\":\"" + turn + "\"}");
+        return "\"messages\":[" + string.Join(",", messages) + "],\"max_tokens\":16";
     }
 
     private static Task<LoadResult> RunForAsync(Target target, int concurrency, double seconds, CancellationToken cancellationToken)

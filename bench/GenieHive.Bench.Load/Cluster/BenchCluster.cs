@@ -18,6 +18,13 @@ internal sealed class BenchCluster : IDisposable
     public const string TtftModel = "bench-ttft";
     public const string SlowModel = "bench-slow";
 
+    /// <summary>The role of <c>bench-roles.yaml</c>: a system prompt and body defaults, so request policy runs; only
+    /// <see cref="FastModel"/> has the context it requires.</summary>
+    public const string Role = "bench-assistant";
+
+    /// <summary>Context of the fast simulator (large request bodies fit) and the minimum the role requires.</summary>
+    public const int FastContextTokens = 65_536;
+
     private readonly List<ManagedProcess> _processes = [];
     private readonly HashSet<int> _ports = [];
 
@@ -101,9 +108,9 @@ internal sealed class BenchCluster : IDisposable
 
         // The upstreams log only warnings: they serve all three targets alike and should spend their cycles serving.
         var quiet = new Dictionary<string, string?>();
-        SimFastProcess = StartSimulator("sim-fast", simulatorDll, SimFast, FastModel, ttftMs: 0, tokensPerSecond: 0, slots: 1024, quiet);
-        StartSimulator("sim-ttft", simulatorDll, SimTtft, TtftModel, settings.TtftUpstreamMs, settings.TtftUpstreamTokensPerSecond, slots: 256, quiet);
-        StartSimulator("sim-slow", simulatorDll, SimSlow, SlowModel, ttftMs: 0, tokensPerSecond: 5, slots: 1024, quiet);
+        SimFastProcess = StartSimulator("sim-fast", simulatorDll, SimFast, FastModel, ttftMs: 0, tokensPerSecond: 0, slots: 1024, FastContextTokens, quiet);
+        StartSimulator("sim-ttft", simulatorDll, SimTtft, TtftModel, settings.TtftUpstreamMs, settings.TtftUpstreamTokensPerSecond, slots: 256, 4096, quiet);
+        StartSimulator("sim-slow", simulatorDll, SimSlow, SlowModel, ttftMs: 0, tokensPerSecond: 5, slots: 1024, 4096, quiet);
 
         var database = Path.Combine(LogDir, "geniehive.sqlite3");
         var roles = Path.Combine(repo, "bench", "GenieHive.Bench.Load", "bench-roles.yaml");
@@ -126,7 +133,7 @@ internal sealed class BenchCluster : IDisposable
             "--GenieHive:Node:NodeApiKey=" + NodeKey,
         };
         var index = 0;
-        foreach (var (model, endPoint) in new[] { (FastModel, SimFast), (TtftModel, SimTtft), (SlowModel, SimSlow) })
+        foreach (var (model, endPoint, context) in new[] { (FastModel, SimFast, FastContextTokens), (TtftModel, SimTtft, 4096), (SlowModel, SimSlow, 4096) })
         {
             var prefix = "--GenieHive:Node:Services:" + index.ToString(CultureInfo.InvariantCulture) + ":";
             agentArgs.Add(prefix + "ServiceId=" + model + "-svc");
@@ -135,7 +142,7 @@ internal sealed class BenchCluster : IDisposable
             agentArgs.Add(prefix + "Discover=none");
             agentArgs.Add(prefix + "Assets:0:AssetId=" + model);
             agentArgs.Add(prefix + "Assets:0:Loaded=true");
-            agentArgs.Add(prefix + "Assets:0:ContextSize=4096");
+            agentArgs.Add(prefix + "Assets:0:ContextSize=" + context.ToString(CultureInfo.InvariantCulture));
             index++;
         }
 
@@ -169,7 +176,7 @@ internal sealed class BenchCluster : IDisposable
         await WaitReadyAsync(log, cancellationToken);
     }
 
-    private ManagedProcess StartSimulator(string name, string dll, IPEndPoint endPoint, string model, int ttftMs, double tokensPerSecond, int slots, Dictionary<string, string?> environment) =>
+    private ManagedProcess StartSimulator(string name, string dll, IPEndPoint endPoint, string model, int ttftMs, double tokensPerSecond, int slots, int contextTokens, Dictionary<string, string?> environment) =>
         Add(ManagedProcess.Start(name, dll,
             [
                 "--urls", Url(endPoint),
@@ -178,6 +185,7 @@ internal sealed class BenchCluster : IDisposable
                 "--Simulator:TokensPerSecond=" + tokensPerSecond.ToString(CultureInfo.InvariantCulture),
                 "--Simulator:Slots=" + slots.ToString(CultureInfo.InvariantCulture),
                 "--Simulator:LatencyMs=0",
+                "--Simulator:ContextSize=" + contextTokens.ToString(CultureInfo.InvariantCulture),
                 "--Logging:LogLevel:Default=Warning",
             ],
             environment, LogPath(name)));
@@ -211,7 +219,7 @@ internal sealed class BenchCluster : IDisposable
         }
 
         // The facade is ready when it routes every model: Control has the agent's registration and the facade the table.
-        foreach (var model in new[] { FastModel, TtftModel, SlowModel })
+        foreach (var model in new[] { FastModel, TtftModel, SlowModel, Role })
         {
             await PollAsync("facade routes " + model, deadline, async () =>
             {
