@@ -27,6 +27,7 @@ internal static class BenchRunner
             Mode = settings.Quick ? "quick" : "full",
             Gc = settings.Gc,
             FacadeEnvironment = new Dictionary<string, string?>(settings.FacadeEnvironment),
+            Variant = settings.Describe(),
             Machine = MachineInfo.Collect(settings.RepoRoot),
         };
         results.Notes.Add("Load client: the harness's own HTTP/1.1 client (bench/GenieHive.Bench.Load), one keep-alive connection per client, closed loop, over loopback.");
@@ -51,9 +52,9 @@ internal static class BenchRunner
                 : null;
 
             Target Json(string name, System.Net.IPEndPoint endPoint, string model = BenchCluster.FastModel, string prompt = ChatPrompt) =>
-                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + prompt + "}"), Streaming: false);
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + prompt + "}", settings.ExtraHeaderLines), Streaming: false);
             Target Stream(string name, System.Net.IPEndPoint endPoint, string model) =>
-                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}"), Streaming: true);
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}", settings.ExtraHeaderLines), Streaming: true);
 
             Target[] json = [Json(Comparison.Direct, cluster.SimFast), Json(Comparison.Forwarder, cluster.ForwarderFast), Json(Comparison.Facade, cluster.Facade)];
             var role = Json(Comparison.FacadeRole, cluster.Facade, BenchCluster.Role);
@@ -136,7 +137,7 @@ internal static class BenchRunner
                 await Task.Delay(3000, cancellationToken);
                 memory.IdleAfterLoad = await Memory.ReadAsync(cluster, cancellationToken);
                 memory.ForwarderIdleAfterLoad = await Memory.ReadAsync(cluster.ForwarderFastProcess, cluster.ForwarderProbePort, cancellationToken);
-                await Memory.RunStreamsAsync(cluster, memory, settings.MemoryStreams, settings.Quick ? 3 : 6, Log, cancellationToken);
+                await Memory.RunStreamsAsync(cluster, memory, settings.MemoryStreams, settings.Quick ? 3 : 6, settings.ExtraHeaderLines, Log, cancellationToken);
                 results.Memory = memory;
                 Log(string.Create(CultureInfo.InvariantCulture, $"  RSS idle {memory.IdleFresh.RssBytes / 1e6:F0} MB fresh, {memory.IdleAfterLoad.RssBytes / 1e6:F0} MB after load; {memory.UnderStreams?.RssBytes / 1e6:F0} MB under {memory.StreamsOpen} streams"));
                 Sample(results, "memory");

@@ -41,6 +41,15 @@ internal sealed record BenchSettings
     /// </summary>
     public IReadOnlyDictionary<string, string?> FacadeEnvironment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Extra environment for the facade and the bare forwarder alike (<c>--runtime-env KEY=VALUE</c>): runtime knobs compared fairly.</summary>
+    public IReadOnlyDictionary<string, string?> RuntimeEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Extra request header lines sent on every benchmark request (<c>--request-header "Name: value"</c>).</summary>
+    public IReadOnlyList<string> RequestHeaders { get; init; } = [];
+
+    /// <summary>No client keys on Control and the facade (<c>--no-auth</c>): what the key check costs.</summary>
+    public bool NoAuth { get; init; }
+
     /// <summary>The profile phase: seconds of steady load on the facade, for attaching dotnet-trace or dotnet-counters.</summary>
     public double ProfileSeconds { get; init; } = 30;
 
@@ -92,6 +101,9 @@ internal sealed record BenchSettings
         var skipRouting = false;
         IReadOnlySet<string> phases = AllPhases;
         var facadeEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var runtimeEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var requestHeaders = new List<string>();
+        var noAuth = false;
         double profileSeconds = 30;
         var profileTarget = "facade";
         var profileConcurrency = 32;
@@ -128,14 +140,27 @@ internal sealed record BenchSettings
                     }
 
                     break;
-                case "--facade-env":
-                    var pair = args[++i].Split('=', 2);
+                case "--facade-env" or "--runtime-env":
+                    var pair = args[i + 1].Split('=', 2);
                     if (pair.Length != 2 || pair[0].Length == 0)
                     {
-                        throw new ArgumentException("--facade-env takes KEY=VALUE");
+                        throw new ArgumentException(args[i] + " takes KEY=VALUE");
                     }
 
-                    facadeEnvironment[pair[0]] = pair[1];
+                    (args[i] == "--facade-env" ? facadeEnvironment : runtimeEnvironment)[pair[0]] = pair[1];
+                    i++;
+                    break;
+                case "--request-header":
+                    var header = args[++i];
+                    if (!header.Contains(':', StringComparison.Ordinal) || header.Contains('\n', StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException("--request-header takes \"Name: value\"");
+                    }
+
+                    requestHeaders.Add(header.Trim());
+                    break;
+                case "--no-auth":
+                    noAuth = true;
                     break;
                 case "--profile-seconds":
                     profileSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -155,7 +180,7 @@ internal sealed record BenchSettings
                     profileStreaming = true;
                     break;
                 default:
-                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--repo DIR] [--results DIR]");
+                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--repo DIR] [--results DIR]");
             }
         }
 
@@ -169,6 +194,9 @@ internal sealed record BenchSettings
             SkipRouting = skipRouting || !phases.Contains("routing"),
             Phases = phases,
             FacadeEnvironment = facadeEnvironment,
+            RuntimeEnvironment = runtimeEnvironment,
+            RequestHeaders = requestHeaders,
+            NoAuth = noAuth,
             ProfileSeconds = profileSeconds,
             ProfileTarget = profileTarget,
             ProfileConcurrency = profileConcurrency,
@@ -189,7 +217,13 @@ internal sealed record BenchSettings
     };
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{(Quick ? "quick" : "full")} run, gc={Gc}, phases={string.Join(",", Phases)}")
-        + (FacadeEnvironment.Count == 0 ? "" : ", facade env " + string.Join(" ", FacadeEnvironment.Select(e => e.Key + "=" + e.Value)));
+        + (FacadeEnvironment.Count == 0 ? "" : ", facade env " + string.Join(" ", FacadeEnvironment.Select(e => e.Key + "=" + e.Value)))
+        + (RuntimeEnvironment.Count == 0 ? "" : ", runtime env " + string.Join(" ", RuntimeEnvironment.Select(e => e.Key + "=" + e.Value)))
+        + (RequestHeaders.Count == 0 ? "" : ", request headers " + string.Join("; ", RequestHeaders))
+        + (NoAuth ? ", no client keys" : "");
+
+    /// <summary>The extra header lines as they go on the wire.</summary>
+    public string ExtraHeaderLines => string.Concat(RequestHeaders.Select(h => h + "\r\n"));
 
     private static string FindRepoRoot()
     {

@@ -114,11 +114,12 @@ internal sealed class BenchCluster : IDisposable
 
         var database = Path.Combine(LogDir, "geniehive.sqlite3");
         var roles = Path.Combine(repo, "bench", "GenieHive.Bench.Load", "bench-roles.yaml");
+        string[] clientKeys = settings.NoAuth ? [] : ["--GenieHive:Auth:ClientApiKeys:0=" + ClientKey];
         Add(ManagedProcess.Start("control", controlDll,
             [
                 "--urls", Url(Control),
                 "--ConnectionStrings:geniehive=Data Source=" + database,
-                "--GenieHive:Auth:ClientApiKeys:0=" + ClientKey,
+                .. clientKeys,
                 "--GenieHive:Auth:NodeApiKeys:0=" + NodeKey,
                 "--GenieHive:Roles:Path=" + roles,
             ],
@@ -159,7 +160,7 @@ internal sealed class BenchCluster : IDisposable
             [
                 "--urls", Url(Facade),
                 "--services:control:http:0=" + Url(Control),
-                "--GenieHive:Auth:ClientApiKeys:0=" + ClientKey,
+                .. clientKeys,
             ],
             facadeEnv, LogPath("facade")));
 
@@ -192,7 +193,13 @@ internal sealed class BenchCluster : IDisposable
 
     private static Dictionary<string, string?> MeasuredEnvironment(BenchSettings settings, string probeDll, int probePort)
     {
-        var environment = new Dictionary<string, string?>(settings.GcEnvironment())
+        var environment = new Dictionary<string, string?>(settings.GcEnvironment());
+        foreach (var (key, value) in settings.RuntimeEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        environment = new Dictionary<string, string?>(environment)
         {
             ["DOTNET_STARTUP_HOOKS"] = probeDll,
             ["GENIEHIVE_BENCH_PROBE_PORT"] = probePort.ToString(CultureInfo.InvariantCulture),

@@ -11,6 +11,9 @@ internal sealed record BenchResults
     public required string Mode { get; init; }
     public required string Gc { get; init; }
     public Dictionary<string, string?> FacadeEnvironment { get; init; } = [];
+
+    /// <summary>The run's settings in one line (mode, GC, phases, environment, headers, auth).</summary>
+    public string Variant { get; init; } = "";
     public required MachineInfo Machine { get; init; }
     public List<LoadAverageSample> LoadAverage { get; init; } = [];
     public WarmupResult? Warmup { get; set; }

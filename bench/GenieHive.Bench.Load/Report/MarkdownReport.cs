@@ -16,10 +16,10 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine(F("{0}; GC: {1}. Machine: {2} cores, {3}, {4:F1} GiB; {5}; {6} (SDK {7}); commit {8}{9}.",
             results.Mode, results.Gc, m.Cores, m.CpuModel, m.MemoryBytes / (1024.0 * 1024 * 1024), m.Os, m.Runtime, m.Sdk, m.Commit, m.Dirty ? " (with uncommitted changes)" : ""));
-        if (results.FacadeEnvironment.Count > 0)
+        if (results.Variant.Length > 0)
         {
             md.AppendLine();
-            md.AppendLine("Facade environment for this run: " + string.Join(", ", results.FacadeEnvironment.Select(e => "`" + e.Key + "=" + e.Value + "`")) + ".");
+            md.AppendLine("Settings: " + results.Variant + ".");
         }
 
         if (results.LoadAverage.Count > 0)
