@@ -7,6 +7,7 @@ using static GenieHive.Tests.Control.ControlTestData;
 namespace GenieHive.Tests.Control;
 
 /// <summary>Kill Control while it writes: what is in SQLite afterwards is whole, and Control starts on it.</summary>
+[Collection(ControlProcessCollection.Name)]
 public sealed class CrashSafetyTests
 {
     private const int Hosts = 12;

@@ -10,6 +10,7 @@ using static GenieHive.Tests.Control.ControlTestData;
 namespace GenieHive.Tests.Control;
 
 /// <summary>What one heartbeat costs Control, without HTTP: parse, validate, fingerprint, apply.</summary>
+[Collection(ControlProcessCollection.Name)]
 public sealed class HeartbeatCostTests(ControlFixture control) : IClassFixture<ControlFixture>
 {
     [Fact]

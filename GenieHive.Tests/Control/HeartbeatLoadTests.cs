@@ -11,6 +11,7 @@ namespace GenieHive.Tests.Control;
 /// 200 nodes heartbeating once a second against a real Control process over loopback HTTP: no errors, no lost
 /// update, and a low p99 (the figures are written to the test output).
 /// </summary>
+[Collection(ControlProcessCollection.Name)]
 public sealed class HeartbeatLoadTests
 {
     private const int Nodes = 200;
@@ -35,12 +36,15 @@ public sealed class HeartbeatLoadTests
             var latencies = new List<double>[Nodes];
             var failures = 0;
             var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, Nodes).Select(async node =>
+            // Task.Run: off the test framework's synchronization context, which runs continuations on two threads
+            // and would make the client, not Control, the bottleneck.
+            await Task.WhenAll(Enumerable.Range(0, Nodes).Select(node => Task.Run(async () =>
             {
                 latencies[node] = new List<double>(Rounds);
-                // Spread the nodes over the second, as real agents started at different times would be.
-                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+                // Spread the nodes over the second, as real agents started at different times would be
+                // (the timer starts after the offset, so the offsets hold in every round).
                 await Task.Delay(TimeSpan.FromMilliseconds(node * 1000.0 / Nodes), ct);
+                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
                 for (var round = 1; round <= Rounds; round++)
                 {
                     // A quarter of the beats change a service's live state (a routing change); the rest only refresh.
@@ -55,7 +59,7 @@ public sealed class HeartbeatLoadTests
 
                     await timer.WaitForNextTickAsync(ct);
                 }
-            })).WaitAsync(TimeSpan.FromSeconds(Rounds + 30), ct);
+            }, ct))).WaitAsync(TimeSpan.FromSeconds(Rounds + 30), ct);
             var elapsed = clock.Elapsed;
 
             var all = latencies.SelectMany(l => l).Order().ToArray();
@@ -69,7 +73,7 @@ public sealed class HeartbeatLoadTests
             // The client, Control and whatever else runs share two cores here, so wall-clock latency mostly measures
             // the machine; this bound only catches pathologies (a lock convoy, blocking I/O on the heartbeat path).
             // HeartbeatCostTests pins what Control itself spends per heartbeat.
-            Assert.True(p99 < 2000, $"p99 {p99:F2} ms");
+            Assert.True(p99 < 1000, $"p99 {p99:F2} ms");
 
             var services = (await client.GetFromJsonAsync("/v1/cluster/services", Json.ListResponseServiceView, ct))!.Data;
             var health = (await client.GetFromJsonAsync("/v1/cluster/health", Json.ClusterHealth, ct))!;
