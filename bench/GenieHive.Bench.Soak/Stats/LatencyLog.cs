@@ -76,6 +76,12 @@ internal static class Windows
         for (var from = 0.0; from < duration - 1e-9; from += window)
         {
             var to = Math.Min(duration, from + window);
+            if (to - from < 1)
+            {
+                // The measured phase ends a fraction past the last full window: too short a slice to report a rate.
+                break;
+            }
+
             var inWindow = samples.Where(s => s.At >= from && s.At < to).Select(s => s.Ms).ToArray();
             var summary = LatencySummary.Of(inWindow);
             result.Add(new WindowFigures(Math.Round(from, 1), Math.Round(to, 1), inWindow.Length,
