@@ -43,6 +43,10 @@ public static class ModelsApi
             return OpenAiErrors.RoutingTableUnavailable();
         }
 
+        // SDKs escape the id as one path segment (OpenAI's .NET SDK sends "org%2Fmodel" for "org/model") and the
+        // server decodes every escape of a path but that of a slash: undo that one, so the id is what the client meant.
+        id = id.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
         return snapshot.FindModel(id) is { } listing
             ? TypedResults.Json(ToEntry(listing, (long)snapshot.Table.GeneratedAt), FacadeJsonContext.Default.ModelEntry)
             : OpenAiErrors.ModelNotFound(id);

@@ -30,7 +30,6 @@ internal sealed partial class ProxyForwarder
         var meter = new RequestMeter(start);
         var record = true;
         var failed = false;
-        var streamed = false;
         HttpResponseMessage? response = null;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         cts.CancelAfter(_firstByteTimeout);
@@ -105,7 +104,7 @@ internal sealed partial class ProxyForwarder
             RelayOutcome outcome;
             if (MediaTypes.IsEventStream(contentType))
             {
-                streamed = true;
+                meter.Streamed = true;
                 outcome = await RelaySseAsync(context, operation, plan, target, response, cts, meter);
             }
             else if (operation.StripsReasoning && MediaTypes.IsJson(contentType))
@@ -114,7 +113,7 @@ internal sealed partial class ProxyForwarder
             }
             else
             {
-                outcome = await RelayCopyAsync(context, plan, target, response, cts, meter);
+                outcome = await RelayCopyAsync(context, operation, plan, target, response, cts, meter);
             }
 
             switch (outcome.Status)
@@ -142,7 +141,7 @@ internal sealed partial class ProxyForwarder
             telemetry.InFlight.Add(-1);
             if (record)
             {
-                RecordAttempt(stats, meter, failed, streamed, operation, plan, target);
+                RecordAttempt(stats, meter, failed, operation, plan, target);
             }
         }
     }
@@ -154,12 +153,13 @@ internal sealed partial class ProxyForwarder
         return new AttemptFailure(kind);
     }
 
-    private void RecordAttempt(ServiceStats stats, RequestMeter meter, bool failed, bool streamed, OpenAiOperation operation, RoutePlan plan, RouteTarget target)
+    private void RecordAttempt(ServiceStats stats, RequestMeter meter, bool failed, OpenAiOperation operation, RoutePlan plan, RouteTarget target)
     {
         var end = time.GetTimestamp();
         var latency = time.GetElapsedTime(meter.Start, end).TotalMilliseconds;
+        // Only streamed answers have a time to first token; a JSON answer's is NaN and stays out of the TTFT figures.
         var ttft = meter.TtftMs(time);
-        stats.Record(NowSeconds(), latency, ttft, meter.TokensPerSecond(time, end, streamed), failed);
+        stats.Record(NowSeconds(), latency, ttft, meter.TokensPerSecond(time, end), failed);
         if (failed)
         {
             telemetry.UpstreamErrors.Add(1, new KeyValuePair<string, object?>("service", target.ServiceId));

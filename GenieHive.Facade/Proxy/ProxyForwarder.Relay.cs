@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using GenieHive.Facade.Errors;
 using GenieHive.Routing;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace GenieHive.Facade.Proxy;
@@ -14,6 +16,9 @@ internal sealed partial class ProxyForwarder
     private const int MaxSseEventBytes = 16 * 1024 * 1024;
     private const int MaxBufferedJsonBytes = 32 * 1024 * 1024;
     private const int CopyChunk = 16 * 1024;
+
+    /// <summary>How long a broken stream's error event gets to leave before the connection is aborted.</summary>
+    private static readonly TimeSpan StreamErrorGrace = TimeSpan.FromMilliseconds(100);
 
     private static readonly byte[] StreamIdleEvent = ErrorEvent("The upstream stopped sending before the response was complete.");
     private static readonly byte[] StreamDroppedEvent = ErrorEvent("The upstream connection was interrupted before the response was complete.");
@@ -255,9 +260,13 @@ internal sealed partial class ProxyForwarder
         }
     }
 
-    /// <summary>Streams a body through unchanged (embeddings, transcriptions, anything not JSON chat).</summary>
+    /// <summary>
+    /// Streams a body through unchanged (embeddings, transcriptions, anything not JSON chat). A transcript in a text
+    /// format is labelled <c>text/plain</c>, as OpenAI labels it (see <see cref="MediaTypes.TranscriptLabel"/>).
+    /// </summary>
     private async Task<RelayOutcome> RelayCopyAsync(
         HttpContext context,
+        OpenAiOperation operation,
         RoutePlan plan,
         RouteTarget target,
         HttpResponseMessage response,
@@ -281,6 +290,11 @@ internal sealed partial class ProxyForwarder
 
             meter.OnBytes(time.GetTimestamp());
             Commit(context, plan, target, response, sse: false, contentLength: response.Content.Headers.ContentLength);
+            if (ReferenceEquals(operation, OpenAiOperation.Transcriptions) && MediaTypes.TranscriptLabel(response.Content.Headers.ContentType) is { } label)
+            {
+                context.Response.ContentType = label;
+            }
+
             if (read == 0)
             {
                 return await FlushAsync(context.Response.BodyWriter, context) ? RelayOutcome.Completed : RelayOutcome.ClientGone;
@@ -316,7 +330,7 @@ internal sealed partial class ProxyForwarder
                 if (outcome.Status == RelayStatus.Interrupted)
                 {
                     // A body that stops half-way must not look complete: the connection goes down with it.
-                    context.Abort();
+                    EndIncomplete(context);
                 }
 
                 return outcome;
@@ -430,10 +444,53 @@ internal sealed partial class ProxyForwarder
         return committed ? new RelayOutcome(RelayStatus.Interrupted, kind) : new RelayOutcome(RelayStatus.FailedBeforeCommit, kind);
     }
 
-    private static async Task WriteStreamErrorAsync(PipeWriter writer, HttpContext context, FailureKind kind)
+    /// <summary>
+    /// Ends a broken stream: the SSE error event (clients that read it, like OpenAI's Python SDK, raise its message),
+    /// then the response ends without its terminating chunk. Clients that ignore error events (OpenAI's .NET SDK
+    /// takes the event for one more update and would end quietly) then fail on the incomplete body instead of taking
+    /// a truncated answer for a complete one.
+    /// </summary>
+    private async Task WriteStreamErrorAsync(PipeWriter writer, HttpContext context, FailureKind kind)
     {
         writer.Write(kind == FailureKind.Timeout ? StreamIdleEvent : StreamDroppedEvent);
-        await FlushAsync(writer, context);
+        if (await FlushAsync(writer, context))
+        {
+            // A flush hands the bytes to the transport, which sends them shortly after; cutting the connection at
+            // once could drop the event. A failed stream can afford a short pause.
+            try
+            {
+                await Task.Delay(StreamErrorGrace, time, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client left first: nothing more to tell it.
+            }
+        }
+
+        EndIncomplete(context);
+    }
+
+    /// <summary>
+    /// Ends the response so that the client sees it is incomplete. On HTTP/1.x the connection is half-closed first
+    /// (a FIN after the bytes already sent): an abort alone resets it, and some clients' systems discard received but
+    /// unread bytes on a reset, the error event among them. On HTTP/2 the abort resets only this stream.
+    /// </summary>
+    private static void EndIncomplete(HttpContext context)
+    {
+        if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol)
+            && context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Already closed: the abort below is all that is left to do.
+            }
+        }
+
+        context.Abort();
     }
 
     private static async ValueTask<bool> FlushAsync(PipeWriter writer, HttpContext context)

@@ -1,6 +1,10 @@
 namespace GenieHive.Facade.Proxy;
 
-/// <summary>What one upstream attempt measured: first byte, first content, content chunks and reported tokens.</summary>
+/// <summary>
+/// What one upstream attempt measured: first byte, first content, content chunks, reported tokens and, for a
+/// JSON answer, the engine's own generation speed. Time to first token exists only for streamed answers: a JSON
+/// answer's first byte comes when the whole generation is done, so it would measure latency under another name.
+/// </summary>
 internal sealed class RequestMeter(long start)
 {
     public long Start { get; } = start;
@@ -12,6 +16,12 @@ internal sealed class RequestMeter(long start)
     public int ContentChunks { get; private set; }
 
     public long? CompletionTokens { get; private set; }
+
+    /// <summary>The answer was relayed as server-sent events (set before the first event).</summary>
+    public bool Streamed { get; set; }
+
+    /// <summary>The engine's own tokens per second of a JSON answer (llama.cpp's <c>timings.predicted_per_second</c>), when it sent one.</summary>
+    public double? UpstreamTokensPerSecond { get; private set; }
 
     public void OnBytes(long now)
     {
@@ -40,34 +50,46 @@ internal sealed class RequestMeter(long start)
         }
     }
 
-    /// <summary>Scans a whole non-streamed body.</summary>
+    /// <summary>Scans a whole non-streamed body: usage and the engine's generation timings.</summary>
     public void OnBody(ReadOnlySpan<byte> body)
     {
-        if (FirstContent == 0)
-        {
-            FirstContent = FirstByte;
-        }
-
         CompletionTokens = ResponseScanner.FindCompletionTokens(body);
+        UpstreamTokensPerSecond = ResponseScanner.FindPredictedPerSecond(body);
     }
 
-    /// <summary>Time to first token (or first byte when no content was recognised), in ms; NaN when nothing arrived.</summary>
+    /// <summary>
+    /// Time to first token of a streamed answer (first content, else first event), in ms; NaN for a JSON answer or
+    /// when nothing arrived.
+    /// </summary>
     public double TtftMs(TimeProvider time)
     {
+        if (!Streamed)
+        {
+            return double.NaN;
+        }
+
         var first = FirstContent != 0 ? FirstContent : FirstByte;
         return first == 0 ? double.NaN : time.GetElapsedTime(Start, first).TotalMilliseconds;
     }
 
-    /// <summary>Generated tokens per second after the first token (usage when reported, else content chunks); NaN when unknown.</summary>
-    public double TokensPerSecond(TimeProvider time, long end, bool streamed)
+    /// <summary>
+    /// Generated tokens per second; NaN when unknown. Streamed: after the first token (usage when reported, else
+    /// content chunks). JSON: the engine's own figure when it sent one, else completion tokens over the whole latency.
+    /// </summary>
+    public double TokensPerSecond(TimeProvider time, long end)
     {
-        var tokens = CompletionTokens ?? (streamed ? ContentChunks : 0);
+        if (!Streamed && UpstreamTokensPerSecond is { } reported)
+        {
+            return reported;
+        }
+
+        var tokens = CompletionTokens ?? (Streamed ? ContentChunks : 0);
         if (tokens <= 0)
         {
             return double.NaN;
         }
 
-        if (streamed && FirstContent != 0)
+        if (Streamed && FirstContent != 0)
         {
             var generation = time.GetElapsedTime(FirstContent, end).TotalSeconds;
             return tokens > 1 && generation > 0 ? (tokens - 1) / generation : double.NaN;

@@ -32,6 +32,29 @@ public static class ResponseScanner
         return null;
     }
 
+    /// <summary>
+    /// The engine's own generation speed: llama.cpp's <c>timings.predicted_per_second</c> (the simulator sends it
+    /// too). Null when absent, not a positive finite number (an engine that measured no time reports 0), or unreadable.
+    /// </summary>
+    public static double? FindPredictedPerSecond(ReadOnlySpan<byte> utf8)
+    {
+        var key = "\"predicted_per_second\""u8;
+        var at = utf8.IndexOf(key);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var rest = SkipWhitespace(utf8[(at + key.Length)..]);
+        if (rest.IsEmpty || rest[0] != ':')
+        {
+            return null;
+        }
+
+        rest = SkipWhitespace(rest[1..]);
+        return Utf8Parser.TryParse(rest, out double value, out _) && double.IsFinite(value) && value > 0 ? value : null;
+    }
+
     /// <summary>True when the bytes carry a non-empty <c>content</c>, <c>text</c> or reasoning string value.</summary>
     public static bool HasContent(ReadOnlySpan<byte> utf8) =>
         HasNonEmptyString(utf8, "\"content\""u8)

@@ -189,13 +189,16 @@ public sealed class FailoverTests
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
         var first = await reader.ReadLineAsync(Ct);
         clientSawFirst.SetResult();
-        var body = first + "\n" + await reader.ReadToEndAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var (rest, ended) = await ReadUntilEndAsync(reader).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var body = first + "\n" + rest;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith(Upstreams.Chunk("partial") + "data: {\"error\":", body, StringComparison.Ordinal);
         Assert.Contains("\"code\":\"upstream_stream_interrupted\"", body, StringComparison.Ordinal);
         Assert.EndsWith("\n\n", body, StringComparison.Ordinal);
         Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
+        // The body lacks its terminating chunk, so clients that ignore the error event still see it is incomplete.
+        Assert.IsType<HttpIOException>(ended);
         Assert.Equal(0, other.RequestCount);
     }
 
@@ -258,11 +261,35 @@ public sealed class FailoverTests
         await using var control = await FakeControl.StartAsync(table);
         await using var facade = await FacadeHost.StartAsync(control, new Dictionary<string, string?> { ["GenieHive:Proxy:StreamIdleTimeoutSeconds"] = "0.5" });
 
-        using var response = await facade.Client.PostAsync("/v1/chat/completions", Requests.JsonBody("""{"model":"llama","messages":[],"stream":true}"""), Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Requests.JsonBody("""{"model":"llama","messages":[],"stream":true}""") };
+        using var response = await facade.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        var (body, ended) = await ReadUntilEndAsync(reader).WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
         Assert.StartsWith(Upstreams.Chunk("a") + "data: {\"error\":", body, StringComparison.Ordinal);
         Assert.Contains("upstream_stream_interrupted", body, StringComparison.Ordinal);
+        Assert.IsType<HttpIOException>(ended);
         await upstream.Aborted.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+    }
+
+    /// <summary>Reads what arrives until the body ends; returns it and the exception that ended it (null: a clean end).</summary>
+    private static async Task<(string Text, Exception? Ended)> ReadUntilEndAsync(StreamReader reader)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[1024];
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer, Ct)) > 0)
+            {
+                text.Append(buffer, 0, read);
+            }
+
+            return (text.ToString(), null);
+        }
+        catch (IOException ex)
+        {
+            return (text.ToString(), ex);
+        }
     }
 }

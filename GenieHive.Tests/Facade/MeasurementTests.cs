@@ -1,5 +1,6 @@
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Proxy;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GenieHive.Tests.Facade;
 
@@ -78,5 +79,61 @@ public sealed class MeasurementTests
         Assert.True(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"reasoning_content":"x"}}]}"""u8));
         Assert.False(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"role":"assistant","content":null}}]}"""u8));
         Assert.False(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"content":""}}]}"""u8));
+    }
+
+    [Fact]
+    public void AJsonAnswerHasNoTimeToFirstTokenAndReportsTheEnginesOwnTokenRate()
+    {
+        var time = new FakeTimeProvider();
+        var meter = new RequestMeter(time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(2));
+        meter.OnBytes(time.GetTimestamp());
+        meter.OnBody("""{"usage":{"completion_tokens":40},"timings":{"predicted_n":40,"predicted_per_second": 31.25}}"""u8);
+
+        // The first byte of a JSON answer arrives when the generation is over: that is latency, not TTFT.
+        Assert.True(double.IsNaN(meter.TtftMs(time)));
+        Assert.Equal(31.25, meter.TokensPerSecond(time, time.GetTimestamp()));
+    }
+
+    [Fact]
+    public void AJsonAnswerWithoutEngineTimingsRatesCompletionTokensOverTheWholeLatency()
+    {
+        var time = new FakeTimeProvider();
+        var meter = new RequestMeter(time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(2));
+        meter.OnBytes(time.GetTimestamp());
+        // An engine that measured no time reports a rate of 0: no figure, not a real zero.
+        meter.OnBody("""{"usage":{"completion_tokens":40},"timings":{"predicted_per_second":0}}"""u8);
+
+        Assert.True(double.IsNaN(meter.TtftMs(time)));
+        Assert.Equal(20, meter.TokensPerSecond(time, time.GetTimestamp()));
+    }
+
+    [Fact]
+    public void AStreamedAnswerMeasuresTimeToFirstTokenAndTheRateAfterIt()
+    {
+        var time = new FakeTimeProvider();
+        var meter = new RequestMeter(time.GetTimestamp()) { Streamed = true };
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        meter.OnSseEvent("""data: {"choices":[{"delta":{"role":"assistant","content":null}}]}"""u8, time.GetTimestamp());
+        time.Advance(TimeSpan.FromMilliseconds(150));
+        meter.OnSseEvent("""data: {"choices":[{"delta":{"content":"a"}}]}"""u8, time.GetTimestamp());
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            meter.OnSseEvent("""data: {"choices":[{"delta":{"content":"b"}}]}"""u8, time.GetTimestamp());
+        }
+
+        Assert.Equal(250, meter.TtftMs(time));
+        Assert.Equal(10, meter.TokensPerSecond(time, time.GetTimestamp()), 6);
+    }
+
+    [Fact]
+    public void TheEnginesTokenRateIsFoundOnlyAsAPositiveNumber()
+    {
+        Assert.Equal(12.5, ResponseScanner.FindPredictedPerSecond("""{"timings":{"predicted_per_second" : 12.5}}"""u8));
+        Assert.Null(ResponseScanner.FindPredictedPerSecond("""{"timings":{"predicted_per_second":0}}"""u8));
+        Assert.Null(ResponseScanner.FindPredictedPerSecond("""{"timings":{"predicted_per_second":null}}"""u8));
+        Assert.Null(ResponseScanner.FindPredictedPerSecond("""{"usage":{"completion_tokens":3}}"""u8));
     }
 }

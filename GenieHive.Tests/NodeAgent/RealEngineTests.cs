@@ -10,10 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GenieHive.Tests.NodeAgent;
 
 /// <summary>
-/// Discovery against a real llama-server (random-weight model, real server), when
+/// Discovery and probes against real engines (llama-server, whisper-server; random-weight models, real servers), when
 /// <c>GENIEHIVE_REAL_ENGINES_DIR</c> points at a directory prepared by <c>tools/real-engines/setup.sh</c>.
 /// </summary>
-public sealed class RealLlamaServerTests
+public sealed class RealEngineTests
 {
     private const string EnginesVariable = "GENIEHIVE_REAL_ENGINES_DIR";
 
@@ -58,7 +58,41 @@ public sealed class RealLlamaServerTests
         }
     }
 
-    private static async Task<int> StartLlamaServerAsync(string engines, int port, CancellationToken ct)
+    [Fact]
+    public async Task ARealWhisperServerWithoutDiscoveryIsProbedHealthy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var engines = Environment.GetEnvironmentVariable(EnginesVariable);
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(engines), $"{EnginesVariable} is not set; prepare a directory with tools/real-engines/setup.sh to run this test.");
+
+        var port = FreePort();
+        var pid = await StartEngineAsync(engines!, "whisper", port, ct);
+        try
+        {
+            await using var services = AgentHarness.BuildServices(new Dictionary<string, string?>
+            {
+                ["GenieHive:Node:HostId"] = "real",
+                ["GenieHive:Node:Services:0:ServiceId"] = "real-whisper",
+                ["GenieHive:Node:Services:0:Kind"] = "transcription",
+                ["GenieHive:Node:Services:0:Endpoint"] = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+                ["GenieHive:Node:Services:0:Assets:0:AssetId"] = "whisper-synth",
+            });
+
+            await services.GetRequiredService<ServiceMonitor>().RefreshAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+            var state = Assert.Single(services.GetRequiredService<NodeInventory>().Services);
+
+            Assert.Equal("healthy", state.Health);
+            Assert.Equal(["whisper-synth"], state.Assets.Select(a => a.AssetId));
+        }
+        finally
+        {
+            Stop(pid);
+        }
+    }
+
+    private static Task<int> StartLlamaServerAsync(string engines, int port, CancellationToken ct) => StartEngineAsync(engines, "chat", port, ct);
+
+    private static async Task<int> StartEngineAsync(string engines, string kind, int port, CancellationToken ct)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -68,7 +102,7 @@ public sealed class RealLlamaServerTests
         };
         start.ArgumentList.Add(FindStartScript());
         start.ArgumentList.Add(engines);
-        start.ArgumentList.Add("chat");
+        start.ArgumentList.Add(kind);
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         using var script = Process.Start(start)!;
         var output = script.StandardOutput.ReadToEndAsync(ct);

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GenieHive.Tests.Compat;
+
+/// <summary>
+/// One of the repository's services started in process on a real Kestrel socket (port 0), with its configuration
+/// given as keys that win over its appsettings.json. The SDKs under test talk to it over real HTTP.
+/// </summary>
+internal sealed class KestrelApp<TMarker> : WebApplicationFactory<TMarker>
+    where TMarker : class
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public KestrelApp(IDictionary<string, string?> settings)
+    {
+        // Quiet by default: the test output is for the tests.
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Logging:LogLevel:Default"] = "Warning" };
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+
+        UseKestrel(0);
+    }
+
+    /// <summary>The base URL (<c>http://127.0.0.1:port</c>, no trailing slash), once started.</summary>
+    public string Url { get; private set; } = "";
+
+    public KestrelApp<TMarker> Start()
+    {
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Url = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using GenieHive.Contracts;
+
+namespace GenieHive.Tests.Compat;
+
+/// <summary>
+/// Real model servers (llama.cpp's llama-server for chat and for embeddings, whisper.cpp's whisper-server) behind a
+/// real Control and facade, started once for the tests that use them. Needs <c>GENIEHIVE_REAL_ENGINES_DIR</c>: a
+/// directory prepared by <c>tools/real-engines/setup.sh</c> (<c>.ci/run</c> prepares and sets it); without it the
+/// servers are not started and the tests skip. The models are random-weight models of the real formats: the
+/// protocol is real, the text is nonsense.
+/// </summary>
+public sealed class RealEngines : IAsyncLifetime
+{
+    public const string Variable = "GENIEHIVE_REAL_ENGINES_DIR";
+
+    public const string SkipReason = Variable + " is not set; prepare a directory with tools/real-engines/setup.sh DIR and set it to run the real-engine tests.";
+
+    public const string ChatModel = "tiny";
+    public const string EmbeddingModel = "tiny-embed";
+    public const string TranscriptionModel = "whisper-synth";
+    public const string ChatRole = "mentor";
+    public const string TranscriptionRole = "transcriber";
+
+    /// <summary>llama-server's context size as <c>start.sh</c> runs it (<c>-c 2048</c>).</summary>
+    public const int ChatContextSize = 2048;
+
+    private const string RolesYaml = """
+        roles:
+          - role_id: mentor
+            display_name: Mentor
+            operation: chat
+            prompt_policy:
+              system_prompt: You are a patient mentor.
+          - role_id: transcriber
+            operation: transcription
+            modality: audio
+        """;
+
+    private readonly List<int> _pids = [];
+
+    /// <summary>The prepared directory, or null when the real-engine tests skip.</summary>
+    public static string? Directory => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } dir ? dir : null;
+
+    public bool Available => Directory is not null;
+
+    /// <summary>The spoken test file <c>setup.sh</c> made.</summary>
+    public string SpeechWav => Path.Combine(Directory!, "sid", "work", "hello.wav");
+
+    internal CompatCluster Cluster { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Directory is not { } dir)
+        {
+            return;
+        }
+
+        try
+        {
+            int chatPort = FreePort(), embedPort = FreePort(), whisperPort = FreePort();
+            await Task.WhenAll(
+                StartAsync(dir, "chat", chatPort, ChatModel),
+                StartAsync(dir, "embed", embedPort, EmbeddingModel),
+                StartAsync(dir, "whisper", whisperPort, null));
+
+            // Registered as a node agent with Discover none would: the services, their models, loaded and healthy.
+            Cluster = await CompatCluster.StartAsync(RolesYaml);
+            await Cluster.RegisterAsync(CompatCluster.Host(
+                "real-host",
+                CompatCluster.Service("real-chat", ServiceKinds.Chat, Url(chatPort), ChatModel, ChatContextSize),
+                CompatCluster.Service("real-embed", ServiceKinds.Embeddings, Url(embedPort), EmbeddingModel, ChatContextSize),
+                CompatCluster.Service("real-whisper", ServiceKinds.Transcription, Url(whisperPort), TranscriptionModel)));
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+            Cluster = null!;
+        }
+
+        foreach (var pid in _pids)
+        {
+            Stop(pid);
+        }
+
+        _pids.Clear();
+    }
+
+    private static string Url(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Runs <c>start.sh DIR KIND PORT [ALIAS]</c>, which prints the server's pid once it answers its health check.</summary>
+    private async Task StartAsync(string dir, string kind, int port, string? alias)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(FindStartScript());
+        start.ArgumentList.Add(dir);
+        start.ArgumentList.Add(kind);
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        if (alias is not null)
+        {
+            start.ArgumentList.Add(alias);
+        }
+
+        using var script = Process.Start(start)!;
+        var output = script.StandardOutput.ReadToEndAsync(ct);
+        var errors = script.StandardError.ReadToEndAsync(ct);
+        try
+        {
+            await script.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
+        }
+        catch (TimeoutException)
+        {
+            script.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("start.sh " + kind + " did not finish within 120 s.");
+        }
+
+        if (script.ExitCode != 0)
+        {
+            throw new InvalidOperationException("start.sh " + kind + " failed: " + await errors);
+        }
+
+        var pid = int.Parse((await output).Trim(), CultureInfo.InvariantCulture);
+        lock (_pids)
+        {
+            // Recorded at once, so that a failure of another start still stops this server.
+            _pids.Add(pid);
+        }
+    }
+
+    private static void Stop(int pid)
+    {
+        try
+        {
+            using var server = Process.GetProcessById(pid);
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static string FindStartScript()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tools", "real-engines", "start.sh");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("tools/real-engines/start.sh was not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
