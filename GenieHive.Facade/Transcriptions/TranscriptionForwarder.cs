@@ -97,8 +97,9 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
 
             return;
         }
-        catch (InvalidDataException) when (!handedOver)
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !handedOver && !context.RequestAborted.IsCancellationRequested)
         {
+            // IOException: the multipart body ended before its closing boundary (a truncated upload).
             await DisposeQuietlyAsync(spooled);
             await WriteAsync(context, TranscriptionForm.Malformed);
             return;

@@ -23,10 +23,11 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
         using var response = await cluster.FacadeClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var events = await ReadEventsAsync(response, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
-        output.WriteLine(string.Join('\n', events));
+        var (events, broken) = await ReadEventsAsync(response, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
+        output.WriteLine(string.Join('\n', events) + "\n" + (broken ?? "clean end of the body"));
 
-        // What the engine sent before it died is relayed, then an error event ends the stream (no [DONE]).
+        // What the engine sent before it died is relayed, then an error event ends the stream (no [DONE]); the body is
+        // then cut short on purpose (no final chunk), so that an SDK that ignores error events still fails the stream.
         Assert.True(events.Count >= 2, "expected content before the error event");
         Assert.DoesNotContain("[DONE]", events);
         using var last = JsonDocument.Parse(events[^1]);
@@ -132,7 +133,8 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
         return (engine, agent);
     }
 
-    private static async Task<List<string>> ReadEventsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    // The data of every SSE event, and how the body ended (null when it ended cleanly).
+    private static async Task<(List<string> Events, string? Broken)> ReadEventsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var events = new List<string>();
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -149,11 +151,10 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            // A stream cut without its error event would end here; the assertions on the events tell.
-            events.Add("<connection broken: " + ex.Message + ">");
+            return (events, "connection broken: " + ex.Message);
         }
 
-        return events;
+        return (events, null);
     }
 
     // Reads raw bytes until at least `count` SSE events (blank-line separated) have arrived.

@@ -197,3 +197,36 @@ public sealed class AgentNode : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 }
+
+/// <summary>A real llama-server process (<see cref="Compat.RealEngineServer"/>); killed, not stopped, as a crash would end it.</summary>
+public sealed class RealEngineNode : IAsyncDisposable
+{
+    private int? _pid;
+
+    internal RealEngineNode(string name, int port, int pid)
+    {
+        Name = name;
+        BaseAddress = new Uri("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
+        _pid = pid;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Kills the server process and waits until it is gone.</summary>
+    public void Kill()
+    {
+        if (_pid is { } pid)
+        {
+            _pid = null;
+            Compat.RealEngineServer.Stop(pid);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+}

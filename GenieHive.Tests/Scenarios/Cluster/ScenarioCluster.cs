@@ -112,6 +112,24 @@ public sealed class ScenarioCluster : IAsyncDisposable
         return simulator;
     }
 
+    /// <summary>
+    /// Starts a real llama-server for chat from <see cref="Compat.RealEngines.Directory"/>, answering to <paramref name="alias"/>;
+    /// killed when the cluster is disposed.
+    /// </summary>
+    public async Task<RealEngineNode> StartLlamaServerAsync(string name, string alias)
+    {
+        var directory = Compat.RealEngines.Directory ?? throw new InvalidOperationException(Compat.RealEngines.SkipReason);
+        var port = Compat.RealEngineServer.FreePort();
+        var engine = new RealEngineNode(name, port, await Compat.RealEngineServer.StartAsync(directory, "chat", port, alias));
+        lock (_parts)
+        {
+            // Engines may be started together; each is recorded at once, so a failure of another still kills it.
+            _parts.Add(engine);
+        }
+
+        return engine;
+    }
+
     /// <summary>Builds a node agent for <paramref name="hostId"/> serving <paramref name="services"/>; <see cref="AgentNode.Start"/> starts it.</summary>
     public AgentNode CreateAgent(string hostId, params ServiceSpec[] services)
     {
