@@ -28,6 +28,10 @@ public sealed class RealEngineFailoverTests(ITestOutputHelper output)
         var agentB = await cluster.StartAgentAsync("host-b", new ServiceSpec("llama-b", llamaB.BaseAddress, AssetId: null, Discover: "llamacpp"));
         await cluster.WaitForTargetsAsync(Model, "llama-a", "llama-b");
 
+        var table = cluster.Facade.Routing.Current!;
+        output.WriteLine($"Facade table v{table.Version} before the burst: " + string.Join("; ", table.Find(Model, "chat")!.Targets.Select(t =>
+            $"{t.ServiceId} score {t.Score:F4} loaded {t.Loaded} runtime {t.Signals.RuntimeScore:F2} ({t.Signals.RuntimeSource})")));
+
         // Eight at once: the facade's in-flight counts put them on both engines.
         var clock = Stopwatch.StartNew();
         var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Chat.SendAsync(cluster.FacadeClient, Model, clock, ct)))
