@@ -1,3 +1,4 @@
+using GenieHive.Control.Benchmarks;
 using GenieHive.Control.Cluster;
 using GenieHive.Control.Hosting;
 using GenieHive.Control.Nodes;
@@ -14,5 +15,6 @@ app.UseControlErrorHandling();
 app.MapDefaultEndpoints();
 app.MapNodesApi();
 app.MapClusterApi();
+app.MapBenchmarkRunsApi();
 
 app.Run();

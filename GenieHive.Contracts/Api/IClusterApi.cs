@@ -54,4 +54,26 @@ public interface IClusterApi
 
     [Post("/v1/cluster/observations")]
     Task<IApiResponse<StatusResponse>> ReportObservationsAsync([Body] ObservationReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a benchmark run (202 with the queued run).</summary>
+    [Post("/v1/cluster/benchmarks/runs")]
+    Task<IApiResponse<BenchmarkRun>> StartBenchmarkRunAsync([Body] BenchmarkRunRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Benchmark runs, newest first.</summary>
+    [Get("/v1/cluster/benchmarks/runs")]
+    Task<IApiResponse<ListResponse<BenchmarkRun>>> GetBenchmarkRunsAsync(
+        [AliasAs("status")] string? status = null,
+        [AliasAs("limit")] int? limit = null,
+        CancellationToken cancellationToken = default);
+
+    [Get("/v1/cluster/benchmarks/runs/{id}")]
+    Task<IApiResponse<BenchmarkRun>> GetBenchmarkRunAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a queued or running run; answers the run as it is after cancelling.</summary>
+    [Delete("/v1/cluster/benchmarks/runs/{id}")]
+    Task<IApiResponse<BenchmarkRun>> CancelBenchmarkRunAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The workloads runs can use (built in and from <c>GenieHive:Benchmarks:WorkloadsPath</c>).</summary>
+    [Get("/v1/cluster/benchmarks/workloads")]
+    Task<IApiResponse<ListResponse<BenchmarkWorkloadView>>> GetBenchmarkWorkloadsAsync(CancellationToken cancellationToken = default);
 }

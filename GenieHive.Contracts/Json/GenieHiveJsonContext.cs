@@ -45,6 +45,10 @@ namespace GenieHive.Contracts.Json;
 [JsonSerializable(typeof(RouteMatchResponse))]
 [JsonSerializable(typeof(RoutingTable))]
 [JsonSerializable(typeof(ObservationReport))]
+[JsonSerializable(typeof(BenchmarkRunRequest))]
+[JsonSerializable(typeof(BenchmarkRun))]
+[JsonSerializable(typeof(ListResponse<BenchmarkRun>))]
+[JsonSerializable(typeof(ListResponse<BenchmarkWorkloadView>))]
 public sealed partial class GenieHiveJsonContext : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context, for every typed client between the services.</summary>

@@ -78,12 +78,19 @@ public sealed class BenchmarkBook(ControlDatabase database, RoutingChanges chang
     }
 
     /// <summary>The newest sample per (service, asset, workload), for services that <paramref name="isKnownService"/> accepts.</summary>
-    public List<BenchmarkSample> LatestPerWorkload(Func<string, bool> isKnownService)
+    public List<BenchmarkSample> LatestPerWorkload(Func<string, bool> isKnownService) =>
+        LatestPerWorkload(isKnownService, double.NegativeInfinity);
+
+    /// <summary>
+    /// The newest sample per (service, asset, workload) observed at or after <paramref name="notBefore"/> (Unix
+    /// seconds), for services that <paramref name="isKnownService"/> accepts: older samples have aged out of scoring.
+    /// </summary>
+    public List<BenchmarkSample> LatestPerWorkload(Func<string, bool> isKnownService, double notBefore)
     {
         lock (_gate)
         {
             return [.. _samples.Values
-                .Where(sample => isKnownService(sample.ServiceId))
+                .Where(sample => sample.ObservedAt >= notBefore && isKnownService(sample.ServiceId))
                 .GroupBy(sample => (sample.ServiceId, sample.AssetId, sample.Workload))
                 .Select(group => group.MaxBy(sample => (sample.ObservedAt, sample.BenchmarkId))!)
                 .OrderBy(sample => sample.ServiceId, StringComparer.Ordinal)

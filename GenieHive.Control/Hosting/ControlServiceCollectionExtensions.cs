@@ -60,6 +60,7 @@ public static class ControlServiceCollectionExtensions
         services.AddHostedService<AuthStartupWarning>();
         services.AddHostedService(provider => provider.GetRequiredService<RoutingTablePublisher>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistryMaintenance>());
+        services.AddBenchmarkRuns();
 
         services.ConfigureHttpJsonOptions(options =>
         {

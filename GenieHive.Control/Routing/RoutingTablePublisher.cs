@@ -27,6 +27,7 @@ public sealed partial class RoutingTablePublisher(
     ControlTelemetry telemetry,
     TimeProvider time,
     IOptions<RoutingOptions> options,
+    IOptions<BenchmarksOptions> benchmarkOptions,
     ILogger<RoutingTablePublisher> logger) : BackgroundService
 {
     /// <summary>The shortest gap between two published versions.</summary>
@@ -143,7 +144,8 @@ public sealed partial class RoutingTablePublisher(
                 Services = state.Services,
                 Hosts = state.Hosts,
                 Roles = [.. roles.Roles],
-                Benchmarks = benchmarks.LatestPerWorkload(known.Contains),
+                // Old samples age out of the scores (GenieHive:Benchmarks:MaxSampleAgeHours); the listing keeps them.
+                Benchmarks = benchmarks.LatestPerWorkload(known.Contains, benchmarkOptions.Value.SampleCutoff(now)),
             };
 
             var publication = new Publication(table, JsonSerializer.SerializeToUtf8Bytes(table, GenieHiveJsonContext.Default.RoutingTable));

@@ -67,6 +67,15 @@ internal static class Schema
         """,
         "CREATE INDEX IF NOT EXISTS ix_benchmark_samples_service ON benchmark_samples (service_id, workload);",
         """
+        CREATE TABLE IF NOT EXISTS benchmark_runs (
+            run_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            workload TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            run_json TEXT NOT NULL
+        );
+        """,
+        """
         CREATE TABLE IF NOT EXISTS control_state (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL

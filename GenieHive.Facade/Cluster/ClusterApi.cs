@@ -33,6 +33,7 @@ public static partial class ClusterApi
         group.MapPost("/benchmarks", IngestBenchmarksAsync);
         group.MapGet("/routes/resolve", ResolveAsync);
         group.MapPost("/routes/match", MatchAsync);
+        group.MapBenchmarkRunRelay();
         return group;
     }
 

@@ -80,11 +80,13 @@ public sealed class BenchmarkTests(ControlFixture control) : IClassFixture<Contr
     public async Task TheRoutingTableCarriesTheLatestSamplePerWorkloadOfRegisteredServices()
     {
         await _client.RegisterOkAsync(Host("bench-host", Service("bench-table-svc")));
+        // Recent samples: older ones than GenieHive:Benchmarks:MaxSampleAgeHours (a week) leave the table.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await IngestAsync(
-            Sample("table-old", "bench-table-svc", "coding", 100, 0.1),
-            Sample("table-new", "bench-table-svc", "coding", 200, 0.9),
-            Sample("table-chat", "bench-table-svc", "chat", 50, 0.5),
-            Sample("table-unregistered", "nobody-has-this", "coding", 300, 1));
+            Sample("table-old", "bench-table-svc", "coding", now - 300, 0.1),
+            Sample("table-new", "bench-table-svc", "coding", now - 200, 0.9),
+            Sample("table-chat", "bench-table-svc", "chat", now - 350, 0.5),
+            Sample("table-unregistered", "nobody-has-this", "coding", now - 100, 1));
 
         var table = await EventuallyAsync(_client.RoutingTableAsync, t => t.Benchmarks.Any(b => b.BenchmarkId == "table-new"));
 

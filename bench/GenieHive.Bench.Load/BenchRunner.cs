@@ -26,6 +26,8 @@ internal static class BenchRunner
             Timestamp = timestamp,
             Mode = settings.Quick ? "quick" : "full",
             Gc = settings.Gc,
+            FacadeEnvironment = new Dictionary<string, string?>(settings.FacadeEnvironment),
+            Variant = settings.Describe(),
             Machine = MachineInfo.Collect(settings.RepoRoot),
         };
         results.Notes.Add("Load client: the harness's own HTTP/1.1 client (bench/GenieHive.Bench.Load), one keep-alive connection per client, closed loop, over loopback.");
@@ -49,12 +51,13 @@ internal static class BenchRunner
                 }
                 : null;
 
-            Target Json(string name, System.Net.IPEndPoint endPoint) =>
-                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + BenchCluster.FastModel + "\"," + ChatPrompt + "}"), Streaming: false);
+            Target Json(string name, System.Net.IPEndPoint endPoint, string model = BenchCluster.FastModel, string prompt = ChatPrompt) =>
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + prompt + "}", settings.ExtraHeaderLines), Streaming: false);
             Target Stream(string name, System.Net.IPEndPoint endPoint, string model) =>
-                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}"), Streaming: true);
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}", settings.ExtraHeaderLines), Streaming: true);
 
             Target[] json = [Json(Comparison.Direct, cluster.SimFast), Json(Comparison.Forwarder, cluster.ForwarderFast), Json(Comparison.Facade, cluster.Facade)];
+            var role = Json(Comparison.FacadeRole, cluster.Facade, BenchCluster.Role);
             Target[] ttft =
             [
                 Stream(Comparison.Direct, cluster.SimTtft, BenchCluster.TtftModel),
@@ -62,25 +65,20 @@ internal static class BenchRunner
                 Stream(Comparison.Facade, cluster.Facade, BenchCluster.TtftModel),
             ];
 
-            // Tiered JIT and connection pools settle before anything is measured.
-            Log("warming up");
-            foreach (var target in json.Concat([Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel)]))
-            {
-                await RunForAsync(target, 8, settings.Quick ? 1.5 : 3, cancellationToken);
-            }
-
-            foreach (var target in ttft)
-            {
-                await RunForAsync(target, 4, 0.5, cancellationToken);
-            }
+            // Tiered JIT (tier 0 → instrumented → optimized) and connection pools settle before anything is measured:
+            // under load, compilation otherwise takes a quarter of the facade's CPU for the first minute.
+            Log("warming up until the JIT settles in the facade and the forwarder");
+            Target[] warmup = [.. json, role, Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel), .. ttft];
+            results.Warmup = await WarmUpAsync(cluster, warmup, settings.Quick ? 20 : 60, Log, cancellationToken);
+            Sample(results, "warm-up");
 
             if (phases.Contains("latency"))
             {
                 Log("latency, one request at a time");
                 var cap = Stopwatch.Frequency * 120;
                 results.Latency = await Comparison.RunAsync(
-                    string.Create(CultureInfo.InvariantCulture, $"Non-streaming chat (16 tokens) to a zero-latency simulator, {settings.LatencyRequestsPerBlock} sequential requests per target per round"),
-                    json, settings.LatencyRounds, 1, firstContent: false,
+                    string.Create(CultureInfo.InvariantCulture, $"Non-streaming chat (16 tokens) to a zero-latency simulator, {settings.LatencyRequestsPerBlock} sequential requests per target per round; facade-role is the facade routing by role (request policy edits the body)"),
+                    [.. json, role], settings.LatencyRounds, 1, firstContent: false,
                     target => ClosedLoop.RunAsync(target, 1, 0, Stopwatch.GetTimestamp() + cap, settings.LatencyRequestsPerBlock, warmupRequests: 50, cancellationToken),
                     Log);
                 Sample(results, "latency");
@@ -115,10 +113,16 @@ internal static class BenchRunner
             {
                 Log("allocations per request");
                 var streams = settings.AllocationRequests / 2;
+                var large = settings.AllocationRequests / 4;
+                var longChat = LongConversation();
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, json[2], settings.AllocationRequests, cancellationToken));
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, json[1], settings.AllocationRequests, cancellationToken));
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel), streams, cancellationToken));
                 results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel), streams, cancellationToken));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.FacadeRole, cluster.FacadeProbePort, role, settings.AllocationRequests, cancellationToken));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Facade, cluster.FacadeProbePort, Json(Comparison.Facade, cluster.Facade, prompt: longChat), large, cancellationToken, "chat json, 32 KB body"));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.Forwarder, cluster.ForwarderProbePort, Json(Comparison.Forwarder, cluster.ForwarderFast, prompt: longChat), large, cancellationToken, "chat json, 32 KB body"));
+                results.Allocations.Add(await Allocations.MeasureAsync(Comparison.FacadeRole, cluster.FacadeProbePort, Json(Comparison.FacadeRole, cluster.Facade, BenchCluster.Role, longChat), large, cancellationToken, "chat json, 32 KB body"));
                 foreach (var a in results.Allocations)
                 {
                     Log(string.Create(CultureInfo.InvariantCulture, $"  {a.Process,-10} {a.Request,-24} {a.BytesPerRequest,8:F0} B/request (idle {a.BackgroundBytesPerSecond:F0} B/s)"));
@@ -133,10 +137,20 @@ internal static class BenchRunner
                 await Task.Delay(3000, cancellationToken);
                 memory.IdleAfterLoad = await Memory.ReadAsync(cluster, cancellationToken);
                 memory.ForwarderIdleAfterLoad = await Memory.ReadAsync(cluster.ForwarderFastProcess, cluster.ForwarderProbePort, cancellationToken);
-                await Memory.RunStreamsAsync(cluster, memory, settings.MemoryStreams, settings.Quick ? 3 : 6, Log, cancellationToken);
+                await Memory.RunStreamsAsync(cluster, memory, settings.MemoryStreams, settings.Quick ? 3 : 6, settings.ExtraHeaderLines, Log, cancellationToken);
                 results.Memory = memory;
                 Log(string.Create(CultureInfo.InvariantCulture, $"  RSS idle {memory.IdleFresh.RssBytes / 1e6:F0} MB fresh, {memory.IdleAfterLoad.RssBytes / 1e6:F0} MB after load; {memory.UnderStreams?.RssBytes / 1e6:F0} MB under {memory.StreamsOpen} streams"));
                 Sample(results, "memory");
+            }
+
+            if (phases.Contains("profile"))
+            {
+                var (target, process) = settings.ProfileTarget == Comparison.Forwarder
+                    ? (settings.ProfileStreaming ? Stream(Comparison.Forwarder, cluster.ForwarderFast, BenchCluster.FastModel) : json[1], cluster.ForwarderFastProcess)
+                    : (settings.ProfileStreaming ? Stream(Comparison.Facade, cluster.Facade, BenchCluster.FastModel) : json[2], cluster.FacadeProcess);
+                Log(string.Create(CultureInfo.InvariantCulture, $"profile: {settings.ProfileConcurrency} clients on the {target.Name} (pid {process.Id}) for {settings.ProfileSeconds:F0} s; attach now, e.g. dotnet-trace collect -p {process.Id} --profile dotnet-sampled-thread-time --duration 00:00:10"));
+                var load = await RunForAsync(target, settings.ProfileConcurrency, settings.ProfileSeconds, cancellationToken);
+                Log(string.Create(CultureInfo.InvariantCulture, $"  {load.Completed / load.WindowSeconds:F0} req/s, {load.Errors} errors"));
             }
 
             var dead = new[] { cluster.FacadeProcess, cluster.ForwarderFastProcess, cluster.SimFastProcess }.FirstOrDefault(p => p.HasExited);
@@ -164,6 +178,52 @@ internal static class BenchRunner
         Console.WriteLine(markdown);
         Log("wrote " + jsonPath + " and " + mdPath + " (services' logs in " + workDir + ")");
         return 0;
+    }
+
+    /// <summary>
+    /// Rounds of load over every target until a round compiles (almost) nothing new in either measured process, or
+    /// until <paramref name="maxSeconds"/>.
+    /// </summary>
+    private static async Task<WarmupResult> WarmUpAsync(BenchCluster cluster, IReadOnlyList<Target> targets, double maxSeconds, Action<string> log, CancellationToken cancellationToken)
+    {
+        // Tiering never stops entirely (a rare path now and then); a handful of methods per round is settled.
+        const int SettledMethods = 20;
+        var clock = Stopwatch.StartNew();
+        var facade = await ProbeClient.ReadAsync(cluster.FacadeProbePort, cancellationToken);
+        var forwarder = await ProbeClient.ReadAsync(cluster.ForwarderProbePort, cancellationToken);
+        var rounds = 0;
+        var settled = false;
+        while (clock.Elapsed.TotalSeconds < maxSeconds)
+        {
+            foreach (var target in targets)
+            {
+                await RunForAsync(target, target.Streaming ? 4 : 8, 0.4, cancellationToken);
+            }
+
+            rounds++;
+            var facadeNow = await ProbeClient.ReadAsync(cluster.FacadeProbePort, cancellationToken);
+            var forwarderNow = await ProbeClient.ReadAsync(cluster.ForwarderProbePort, cancellationToken);
+            var compiled = (Facade: facadeNow.JitMethods - facade.JitMethods, Forwarder: forwarderNow.JitMethods - forwarder.JitMethods);
+            (facade, forwarder) = (facadeNow, forwarderNow);
+            log(string.Create(CultureInfo.InvariantCulture, $"  warm-up round {rounds}: {compiled.Facade} methods compiled in the facade, {compiled.Forwarder} in the forwarder"));
+            if (rounds >= 3 && compiled.Facade <= SettledMethods && compiled.Forwarder <= SettledMethods)
+            {
+                settled = true;
+                break;
+            }
+        }
+
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"  {(settled ? "settled" : "not settled")} after {clock.Elapsed.TotalSeconds:F0} s: facade {facade.JitMethods} methods JIT-compiled ({facade.JitMs:F0} ms), forwarder {forwarder.JitMethods} ({forwarder.JitMs:F0} ms)"));
+        return new WarmupResult(clock.Elapsed.TotalSeconds, settled, facade.JitMethods, facade.JitMs, forwarder.JitMethods, forwarder.JitMs);
+    }
+
+    /// <summary>The messages and limits of a long chat (about 32 KB of JSON): 40 turns of 800 characters.</summary>
+    private static string LongConversation()
+    {
+        var turn = string.Concat(Enumerable.Repeat("The hive keeps its brood warm and its stores dry; ", 16));
+        var messages = Enumerable.Range(0, 40).Select(i => "{\"role\":\"" + (i % 2 == 0 ? "user" : "assistant") + "\",\"content\":\"" + turn + "\"}");
+        return "\"messages\":[" + string.Join(",", messages) + "],\"max_tokens\":16";
     }
 
     private static Task<LoadResult> RunForAsync(Target target, int concurrency, double seconds, CancellationToken cancellationToken)

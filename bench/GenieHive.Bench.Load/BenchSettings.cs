@@ -32,6 +32,34 @@ internal sealed record BenchSettings
         "latency", "ttft", "throughput", "memory", "allocations", "routing",
     };
 
+    /// <summary>Phases run only when asked for by name.</summary>
+    public static readonly IReadOnlySet<string> ExtraPhases = new HashSet<string>(StringComparer.Ordinal) { "profile" };
+
+    /// <summary>
+    /// Extra environment for the facade only (<c>--facade-env KEY=VALUE</c>, repeatable): to try a setting (a GC
+    /// knob, a log level, <c>OTEL_SDK_DISABLED=true</c>) without changing the facade. Recorded in the results.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> FacadeEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Extra environment for the facade and the bare forwarder alike (<c>--runtime-env KEY=VALUE</c>): runtime knobs compared fairly.</summary>
+    public IReadOnlyDictionary<string, string?> RuntimeEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Extra request header lines sent on every benchmark request (<c>--request-header "Name: value"</c>).</summary>
+    public IReadOnlyList<string> RequestHeaders { get; init; } = [];
+
+    /// <summary>No client keys on Control and the facade (<c>--no-auth</c>): what the key check costs.</summary>
+    public bool NoAuth { get; init; }
+
+    /// <summary>The profile phase: seconds of steady load on the facade, for attaching dotnet-trace or dotnet-counters.</summary>
+    public double ProfileSeconds { get; init; } = 30;
+
+    /// <summary>The profile phase: the path loaded (<c>facade</c> or <c>forwarder</c>), clients, and whether requests stream.</summary>
+    public string ProfileTarget { get; init; } = "facade";
+
+    public int ProfileConcurrency { get; init; } = 32;
+
+    public bool ProfileStreaming { get; init; }
+
     /// <summary>Rounds of the interleaved latency and time-to-first-token comparisons.</summary>
     public int LatencyRounds => Quick ? 3 : 6;
 
@@ -72,6 +100,14 @@ internal sealed record BenchSettings
         var gc = "as-built";
         var skipRouting = false;
         IReadOnlySet<string> phases = AllPhases;
+        var facadeEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var runtimeEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var requestHeaders = new List<string>();
+        var noAuth = false;
+        double profileSeconds = 30;
+        var profileTarget = "facade";
+        var profileConcurrency = 32;
+        var profileStreaming = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -98,14 +134,53 @@ internal sealed record BenchSettings
                     break;
                 case "--phases":
                     phases = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
-                    if (phases.Except(AllPhases).FirstOrDefault() is { } unknown)
+                    if (phases.Except(AllPhases).Except(ExtraPhases).FirstOrDefault() is { } unknown)
                     {
-                        throw new ArgumentException("Unknown phase '" + unknown + "'; phases: " + string.Join(",", AllPhases));
+                        throw new ArgumentException("Unknown phase '" + unknown + "'; phases: " + string.Join(",", AllPhases.Concat(ExtraPhases)));
                     }
 
                     break;
+                case "--facade-env" or "--runtime-env":
+                    var pair = args[i + 1].Split('=', 2);
+                    if (pair.Length != 2 || pair[0].Length == 0)
+                    {
+                        throw new ArgumentException(args[i] + " takes KEY=VALUE");
+                    }
+
+                    (args[i] == "--facade-env" ? facadeEnvironment : runtimeEnvironment)[pair[0]] = pair[1];
+                    i++;
+                    break;
+                case "--request-header":
+                    var header = args[++i];
+                    if (!header.Contains(':', StringComparison.Ordinal) || header.Contains('\n', StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException("--request-header takes \"Name: value\"");
+                    }
+
+                    requestHeaders.Add(header.Trim());
+                    break;
+                case "--no-auth":
+                    noAuth = true;
+                    break;
+                case "--profile-seconds":
+                    profileSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--profile-target":
+                    profileTarget = args[++i];
+                    if (profileTarget is not ("facade" or "forwarder"))
+                    {
+                        throw new ArgumentException("--profile-target takes facade or forwarder");
+                    }
+
+                    break;
+                case "--profile-concurrency":
+                    profileConcurrency = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--profile-stream":
+                    profileStreaming = true;
+                    break;
                 default:
-                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--repo DIR] [--results DIR]");
+                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--repo DIR] [--results DIR]");
             }
         }
 
@@ -118,6 +193,14 @@ internal sealed record BenchSettings
             Gc = gc,
             SkipRouting = skipRouting || !phases.Contains("routing"),
             Phases = phases,
+            FacadeEnvironment = facadeEnvironment,
+            RuntimeEnvironment = runtimeEnvironment,
+            RequestHeaders = requestHeaders,
+            NoAuth = noAuth,
+            ProfileSeconds = profileSeconds,
+            ProfileTarget = profileTarget,
+            ProfileConcurrency = profileConcurrency,
+            ProfileStreaming = profileStreaming,
         };
     }
 
@@ -133,7 +216,14 @@ internal sealed record BenchSettings
         _ => new Dictionary<string, string?>(),
     };
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{(Quick ? "quick" : "full")} run, gc={Gc}, phases={string.Join(",", Phases)}");
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{(Quick ? "quick" : "full")} run, gc={Gc}, phases={string.Join(",", Phases)}")
+        + (FacadeEnvironment.Count == 0 ? "" : ", facade env " + string.Join(" ", FacadeEnvironment.Select(e => e.Key + "=" + e.Value)))
+        + (RuntimeEnvironment.Count == 0 ? "" : ", runtime env " + string.Join(" ", RuntimeEnvironment.Select(e => e.Key + "=" + e.Value)))
+        + (RequestHeaders.Count == 0 ? "" : ", request headers " + string.Join("; ", RequestHeaders))
+        + (NoAuth ? ", no client keys" : "");
+
+    /// <summary>The extra header lines as they go on the wire.</summary>
+    public string ExtraHeaderLines => string.Concat(RequestHeaders.Select(h => h + "\r\n"));
 
     private static string FindRepoRoot()
     {

@@ -44,7 +44,7 @@ public static class StartupHook
     {
         var info = GC.GetGCMemoryInfo(GCKind.Any);
         return string.Create(CultureInfo.InvariantCulture, $$"""
-            {"allocated_bytes":{{GC.GetTotalAllocatedBytes(precise: true)}},"gc_heap_bytes":{{GC.GetTotalMemory(forceFullCollection: false)}},"gc_committed_bytes":{{info.TotalCommittedBytes}},"gc_heap_after_last_gc_bytes":{{info.HeapSizeBytes}},"gen0":{{GC.CollectionCount(0)}},"gen1":{{GC.CollectionCount(1)}},"gen2":{{GC.CollectionCount(2)}},"gc_pause_ms":{{GC.GetTotalPauseDuration().TotalMilliseconds}},"server_gc":{{(System.Runtime.GCSettings.IsServerGC ? "true" : "false")}},"threads":{{System.Diagnostics.Process.GetCurrentProcess().Threads.Count}},"thread_pool_threads":{{ThreadPool.ThreadCount}},"working_set_bytes":{{Environment.WorkingSet}}}
+            {"allocated_bytes":{{GC.GetTotalAllocatedBytes(precise: true)}},"gc_heap_bytes":{{GC.GetTotalMemory(forceFullCollection: false)}},"gc_committed_bytes":{{info.TotalCommittedBytes}},"gc_heap_after_last_gc_bytes":{{info.HeapSizeBytes}},"gen0":{{GC.CollectionCount(0)}},"gen1":{{GC.CollectionCount(1)}},"gen2":{{GC.CollectionCount(2)}},"gc_pause_ms":{{GC.GetTotalPauseDuration().TotalMilliseconds}},"server_gc":{{(System.Runtime.GCSettings.IsServerGC ? "true" : "false")}},"threads":{{System.Diagnostics.Process.GetCurrentProcess().Threads.Count}},"thread_pool_threads":{{ThreadPool.ThreadCount}},"working_set_bytes":{{Environment.WorkingSet}},"jit_methods":{{System.Runtime.JitInfo.GetCompiledMethodCount()}},"jit_ms":{{System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds}}}
             """);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace GenieHive.Bench.Load.Cluster;
@@ -18,8 +17,15 @@ internal sealed class BenchCluster : IDisposable
     public const string TtftModel = "bench-ttft";
     public const string SlowModel = "bench-slow";
 
+    /// <summary>The role of <c>bench-roles.yaml</c>: a system prompt and body defaults, so request policy runs; only
+    /// <see cref="FastModel"/> has the context it requires.</summary>
+    public const string Role = "bench-assistant";
+
+    /// <summary>Context of the fast simulator (large request bodies fit) and the minimum the role requires.</summary>
+    public const int FastContextTokens = 65_536;
+
     private readonly List<ManagedProcess> _processes = [];
-    private readonly HashSet<int> _ports = [];
+    private readonly LoopbackPorts _ports = new();
 
     private BenchCluster(string logDir)
     {
@@ -101,17 +107,18 @@ internal sealed class BenchCluster : IDisposable
 
         // The upstreams log only warnings: they serve all three targets alike and should spend their cycles serving.
         var quiet = new Dictionary<string, string?>();
-        SimFastProcess = StartSimulator("sim-fast", simulatorDll, SimFast, FastModel, ttftMs: 0, tokensPerSecond: 0, slots: 1024, quiet);
-        StartSimulator("sim-ttft", simulatorDll, SimTtft, TtftModel, settings.TtftUpstreamMs, settings.TtftUpstreamTokensPerSecond, slots: 256, quiet);
-        StartSimulator("sim-slow", simulatorDll, SimSlow, SlowModel, ttftMs: 0, tokensPerSecond: 5, slots: 1024, quiet);
+        SimFastProcess = StartSimulator("sim-fast", simulatorDll, SimFast, FastModel, ttftMs: 0, tokensPerSecond: 0, slots: 1024, FastContextTokens, quiet);
+        StartSimulator("sim-ttft", simulatorDll, SimTtft, TtftModel, settings.TtftUpstreamMs, settings.TtftUpstreamTokensPerSecond, slots: 256, 4096, quiet);
+        StartSimulator("sim-slow", simulatorDll, SimSlow, SlowModel, ttftMs: 0, tokensPerSecond: 5, slots: 1024, 4096, quiet);
 
         var database = Path.Combine(LogDir, "geniehive.sqlite3");
         var roles = Path.Combine(repo, "bench", "GenieHive.Bench.Load", "bench-roles.yaml");
+        string[] clientKeys = settings.NoAuth ? [] : ["--GenieHive:Auth:ClientApiKeys:0=" + ClientKey];
         Add(ManagedProcess.Start("control", controlDll,
             [
                 "--urls", Url(Control),
                 "--ConnectionStrings:geniehive=Data Source=" + database,
-                "--GenieHive:Auth:ClientApiKeys:0=" + ClientKey,
+                .. clientKeys,
                 "--GenieHive:Auth:NodeApiKeys:0=" + NodeKey,
                 "--GenieHive:Roles:Path=" + roles,
             ],
@@ -126,7 +133,7 @@ internal sealed class BenchCluster : IDisposable
             "--GenieHive:Node:NodeApiKey=" + NodeKey,
         };
         var index = 0;
-        foreach (var (model, endPoint) in new[] { (FastModel, SimFast), (TtftModel, SimTtft), (SlowModel, SimSlow) })
+        foreach (var (model, endPoint, context) in new[] { (FastModel, SimFast, FastContextTokens), (TtftModel, SimTtft, 4096), (SlowModel, SimSlow, 4096) })
         {
             var prefix = "--GenieHive:Node:Services:" + index.ToString(CultureInfo.InvariantCulture) + ":";
             agentArgs.Add(prefix + "ServiceId=" + model + "-svc");
@@ -135,7 +142,7 @@ internal sealed class BenchCluster : IDisposable
             agentArgs.Add(prefix + "Discover=none");
             agentArgs.Add(prefix + "Assets:0:AssetId=" + model);
             agentArgs.Add(prefix + "Assets:0:Loaded=true");
-            agentArgs.Add(prefix + "Assets:0:ContextSize=4096");
+            agentArgs.Add(prefix + "Assets:0:ContextSize=" + context.ToString(CultureInfo.InvariantCulture));
             index++;
         }
 
@@ -143,11 +150,16 @@ internal sealed class BenchCluster : IDisposable
 
         // The facade and the forwarder get the same runtime settings, and the probe.
         var facadeEnv = MeasuredEnvironment(settings, probeDll, FacadeProbePort);
+        foreach (var (key, value) in settings.FacadeEnvironment)
+        {
+            facadeEnv[key] = value;
+        }
+
         FacadeProcess = Add(ManagedProcess.Start("facade", facadeDll,
             [
                 "--urls", Url(Facade),
                 "--services:control:http:0=" + Url(Control),
-                "--GenieHive:Auth:ClientApiKeys:0=" + ClientKey,
+                .. clientKeys,
             ],
             facadeEnv, LogPath("facade")));
 
@@ -164,7 +176,7 @@ internal sealed class BenchCluster : IDisposable
         await WaitReadyAsync(log, cancellationToken);
     }
 
-    private ManagedProcess StartSimulator(string name, string dll, IPEndPoint endPoint, string model, int ttftMs, double tokensPerSecond, int slots, Dictionary<string, string?> environment) =>
+    private ManagedProcess StartSimulator(string name, string dll, IPEndPoint endPoint, string model, int ttftMs, double tokensPerSecond, int slots, int contextTokens, Dictionary<string, string?> environment) =>
         Add(ManagedProcess.Start(name, dll,
             [
                 "--urls", Url(endPoint),
@@ -173,13 +185,20 @@ internal sealed class BenchCluster : IDisposable
                 "--Simulator:TokensPerSecond=" + tokensPerSecond.ToString(CultureInfo.InvariantCulture),
                 "--Simulator:Slots=" + slots.ToString(CultureInfo.InvariantCulture),
                 "--Simulator:LatencyMs=0",
+                "--Simulator:ContextSize=" + contextTokens.ToString(CultureInfo.InvariantCulture),
                 "--Logging:LogLevel:Default=Warning",
             ],
             environment, LogPath(name)));
 
     private static Dictionary<string, string?> MeasuredEnvironment(BenchSettings settings, string probeDll, int probePort)
     {
-        var environment = new Dictionary<string, string?>(settings.GcEnvironment())
+        var environment = new Dictionary<string, string?>(settings.GcEnvironment());
+        foreach (var (key, value) in settings.RuntimeEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        environment = new Dictionary<string, string?>(environment)
         {
             ["DOTNET_STARTUP_HOOKS"] = probeDll,
             ["GENIEHIVE_BENCH_PROBE_PORT"] = probePort.ToString(CultureInfo.InvariantCulture),
@@ -206,7 +225,7 @@ internal sealed class BenchCluster : IDisposable
         }
 
         // The facade is ready when it routes every model: Control has the agent's registration and the facade the table.
-        foreach (var model in new[] { FastModel, TtftModel, SlowModel })
+        foreach (var model in new[] { FastModel, TtftModel, SlowModel, Role })
         {
             await PollAsync("facade routes " + model, deadline, async () =>
             {
@@ -261,36 +280,9 @@ internal sealed class BenchCluster : IDisposable
 
     private string LogPath(string name) => Path.Combine(LogDir, name + ".log");
 
-    public static string Url(IPEndPoint endPoint) => "http://" + endPoint.ToString();
+    public static string Url(IPEndPoint endPoint) => LoopbackPorts.Url(endPoint);
 
-    private static string Dll(string repo, string projectDir, string assembly)
-    {
-        var path = Path.Combine(repo, projectDir, "bin", "Release", "net10.0", assembly + ".dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build Release first (bench/run.sh does): missing " + path);
-    }
+    private static string Dll(string repo, string projectDir, string assembly) => LoopbackPorts.ReleaseDll(repo, projectDir, assembly);
 
-    private IPEndPoint FreeEndPoint()
-    {
-        // Ports are picked up front and released for the services to bind, so they come from below the kernel's
-        // ephemeral range (32768+), where tests binding port 0 on the same machine cannot take them in between.
-        while (true)
-        {
-            var port = Random.Shared.Next(21_000, 30_000);
-            if (!_ports.Add(port))
-            {
-                continue;
-            }
-
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return (IPEndPoint)listener.LocalEndpoint;
-            }
-            catch (SocketException)
-            {
-                // Taken: try another.
-            }
-        }
-    }
+    private IPEndPoint FreeEndPoint() => _ports.Next();
 }

@@ -36,4 +36,9 @@ internal sealed record ProbeSnapshot
     public int Threads { get; init; }
     public int ThreadPoolThreads { get; init; }
     public long WorkingSetBytes { get; init; }
+
+    /// <summary>Methods compiled by the JIT so far (every tier); steady once tiering has settled.</summary>
+    public long JitMethods { get; init; }
+
+    public double JitMs { get; init; }
 }

@@ -10,8 +10,13 @@ internal sealed record BenchResults
     public required string Timestamp { get; init; }
     public required string Mode { get; init; }
     public required string Gc { get; init; }
+    public Dictionary<string, string?> FacadeEnvironment { get; init; } = [];
+
+    /// <summary>The run's settings in one line (mode, GC, phases, environment, headers, auth).</summary>
+    public string Variant { get; init; } = "";
     public required MachineInfo Machine { get; init; }
     public List<LoadAverageSample> LoadAverage { get; init; } = [];
+    public WarmupResult? Warmup { get; set; }
     public ComparisonResult? Latency { get; set; }
     public ComparisonResult? Ttft { get; set; }
     public List<ThroughputResult> Throughput { get; init; } = [];
@@ -21,6 +26,9 @@ internal sealed record BenchResults
     public List<Verdict> Verdicts { get; set; } = [];
     public List<string> Notes { get; init; } = [];
 }
+
+/// <summary>How long the warm-up took and whether JIT compilation had settled in the measured processes.</summary>
+internal sealed record WarmupResult(double Seconds, bool Settled, long FacadeJitMethods, double FacadeJitMs, long ForwarderJitMethods, double ForwarderJitMs);
 
 /// <summary>The 1-, 5- and 15-minute load averages at one moment of the run (<c>/proc/loadavg</c>).</summary>
 internal sealed record LoadAverageSample(string Phase, double One, double Five, double Fifteen);

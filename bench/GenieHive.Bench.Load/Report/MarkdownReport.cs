@@ -16,10 +16,23 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine(F("{0}; GC: {1}. Machine: {2} cores, {3}, {4:F1} GiB; {5}; {6} (SDK {7}); commit {8}{9}.",
             results.Mode, results.Gc, m.Cores, m.CpuModel, m.MemoryBytes / (1024.0 * 1024 * 1024), m.Os, m.Runtime, m.Sdk, m.Commit, m.Dirty ? " (with uncommitted changes)" : ""));
+        if (results.Variant.Length > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Settings: " + results.Variant + ".");
+        }
+
         if (results.LoadAverage.Count > 0)
         {
             md.AppendLine();
             md.AppendLine("Load average (1 min) by phase: " + string.Join(", ", results.LoadAverage.Select(l => F("{0} {1:F2}", l.Phase, l.One))) + ".");
+        }
+
+        if (results.Warmup is { } w)
+        {
+            md.AppendLine();
+            md.AppendLine(F("Warm-up: {0:F0} s, JIT {1} (facade {2} methods compiled in {3:F0} ms, bare forwarder {4} in {5:F0} ms).",
+                w.Seconds, w.Settled ? "settled" : "**not settled** (measurements include compilation)", w.FacadeJitMethods, w.FacadeJitMs, w.ForwarderJitMethods, w.ForwarderJitMs));
         }
 
         md.AppendLine();

@@ -10,7 +10,7 @@ namespace GenieHive.Bench.Load.Scenarios;
 /// </summary>
 internal static class Allocations
 {
-    public static async Task<AllocationResult> MeasureAsync(string process, int probePort, Target target, int requests, CancellationToken cancellationToken)
+    public static async Task<AllocationResult> MeasureAsync(string process, int probePort, Target target, int requests, CancellationToken cancellationToken, string? description = null)
     {
         var idleStart = await ProbeClient.ReadAsync(probePort, cancellationToken);
         var idleClock = Stopwatch.GetTimestamp();
@@ -28,6 +28,6 @@ internal static class Allocations
         var seconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
 
         var perRequest = (after.AllocatedBytes - before.AllocatedBytes - (background * seconds)) / Math.Max(1, load.Completed);
-        return new AllocationResult(process, target.Streaming ? "chat stream (16 tokens)" : "chat json", load.Completed, Math.Round(perRequest), Math.Round(background), Math.Round(seconds, 2));
+        return new AllocationResult(process, description ?? (target.Streaming ? "chat stream (16 tokens)" : "chat json"), load.Completed, Math.Round(perRequest), Math.Round(background), Math.Round(seconds, 2));
     }
 }

@@ -15,6 +15,9 @@ internal static class Comparison
     public const string Forwarder = "forwarder";
     public const string Facade = "facade";
 
+    /// <summary>The facade routing by role: request policy (system prompt, body defaults) edits the body.</summary>
+    public const string FacadeRole = "facade-role";
+
     /// <summary>The order of round <paramref name="round"/>: the targets rotated left by the round number.</summary>
     public static IReadOnlyList<T> Rotate<T>(IReadOnlyList<T> items, int round)
     {

@@ -23,12 +23,12 @@ internal static class Memory
     }
 
     /// <summary>Opens <paramref name="streams"/> streams through the facade, holds them while sampling, then drops them.</summary>
-    public static async Task RunStreamsAsync(BenchCluster cluster, MemoryResult result, int streams, double holdSeconds, Action<string> log, CancellationToken cancellationToken)
+    public static async Task RunStreamsAsync(BenchCluster cluster, MemoryResult result, int streams, double holdSeconds, string extraHeaderLines, Action<string> log, CancellationToken cancellationToken)
     {
         // Long enough to outlast ramp-up and sampling: 5 tokens per second.
         var tokens = (int)Math.Ceiling((holdSeconds + 40) * 5);
         var request = RequestBytes.PostJson(cluster.Facade, "/v1/chat/completions", BenchCluster.ClientKey,
-            "{\"model\":\"" + BenchCluster.SlowModel + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a long story about a hive of bees.\"}],\"stream\":true,\"max_tokens\":" + tokens.ToString(CultureInfo.InvariantCulture) + "}");
+            "{\"model\":\"" + BenchCluster.SlowModel + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a long story about a hive of bees.\"}],\"stream\":true,\"max_tokens\":" + tokens.ToString(CultureInfo.InvariantCulture) + "}", extraHeaderLines);
 
         result.StreamsRequested = streams;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
