@@ -97,9 +97,8 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
 
             return;
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException && !handedOver && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (IsMalformed(ex) && !handedOver && !context.RequestAborted.IsCancellationRequested)
         {
-            // IOException: the multipart body ended before its closing boundary (a truncated upload).
             await DisposeQuietlyAsync(spooled);
             await WriteAsync(context, TranscriptionForm.Malformed);
             return;
@@ -127,6 +126,11 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
 
         await proxy.RouteAndForwardAsync(context, OpenAiOperation.Transcriptions, model, body, start);
     }
+
+    // InvalidDataException: a malformed part. IOException: the body ended before its closing boundary (a truncated
+    // upload); but not Kestrel's BadHttpRequestException (also an IOException), whose own status (413) must stand.
+    private static bool IsMalformed(Exception ex) =>
+        ex is InvalidDataException || (ex is IOException && ex is not BadHttpRequestException);
 
     private static string? BoundaryOf(string? contentType)
     {
