@@ -25,7 +25,13 @@ public static class FacadeServices
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        // A blank key (an environment variable set to nothing) is refused, not skipped: skipping it could leave the
+        // facade open when the operator meant to close it. Control refuses the same.
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
+            .Validate(
+                static options => options.ClientApiKeys.All(static key => !string.IsNullOrWhiteSpace(key)),
+                AuthOptions.SectionName + ":ClientApiKeys has an empty entry; remove it or set a key (an empty list turns auth off).")
+            .ValidateOnStart();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -17,7 +17,7 @@ public sealed class ClientKeys
 
     public ClientKeys(IOptions<AuthOptions> options)
     {
-        var keys = options.Value.ClientApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).ToArray();
+        var keys = options.Value.ClientApiKeys.Select(k => k.Trim()).ToArray();
         _hashes = [.. keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
         KeyForControl = keys.Length > 0 ? keys[0] : null;
     }
