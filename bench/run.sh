@@ -32,30 +32,7 @@ echo "building Release..."
 dotnet build bench/GenieHive.Bench.Load/GenieHive.Bench.Load.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 
 harness="bench/GenieHive.Bench.Load/bin/Release/net10.0/GenieHive.Bench.Load.dll"
-started="$(date +%s)"
 
-cleanup() {
-  # The harness kills what it started; this only catches leftovers if it was killed itself.
-  for pids in bench/results/*-work/pids; do
-    [[ -f "$pids" && "$(stat -c %Y "$pids")" -ge "$started" ]] || continue
-    while read -r pid; do
-      if [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "$repo"; then
-        kill "$pid" 2>/dev/null || true
-      fi
-    done < "$pids"
-  done
-}
-
-harness_pid=""
-on_signal() {
-  # SIGTERM: a background job ignores SIGINT, and timeout passes TERM on to the harness, which then stops its services.
-  [[ -n "$harness_pid" ]] && kill -TERM "$harness_pid" 2>/dev/null && wait "$harness_pid" 2>/dev/null
-  cleanup
-  exit 130
-}
-trap on_signal INT TERM
-trap cleanup EXIT
-
-timeout --signal=TERM --kill-after=30 "$limit" dotnet "$harness" run --repo "$repo" "$@" &
-harness_pid=$!
-wait "$harness_pid"
+# shellcheck source=bench/harness.sh
+source bench/harness.sh
+run_harness "$limit" "$harness" run --repo "$repo" "$@"

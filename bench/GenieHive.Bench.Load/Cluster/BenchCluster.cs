@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace GenieHive.Bench.Load.Cluster;
@@ -26,7 +25,7 @@ internal sealed class BenchCluster : IDisposable
     public const int FastContextTokens = 65_536;
 
     private readonly List<ManagedProcess> _processes = [];
-    private readonly HashSet<int> _ports = [];
+    private readonly LoopbackPorts _ports = new();
 
     private BenchCluster(string logDir)
     {
@@ -281,36 +280,9 @@ internal sealed class BenchCluster : IDisposable
 
     private string LogPath(string name) => Path.Combine(LogDir, name + ".log");
 
-    public static string Url(IPEndPoint endPoint) => "http://" + endPoint.ToString();
+    public static string Url(IPEndPoint endPoint) => LoopbackPorts.Url(endPoint);
 
-    private static string Dll(string repo, string projectDir, string assembly)
-    {
-        var path = Path.Combine(repo, projectDir, "bin", "Release", "net10.0", assembly + ".dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build Release first (bench/run.sh does): missing " + path);
-    }
+    private static string Dll(string repo, string projectDir, string assembly) => LoopbackPorts.ReleaseDll(repo, projectDir, assembly);
 
-    private IPEndPoint FreeEndPoint()
-    {
-        // Ports are picked up front and released for the services to bind, so they come from below the kernel's
-        // ephemeral range (32768+), where tests binding port 0 on the same machine cannot take them in between.
-        while (true)
-        {
-            var port = Random.Shared.Next(21_000, 30_000);
-            if (!_ports.Add(port))
-            {
-                continue;
-            }
-
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return (IPEndPoint)listener.LocalEndpoint;
-            }
-            catch (SocketException)
-            {
-                // Taken: try another.
-            }
-        }
-    }
+    private IPEndPoint FreeEndPoint() => _ports.Next();
 }

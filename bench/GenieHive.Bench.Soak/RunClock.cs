@@ -1,0 +1,15 @@
+using System.Diagnostics;
+
+namespace GenieHive.Bench.Soak;
+
+/// <summary>Seconds since the measured phase began (monotonic), shared by every driver and sampler.</summary>
+internal sealed class RunClock
+{
+    private long _start = Stopwatch.GetTimestamp();
+
+    public void Restart() => _start = Stopwatch.GetTimestamp();
+
+    public double Seconds => Stopwatch.GetElapsedTime(_start).TotalSeconds;
+
+    public static double UnixNow => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+}
