@@ -213,7 +213,7 @@ internal static class SoakRunner
         List<LogScanResult> logs)
     {
         var beats = heartbeats.Heartbeats.Snapshot();
-        var beatWindows = Windows.Of(beats, measured, WindowLength.TotalSeconds);
+        var beatWindows = TimeWindows.Of(beats, measured, WindowLength.TotalSeconds);
         var fullBeatWindows = beatWindows.Where(w => w.To - w.From >= WindowLength.TotalSeconds - 0.01).ToList();
         var target = settings.Nodes / settings.HeartbeatInterval.TotalSeconds;
         var acknowledged = beats.Length - heartbeats.Errors.Counts().Where(pair => pair.Key.StartsWith("heartbeat_", StringComparison.Ordinal)).Sum(pair => pair.Value);
@@ -245,7 +245,7 @@ internal static class SoakRunner
             clients.Errors.Total,
             clients.Errors.Counts(),
             clients.Errors.Samples(),
-            Windows.Of(requests, measured, WindowLength.TotalSeconds));
+            TimeWindows.Of(requests, measured, WindowLength.TotalSeconds));
 
         var memory = new MemoryFigures(PlateauRule.Description, settings.EffectiveSampleInterval.TotalSeconds, [.. watches.Select(Summarize)]);
         var loads = cluster.Select(sample => sample.LoadAverage1Min).DefaultIfEmpty(0).ToArray();

@@ -1,3 +1,5 @@
+using GenieHive.Bench.Load.Stats;
+
 namespace GenieHive.Bench.Soak.Stats;
 
 /// <summary>One timed operation: when it finished (seconds since the measured phase began) and how long it took.</summary>
@@ -37,7 +39,7 @@ internal sealed class LatencyLog
     }
 }
 
-/// <summary>Nearest-rank percentiles over a set of latencies.</summary>
+/// <summary>Nearest-rank percentiles over a set of latencies (the load harness's <see cref="Percentiles"/>).</summary>
 internal sealed record LatencySummary(int Count, double P50, double P95, double P99, double Max, double Mean)
 {
     public static LatencySummary Of(IEnumerable<double> values)
@@ -51,15 +53,12 @@ internal sealed record LatencySummary(int Count, double P50, double P95, double 
         Array.Sort(sorted);
         return new LatencySummary(
             sorted.Length,
-            Round(Rank(sorted, 0.50)),
-            Round(Rank(sorted, 0.95)),
-            Round(Rank(sorted, 0.99)),
+            Round(Percentiles.OfSorted(sorted, 50)),
+            Round(Percentiles.OfSorted(sorted, 95)),
+            Round(Percentiles.OfSorted(sorted, 99)),
             Round(sorted[^1]),
             Round(sorted.Average()));
     }
-
-    private static double Rank(double[] sorted, double quantile) =>
-        sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static double Round(double value) => Math.Round(value, 3);
 }
@@ -68,7 +67,7 @@ internal sealed record LatencySummary(int Count, double P50, double P95, double 
 internal sealed record WindowFigures(double From, double To, int Count, double PerSecond, double P50, double P99, double Max);
 
 /// <summary>Cuts a run's samples into fixed windows.</summary>
-internal static class Windows
+internal static class TimeWindows
 {
     public static List<WindowFigures> Of(TimedSample[] samples, double duration, double window)
     {
