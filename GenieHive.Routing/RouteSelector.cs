@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GenieHive.Contracts;
+using GenieHive.Routing.Scoring;
 
 namespace GenieHive.Routing;
 
@@ -92,14 +93,14 @@ public sealed class RouteSelector
                 SortLeastLoaded(ordered, live);
                 break;
             default:
-                PickWithinBand(ordered, live);
+                PickWithinBand(plan, ordered, live);
                 break;
         }
 
         return ordered;
     }
 
-    private void PickWithinBand(RouteTarget[] ordered, ILiveServiceLoad live)
+    private void PickWithinBand(RoutePlan plan, RouteTarget[] ordered, ILiveServiceLoad live)
     {
         // The band holds the targets as good as the first-ranked one: score within the tolerance and the same
         // loaded state (a cold model costs a load, so a direct route never spreads onto one to save a queue slot).
@@ -107,10 +108,13 @@ public sealed class RouteSelector
         var floor = first.Score - ScoreTolerance;
         var chosen = 0;
         var fewest = live.InFlight(first.ServiceId);
+        var runtimeWeight = string.Equals(plan.MatchType, Catalog.ModelRouteTypes.Role, StringComparison.Ordinal)
+            ? CandidateScorer.RoleRuntimeWeight
+            : CandidateScorer.ServiceRuntimeWeight;
         for (var i = 1; i < ordered.Length && fewest > 0; i++)
         {
             var candidate = ordered[i];
-            if (candidate.Score < floor || candidate.Loaded != first.Loaded)
+            if (BandScore(candidate, first, runtimeWeight) < floor || candidate.Loaded != first.Loaded)
             {
                 continue;
             }
@@ -131,6 +135,19 @@ public sealed class RouteSelector
             ordered[0] = pick;
         }
     }
+
+    /// <summary>
+    /// A target's score for band membership. One that nothing is known about yet (no measurement, no reported
+    /// figures) is presumed as fast as a measured first one: otherwise the first service the facade measures
+    /// outranks its unmeasured equals for good (unknown latency earns no points), one-at-a-time traffic never
+    /// measures them, and a burst queues on one host while its peers idle. This only lets a busy first target
+    /// share with it; once measured, its own figures decide.
+    /// </summary>
+    private static double BandScore(RouteTarget candidate, RouteTarget first, double runtimeWeight) =>
+        string.Equals(candidate.Signals.RuntimeSource, RuntimeSources.None, StringComparison.Ordinal)
+        && string.Equals(first.Signals.RuntimeSource, RuntimeSources.Measured, StringComparison.Ordinal)
+            ? candidate.Score + (runtimeWeight * Math.Max(0, first.Signals.RuntimeScore - candidate.Signals.RuntimeScore))
+            : candidate.Score;
 
     private void RotateRoundRobin(RoutePlan plan, RouteTarget[] ordered, bool advance)
     {

@@ -137,10 +137,13 @@ public sealed class JsonBody(IOptions<LimitsOptions> limits)
         }
 
         const string ConvertMarker = "The JSON value could not be converted to ";
-        if (message.StartsWith(ConvertMarker, StringComparison.Ordinal) && field is not null)
+        if (message.StartsWith(ConvertMarker, StringComparison.Ordinal))
         {
-            return Problems.BadRequest(string.Create(CultureInfo.InvariantCulture,
-                $"Invalid value for '{field}': expected {Expectation(TypeAt(root, ex.Path!))}."), field);
+            // At the root the serializer's message names the contract type: say what is wanted instead.
+            return field is null
+                ? Problems.BadRequest("The request body must be a JSON object.")
+                : Problems.BadRequest(string.Create(CultureInfo.InvariantCulture,
+                    $"Invalid value for '{field}': expected {Expectation(TypeAt(root, ex.Path!))}."), field);
         }
 
         // Syntax errors (malformed or truncated JSON): the reader's own wording, without internals.

@@ -6,9 +6,10 @@ using Microsoft.Data.Sqlite;
 namespace GenieHive.Control.Registry;
 
 /// <summary>
-/// Once a second: flags hosts that went stale, drops aged-out observations and expired cooldowns (each a
-/// routing change), and writes what heartbeats changed (last_seen, metrics, live service state) to SQLite in
-/// one transaction. A final write at shutdown keeps a clean stop lossless.
+/// Every <see cref="StaleCheckInterval"/>: flags hosts that went stale (a routing change), so that a silent host
+/// stops getting traffic within a tenth of a second of its timeout rather than up to a whole pass later. Once a
+/// second: drops aged-out observations and expired cooldowns, and writes what heartbeats changed (last_seen,
+/// metrics, live service state) to SQLite in one transaction. A final write at shutdown keeps a clean stop lossless.
 /// </summary>
 public sealed partial class RegistryMaintenance(
     ClusterRegistry registry,
@@ -20,13 +21,26 @@ public sealed partial class RegistryMaintenance(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often staleness is checked (a pass over the hosts in memory, no I/O).</summary>
+    public static readonly TimeSpan StaleCheckInterval = TimeSpan.FromMilliseconds(100);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
+        using var timer = new PeriodicTimer(StaleCheckInterval, time);
+        var lastPass = time.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // By the clock, not by counting ticks: a timer that fell behind (or a test's clock jumping ahead)
+                // still gets its full pass.
+                if (time.GetElapsedTime(lastPass) < Interval - StaleCheckInterval / 2)
+                {
+                    SweepStaleHosts();
+                    continue;
+                }
+
+                lastPass = time.GetTimestamp();
                 Tick();
             }
         }
@@ -45,18 +59,24 @@ public sealed partial class RegistryMaintenance(
     /// <summary>One pass: staleness, observations, then the write of what heartbeats changed.</summary>
     public void Tick()
     {
-        var now = time.UnixSeconds();
-        foreach (var host in registry.Sweep(now))
-        {
-            LogHostStale(logger, host.HostId, now - host.LastSeen);
-        }
-
+        var now = SweepStaleHosts();
         if (observations.Sweep(now))
         {
             changes.Mark();
         }
 
         Flush();
+    }
+
+    private double SweepStaleHosts()
+    {
+        var now = time.UnixSeconds();
+        foreach (var host in registry.Sweep(now))
+        {
+            LogHostStale(logger, host.HostId, now - host.LastSeen);
+        }
+
+        return now;
     }
 
     private void Flush()

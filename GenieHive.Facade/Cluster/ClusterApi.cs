@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using GenieHive.Contracts.Api;
@@ -5,6 +6,7 @@ using GenieHive.Contracts.Json;
 using GenieHive.Facade.Auth;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Proxy;
+using Microsoft.Extensions.Options;
 using Refit;
 
 namespace GenieHive.Facade.Cluster;
@@ -81,9 +83,19 @@ public static partial class ClusterApi
                 OpenAiErrorTypes.InvalidRequest, OpenAiErrorCodes.UnsupportedMediaType));
         }
 
+        // The same body limit as the OpenAI endpoints: without it Kestrel's 30 MB default would apply here.
+        var maxBytes = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
+        using var body = await RequestBodyReader.ReadAsync(context, maxBytes);
+        if (body is null)
+        {
+            return (null, OpenAiErrors.Result(StatusCodes.Status413PayloadTooLarge,
+                "The request body is larger than the limit of " + maxBytes.ToString(CultureInfo.InvariantCulture) + " bytes.",
+                OpenAiErrorTypes.InvalidRequest, OpenAiErrorCodes.RequestTooLarge));
+        }
+
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted);
+            var value = JsonSerializer.Deserialize(body.Span, typeInfo);
             return value is null
                 ? (null, InvalidBody("The request body must be a JSON object."))
                 : (value, null);

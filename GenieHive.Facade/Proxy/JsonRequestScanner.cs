@@ -87,6 +87,11 @@ public static class JsonRequestScanner
         {
             return ScannedRequest.Invalid("The request body is not valid JSON.", null, OpenAiJsonCodes.InvalidJson);
         }
+        catch (InvalidOperationException)
+        {
+            // GetString on a string that is not valid UTF-8 (the reader itself lets such bytes through).
+            return ScannedRequest.Invalid("The request body is not valid UTF-8.", null, OpenAiJsonCodes.InvalidJson);
+        }
 
         if (model is null)
         {

@@ -97,7 +97,7 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
 
             return;
         }
-        catch (InvalidDataException) when (!handedOver)
+        catch (Exception ex) when (IsMalformed(ex) && !handedOver && !context.RequestAborted.IsCancellationRequested)
         {
             await DisposeQuietlyAsync(spooled);
             await WriteAsync(context, TranscriptionForm.Malformed);
@@ -126,6 +126,11 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
 
         await proxy.RouteAndForwardAsync(context, OpenAiOperation.Transcriptions, model, body, start);
     }
+
+    // InvalidDataException: a malformed part. IOException: the body ended before its closing boundary (a truncated
+    // upload); but not Kestrel's BadHttpRequestException (also an IOException), whose own status (413) must stand.
+    private static bool IsMalformed(Exception ex) =>
+        ex is InvalidDataException || (ex is IOException && ex is not BadHttpRequestException);
 
     private static string? BoundaryOf(string? contentType)
     {

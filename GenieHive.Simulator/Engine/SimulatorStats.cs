@@ -11,15 +11,22 @@ public enum SimEndpoint
 
 /// <summary>
 /// What happened to requests, for tests (<c>/sim/stats</c>): how many each endpoint received, and how many
-/// completed, were rejected (4xx for bad input), were hit by a fault, or were cancelled by their client.
+/// completed, were rejected (4xx for bad input), were hit by a fault, or were cancelled by their client, and
+/// when the last cancellation was noticed (so a test can measure how fast a client's disconnect reaches the engine).
 /// </summary>
-public sealed class SimulatorStats
+public sealed class SimulatorStats(TimeProvider time)
 {
     private readonly long[] _received = new long[4];
     private long _completed;
     private long _rejected;
     private long _faulted;
     private long _cancelled;
+    private long _lastCancelledAtMicroseconds;
+
+    public SimulatorStats()
+        : this(TimeProvider.System)
+    {
+    }
 
     public void Received(SimEndpoint endpoint) => Interlocked.Increment(ref _received[(int)endpoint]);
 
@@ -29,7 +36,12 @@ public sealed class SimulatorStats
 
     public void Faulted() => Interlocked.Increment(ref _faulted);
 
-    public void Cancelled() => Interlocked.Increment(ref _cancelled);
+    public void Cancelled()
+    {
+        // Stamped before the count moves, so a reader that sees the new count also sees its time.
+        Interlocked.Exchange(ref _lastCancelledAtMicroseconds, (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond);
+        Interlocked.Increment(ref _cancelled);
+    }
 
     public long ReceivedBy(SimEndpoint endpoint) => Interlocked.Read(ref _received[(int)endpoint]);
 
@@ -40,6 +52,9 @@ public sealed class SimulatorStats
     public long FaultedCount => Interlocked.Read(ref _faulted);
 
     public long CancelledCount => Interlocked.Read(ref _cancelled);
+
+    /// <summary>When the last cancellation was noticed (Unix seconds, microsecond resolution); null before any.</summary>
+    public double? LastCancelledAt => Interlocked.Read(ref _lastCancelledAtMicroseconds) is > 0 and var micros ? micros / 1e6 : null;
 
     /// <summary>Zeroes every counter (requests in flight keep counting when they finish).</summary>
     public void Reset()
@@ -53,5 +68,6 @@ public sealed class SimulatorStats
         Interlocked.Exchange(ref _rejected, 0);
         Interlocked.Exchange(ref _faulted, 0);
         Interlocked.Exchange(ref _cancelled, 0);
+        Interlocked.Exchange(ref _lastCancelledAtMicroseconds, 0);
     }
 }

@@ -77,7 +77,8 @@ public static partial class FaultsApi
                 stats.CompletedCount,
                 stats.RejectedCount,
                 stats.FaultedCount,
-                stats.CancelledCount),
+                stats.CancelledCount,
+                stats.LastCancelledAt),
             SimulatorJson.Context.SimStats);
     }
 

@@ -8,6 +8,7 @@ namespace GenieHive.Simulator.Faults;
 /// <param name="Rejected">Requests answered 4xx for their input (malformed JSON, unknown model, context overflow).</param>
 /// <param name="Faulted">Requests an injected fault affected.</param>
 /// <param name="Cancelled">Requests whose client went away before the answer was complete.</param>
+/// <param name="LastCancelledAt">When the simulator noticed the last of those (Unix seconds, microsecond resolution); null before any.</param>
 public sealed record SimStats(
     SimRequestCounts Requests,
     int Processing,
@@ -15,7 +16,8 @@ public sealed record SimStats(
     long Completed,
     long Rejected,
     long Faulted,
-    long Cancelled);
+    long Cancelled,
+    double? LastCancelledAt = null);
 
 /// <summary>Requests received, per model endpoint.</summary>
 public sealed record SimRequestCounts(long ChatCompletions, long Completions, long Embeddings, long Transcriptions, long Total);

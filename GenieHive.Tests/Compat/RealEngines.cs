@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using GenieHive.Contracts;
 
 namespace GenieHive.Tests.Compat;
@@ -61,7 +58,7 @@ public sealed class RealEngines : IAsyncLifetime
 
         try
         {
-            int chatPort = FreePort(), embedPort = FreePort(), whisperPort = FreePort();
+            int chatPort = RealEngineServer.FreePort(), embedPort = RealEngineServer.FreePort(), whisperPort = RealEngineServer.FreePort();
             await Task.WhenAll(
                 StartAsync(dir, "chat", chatPort, ChatModel),
                 StartAsync(dir, "embed", embedPort, EmbeddingModel),
@@ -92,7 +89,7 @@ public sealed class RealEngines : IAsyncLifetime
 
         foreach (var pid in _pids)
         {
-            Stop(pid);
+            RealEngineServer.Stop(pid);
         }
 
         _pids.Clear();
@@ -100,83 +97,13 @@ public sealed class RealEngines : IAsyncLifetime
 
     private static string Url(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Runs <c>start.sh DIR KIND PORT [ALIAS]</c>, which prints the server's pid once it answers its health check.</summary>
     private async Task StartAsync(string dir, string kind, int port, string? alias)
     {
-        var ct = TestContext.Current.CancellationToken;
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(FindStartScript());
-        start.ArgumentList.Add(dir);
-        start.ArgumentList.Add(kind);
-        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        if (alias is not null)
-        {
-            start.ArgumentList.Add(alias);
-        }
-
-        using var script = Process.Start(start)!;
-        var output = script.StandardOutput.ReadToEndAsync(ct);
-        var errors = script.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            await script.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
-        }
-        catch (TimeoutException)
-        {
-            script.Kill(entireProcessTree: true);
-            throw new InvalidOperationException("start.sh " + kind + " did not finish within 120 s.");
-        }
-
-        if (script.ExitCode != 0)
-        {
-            throw new InvalidOperationException("start.sh " + kind + " failed: " + await errors);
-        }
-
-        var pid = int.Parse((await output).Trim(), CultureInfo.InvariantCulture);
+        var pid = await RealEngineServer.StartAsync(dir, kind, port, alias);
         lock (_pids)
         {
             // Recorded at once, so that a failure of another start still stops this server.
             _pids.Add(pid);
         }
-    }
-
-    private static void Stop(int pid)
-    {
-        try
-        {
-            using var server = Process.GetProcessById(pid);
-            server.Kill(entireProcessTree: true);
-            server.WaitForExit(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    private static string FindStartScript()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tools", "real-engines", "start.sh");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("tools/real-engines/start.sh was not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -133,6 +133,25 @@ public sealed class RouteSelectorTests
     }
 
     [Fact]
+    public void AnUnmeasuredEqualSharesABurstWithTheMeasuredFirstTarget()
+    {
+        // measured 0.45 × (0.35 + 0.20) = 0.2475; unknown 0.45 × 0.35 = 0.1575 is outside the band on its score alone,
+        // but nothing says it is slower; reported 0.45 × (0.35 + 0.05) = 0.18 is known to be slow and stays out.
+        var snapshot = Snapshot(
+        [
+            Service("measured", assets: ["m"], loaded: ["m"]) with { Measured = new ServiceMeasurements { Requests = 3, P50LatencyMs = 800, TokensPerSec = 10 } },
+            Service("unknown", assets: ["m"], loaded: ["m"]),
+            Service("reported", assets: ["m"], loaded: ["m"], p50: 5000),
+        ]);
+        var plan = snapshot.Find("m", ServiceKinds.Chat)!;
+        var selector = new RouteSelector();
+
+        Assert.Equal(["measured", "reported", "unknown"], Ids(selector.Order(plan, new FakeLive(), Now)));
+        Assert.Equal(["unknown", "measured", "reported"], Ids(selector.Order(plan, new FakeLive(new() { ["measured"] = 1 }), Now)));
+        Assert.Equal(["measured", "reported", "unknown"], Ids(selector.Order(plan, new FakeLive(new() { ["measured"] = 1, ["unknown"] = 1 }), Now)));
+    }
+
+    [Fact]
     public void AScoreToleranceOfZeroKeepsStrictRankOrder()
     {
         var snapshot = Snapshot([Service("a", assets: ["m"], p50: 100), Service("b", assets: ["m"], p50: 600)]);

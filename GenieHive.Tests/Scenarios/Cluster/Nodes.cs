@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GenieHive.Control;
+using GenieHive.Facade;
+using GenieHive.Facade.Observations;
+using GenieHive.Facade.Routing;
+using GenieHive.NodeAgent;
+using GenieHive.Simulator;
+using GenieHive.Tests.Control;
+
+namespace GenieHive.Tests.Scenarios.Cluster;
+
+/// <summary>Control on its own SQLite file; restartable on the same port, with the same or a fresh database.</summary>
+public sealed class ControlNode : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly LogSink _logs;
+    private readonly List<string> _databases = [];
+    private ScenarioApp<ControlMarker>? _app;
+    private int _port;
+
+    internal ControlNode(Dictionary<string, string?> settings, LogSink logs)
+    {
+        _settings = settings;
+        _logs = logs;
+        DatabasePath = ControlFactory.NewDatabasePath();
+        _databases.Add(DatabasePath);
+    }
+
+    public string DatabasePath { get; private set; }
+
+    /// <summary>Stays the same across restarts.</summary>
+    public Uri BaseAddress => new("http://127.0.0.1:" + _port.ToString(CultureInfo.InvariantCulture));
+
+    public bool Running => _app is not null;
+
+    public ScenarioApp<ControlMarker> App => _app ?? throw new InvalidOperationException("Control is stopped.");
+
+    /// <summary>Starts Control (on the port it had before, if any); <paramref name="freshDatabase"/> starts it on a new, empty file.</summary>
+    public void Start(bool freshDatabase = false)
+    {
+        if (freshDatabase)
+        {
+            DatabasePath = ControlFactory.NewDatabasePath();
+            _databases.Add(DatabasePath);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        var settings = new Dictionary<string, string?>(_settings, StringComparer.OrdinalIgnoreCase)
+        {
+            ["ConnectionStrings:geniehive"] = "Data Source=" + DatabasePath,
+        };
+        _app = ScenarioApp<ControlMarker>.Start("control", settings, _logs, _port);
+        _port = _app.Port;
+    }
+
+    /// <summary>A graceful stop (the way an operator's restart stops it); its port is refused until the next start.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        foreach (var database in _databases)
+        {
+            ControlFactory.DeleteDatabase(database);
+        }
+    }
+}
+
+/// <summary>The facade, pointed at Control's address.</summary>
+public sealed class FacadeNode : IAsyncDisposable
+{
+    internal FacadeNode(ScenarioApp<FacadeMarker> app)
+    {
+        App = app;
+    }
+
+    public ScenarioApp<FacadeMarker> App { get; }
+
+    /// <summary>The facade's own per-service state: in flight, cooldowns, measurements.</summary>
+    public ServiceLoadTracker Tracker => App.Get<ServiceLoadTracker>();
+
+    public RoutingState Routing => App.Get<RoutingState>();
+
+    public ValueTask DisposeAsync() => App.DisposeAsync();
+}
+
+/// <summary>A simulated engine on its own socket.</summary>
+public sealed class SimulatorNode : IAsyncDisposable
+{
+    private readonly HttpClient _client;
+    private ScenarioApp<SimulatorMarker>? _app;
+
+    internal SimulatorNode(string name, ScenarioApp<SimulatorMarker> app)
+    {
+        Name = name;
+        _app = app;
+        BaseAddress = app.BaseAddress;
+        _client = app.NewClient(TimeSpan.FromSeconds(10));
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    public bool Running => _app is not null;
+
+    /// <summary><c>GET /sim/stats</c>.</summary>
+    public async Task<JsonElement> StatsAsync()
+    {
+        using var response = await _client.GetAsync("/sim/stats", TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary><c>DELETE /sim/stats</c>: counts start again from zero.</summary>
+    public async Task ResetStatsAsync()
+    {
+        using var response = await _client.DeleteAsync("/sim/stats", TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Chat requests received so far.</summary>
+    public async Task<long> ChatRequestsAsync() =>
+        (await StatsAsync()).GetProperty("requests").GetProperty("chat_completions").GetInt64();
+
+    /// <summary><c>POST /sim/faults</c>.</summary>
+    public async Task SetFaultAsync(string faultJson)
+    {
+        using var content = new StringContent(faultJson, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("/sim/faults", content, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Stops the engine: its port refuses connections from then on.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await StopAsync();
+    }
+}
+
+/// <summary>A node agent; stoppable and restartable with the same configuration.</summary>
+public sealed class AgentNode : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly LogSink _logs;
+    private ScenarioApp<NodeAgentMarker>? _app;
+
+    internal AgentNode(string hostId, Dictionary<string, string?> settings, LogSink logs)
+    {
+        HostId = hostId;
+        _settings = settings;
+        _logs = logs;
+    }
+
+    public string HostId { get; }
+
+    public bool Running => _app is not null;
+
+    public ScenarioApp<NodeAgentMarker> App => _app ?? throw new InvalidOperationException($"Agent {HostId} is stopped.");
+
+    public void Start() => _app = ScenarioApp<NodeAgentMarker>.Start("agent:" + HostId, _settings, _logs);
+
+    /// <summary><c>GET /v1/node/status</c>.</summary>
+    public async Task<JsonElement> StatusAsync()
+    {
+        using var client = App.NewClient(TimeSpan.FromSeconds(10));
+        return await client.GetFromJsonAsync<JsonElement>("/v1/node/status", TestContext.Current.CancellationToken);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+}
+
+/// <summary>A real llama-server process (<see cref="Compat.RealEngineServer"/>); killed, not stopped, as a crash would end it.</summary>
+public sealed class RealEngineNode : IAsyncDisposable
+{
+    private int? _pid;
+
+    internal RealEngineNode(string name, int port, int pid)
+    {
+        Name = name;
+        BaseAddress = new Uri("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
+        _pid = pid;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Kills the server process and waits until it is gone.</summary>
+    public void Kill()
+    {
+        if (_pid is { } pid)
+        {
+            _pid = null;
+            Compat.RealEngineServer.Stop(pid);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+}
