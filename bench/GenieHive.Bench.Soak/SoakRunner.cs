@@ -14,9 +14,9 @@ using GenieHive.Contracts.Json;
 namespace GenieHive.Bench.Soak;
 
 /// <summary>
-/// One soak run: wait for the services, register the fleet, warm up the request path, then heartbeat and drive
-/// client traffic for the duration while sampling memory and cluster health; stop, check that no update was lost,
-/// scan the logs, and write the report.
+/// One soak run: start the services, register the fleet (each node heartbeating from its registration on), warm up the
+/// request path, then measure heartbeats and drive client traffic for the duration while sampling memory and cluster
+/// health; stop, check that no update was lost, scan the logs, and write the report.
 /// </summary>
 internal static class SoakRunner
 {
@@ -54,9 +54,15 @@ internal static class SoakRunner
         var heartbeats = new HeartbeatDriver(control, nodes, settings, clock);
         var clients = new ClientDriver(facade, settings, clock);
 
-        if (!await heartbeats.RegisterAllAsync(abort))
+        // From registration on, the logs must stay clean (start-up noise before Control answered is not the soak's).
+        var controlLogFrom = LogScan.Length(settings.ControlLog);
+        var facadeLogFrom = LogScan.Length(settings.FacadeLog);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        if (!await heartbeats.StartAsync(stop.Token, abort))
         {
             Console.Error.WriteLine("soak: registration failed: " + string.Join("; ", heartbeats.Errors.Samples().SelectMany(pair => pair.Value)));
+            await stop.CancelAsync();
+            await heartbeats.Completion.WaitAsync(TimeSpan.FromSeconds(30), abort);
             return 1;
         }
 
@@ -74,12 +80,9 @@ internal static class SoakRunner
             watches.Add(new ProcessWatch("facade", facadePid, settings.FacadeProbePort));
         }
 
-        // The measured phase.
-        var controlLogFrom = LogScan.Length(settings.ControlLog);
-        var facadeLogFrom = LogScan.Length(settings.FacadeLog);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        // The measured phase (the nodes have been heartbeating since they registered).
         clock.Restart();
-        var heartbeating = heartbeats.RunAsync(stop.Token, abort);
+        heartbeats.BeginMeasuring();
         var traffic = clients.RunAsync(stop.Token, abort);
         var cluster = new List<ClusterSample>();
         var interval = settings.EffectiveSampleInterval;
@@ -100,7 +103,7 @@ internal static class SoakRunner
         await SampleAsync(watches, cluster, control, settings, clock, abort);
         var measured = clock.Seconds;
         await stop.CancelAsync();
-        await Task.WhenAll(heartbeating, traffic).WaitAsync(TimeSpan.FromSeconds(90), abort);
+        await Task.WhenAll(heartbeats.Completion, traffic).WaitAsync(TimeSpan.FromSeconds(90), abort);
         var controlLogTo = LogScan.Length(settings.ControlLog);
         var facadeLogTo = LogScan.Length(settings.FacadeLog);
         Console.WriteLine($"soak: stopped after {measured:F0} s; checking for lost updates");

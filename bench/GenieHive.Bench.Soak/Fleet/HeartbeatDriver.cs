@@ -18,7 +18,9 @@ internal sealed class HeartbeatDriver(HttpClient control, IReadOnlyList<Simulate
     /// <summary>Rounds between two re-registrations of the same re-registering node (an agent restart).</summary>
     private const int ReregisterEveryRounds = 300;
 
+    private readonly List<Task> _loops = [];
     private long _sent;
+    private long _phase;
     private long _missedTicks;
     private long _reregistrations;
 
@@ -33,27 +35,53 @@ internal sealed class HeartbeatDriver(HttpClient control, IReadOnlyList<Simulate
 
     public long Reregistrations => Interlocked.Read(ref _reregistrations);
 
-    /// <summary>Registers every node, a few at a time; true when all were accepted.</summary>
-    public async Task<bool> RegisterAllAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers every node, a few at a time, and starts each node's heartbeat loop as soon as it is registered, as an
+    /// agent does (a node left silent for <c>HostTimeoutSeconds</c> after registering would go stale). True when all
+    /// were accepted. The loops heartbeat until <paramref name="stop"/> fires; a heartbeat in progress then completes
+    /// (its answer decides whether it counts), so at the end every node's last sent sequence number is known to be
+    /// acknowledged or failed. <paramref name="abort"/> cancels calls in progress (only for a run that is being killed).
+    /// </summary>
+    public async Task<bool> StartAsync(CancellationToken stop, CancellationToken abort)
     {
         var ok = 0;
-        await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (node, ct) =>
+        await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = abort }, async (node, ct) =>
         {
             if (await RegisterAsync(node, ct))
             {
                 Interlocked.Increment(ref ok);
+                var loop = Task.Run(() => NodeLoopAsync(node, stop, abort), CancellationToken.None);
+                lock (_loops)
+                {
+                    _loops.Add(loop);
+                }
             }
         });
         return ok == nodes.Count;
     }
 
+    /// <summary>Completes when every started loop has stopped (after <c>stop</c>).</summary>
+    public Task Completion
+    {
+        get
+        {
+            lock (_loops)
+            {
+                return Task.WhenAll(_loops.ToArray());
+            }
+        }
+    }
+
     /// <summary>
-    /// Heartbeats until <paramref name="stop"/> fires; a heartbeat in progress then completes (its answer decides
-    /// whether it counts), so at the end every node's last sent sequence number is known to be acknowledged or failed.
-    /// <paramref name="abort"/> cancels calls in progress (only for a run that is being killed).
+    /// Starts the measured phase: heartbeat latencies and the sent count cover only heartbeats sent from now on (the
+    /// warm-up's are dropped); errors and acknowledgements count whenever they happen.
     /// </summary>
-    public Task RunAsync(CancellationToken stop, CancellationToken abort) =>
-        Task.WhenAll(nodes.Select(node => Task.Run(() => NodeLoopAsync(node, stop, abort), CancellationToken.None)));
+    public void BeginMeasuring()
+    {
+        Heartbeats.Clear();
+        Interlocked.Exchange(ref _sent, 0);
+        Interlocked.Increment(ref _phase);
+    }
 
     private async Task NodeLoopAsync(SimulatedNode node, CancellationToken stop, CancellationToken abort)
     {
@@ -123,13 +151,13 @@ internal sealed class HeartbeatDriver(HttpClient control, IReadOnlyList<Simulate
         var heartbeat = node.NextHeartbeat(RunClock.UnixNow);
         var sequence = node.LastSent;
         var body = JsonSerializer.SerializeToUtf8Bytes(heartbeat, GenieHiveJsonContext.Default.NodeHeartbeat);
-        Interlocked.Increment(ref _sent);
+        var phase = Interlocked.Read(ref _phase);
         var started = Stopwatch.GetTimestamp();
         try
         {
             using var response = await control.SendAsync(Post("/v1/nodes/heartbeat", body), cancellationToken);
             var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            Heartbeats.Add(clock.Seconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Record(phase, started);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
@@ -158,8 +186,18 @@ internal sealed class HeartbeatDriver(HttpClient control, IReadOnlyList<Simulate
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
         {
-            Heartbeats.Add(clock.Seconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Record(phase, started);
             Errors.Add("heartbeat_" + ex.GetType().Name, node.Plan.HostId + ": " + ex.Message);
+        }
+    }
+
+    // Counted only when sent in the current phase: a warm-up heartbeat answered after BeginMeasuring is not measured.
+    private void Record(long phase, long started)
+    {
+        if (phase == Interlocked.Read(ref _phase))
+        {
+            Interlocked.Increment(ref _sent);
+            Heartbeats.Add(clock.Seconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

@@ -19,6 +19,14 @@ internal sealed class LatencyLog
         }
     }
 
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _samples.Clear();
+        }
+    }
+
     public int Count
     {
         get
