@@ -17,7 +17,9 @@ namespace GenieHive.Tests.Benchmarks;
 /// <summary>
 /// A real cluster in process, every hop over HTTP: Control, the facade, and two engine simulators registered as two
 /// hosts serving the same model, one slow (300 ms to first token, 20 tokens/s) and one fast (20 ms, 200 tokens/s).
-/// The fast host also serves embeddings. One role, <see cref="Role"/>, pools both chat services.
+/// The fast host also serves embeddings. One role, <see cref="Role"/>, pools both chat services. The shared fixture
+/// names the chat services <see cref="SlowChat"/> and <see cref="FastChat"/>; <see cref="StartAsync"/> can name them
+/// otherwise (routing breaks score ties by service id, so a test can choose which one wins while nothing is measured).
 /// </summary>
 public sealed class BenchmarkCluster : IAsyncLifetime
 {
@@ -33,6 +35,23 @@ public sealed class BenchmarkCluster : IAsyncLifetime
     private readonly string _rolesPath = Path.Combine(Path.GetTempPath(), "geniehive-tests", $"bench-roles-{Guid.NewGuid():N}.yaml");
     private readonly string _databasePath = ControlFactory.NewDatabasePath();
 
+    public BenchmarkCluster()
+        : this(SlowChat, FastChat)
+    {
+    }
+
+    private BenchmarkCluster(string slowChatService, string fastChatService)
+    {
+        SlowChatService = slowChatService;
+        FastChatService = fastChatService;
+    }
+
+    /// <summary>The slow host's chat service id (<see cref="SlowChat"/> in the shared fixture).</summary>
+    public string SlowChatService { get; }
+
+    /// <summary>The fast host's chat service id (<see cref="FastChat"/> in the shared fixture).</summary>
+    public string FastChatService { get; }
+
     public SimulatorApp Slow { get; private set; } = null!;
     public SimulatorApp Fast { get; private set; } = null!;
     public KestrelApp<ControlMarker> Control { get; private set; } = null!;
@@ -40,6 +59,22 @@ public sealed class BenchmarkCluster : IAsyncLifetime
 
     /// <summary>The facade, with the client key (the operator API is re-exposed there).</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A cluster of its own (not the shared fixture), with these chat service ids; dispose it.</summary>
+    public static async Task<BenchmarkCluster> StartAsync(string slowChatService, string fastChatService)
+    {
+        var cluster = new BenchmarkCluster(slowChatService, fastChatService);
+        try
+        {
+            await cluster.InitializeAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
 
     public async ValueTask InitializeAsync()
     {
@@ -75,11 +110,11 @@ public sealed class BenchmarkCluster : IAsyncLifetime
         Client = new HttpClient { BaseAddress = new Uri(Facade.Url), Timeout = TimeSpan.FromSeconds(60) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClientKey);
 
-        await RegisterAsync("slow-host", Service(SlowChat, ServiceKinds.Chat, "sim-chat", SimulatorUrl(Slow)));
+        await RegisterAsync("slow-host", Service(SlowChatService, ServiceKinds.Chat, "sim-chat", SimulatorUrl(Slow)));
         await RegisterAsync("fast-host",
-            Service(FastChat, ServiceKinds.Chat, "sim-chat", SimulatorUrl(Fast)),
+            Service(FastChatService, ServiceKinds.Chat, "sim-chat", SimulatorUrl(Fast)),
             Service(FastEmbed, ServiceKinds.Embeddings, "sim-embed", SimulatorUrl(Fast)));
-        foreach (var model in new[] { SlowChat, FastChat, FastEmbed, Role })
+        foreach (var model in new[] { SlowChatService, FastChatService, FastEmbed, Role })
         {
             await ControlTestData.EventuallyAsync(
                 async () => (await Client.GetAsync("/v1/models/" + model, TestContext.Current.CancellationToken)).StatusCode,

@@ -31,6 +31,23 @@ public sealed partial class BenchmarkScheduler(
 
     private readonly Dictionary<int, string> _lastProblem = [];
 
+    // The services routable when Control started, and the routing version they were read from.
+    private Dictionary<string, string> _known = [];
+    private long _knownVersion;
+
+    /// <summary>
+    /// Takes the baseline of routable services during start-up, before Control accepts registrations: since .NET 10
+    /// all of <see cref="ExecuteAsync"/> runs later on a background thread, and a service registering in between
+    /// would otherwise be taken for one that was already there.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var current = publisher.Current;
+        _known = current.Table.Services.Where(s => s.Routable).ToDictionary(s => s.ServiceId, Fingerprint, StringComparer.Ordinal);
+        _knownVersion = current.Version;
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -113,15 +130,9 @@ public sealed partial class BenchmarkScheduler(
 
     private async Task WatchServicesAsync(CancellationToken stoppingToken)
     {
-        // Services routable when Control starts are the baseline: a restart is not a change.
-        var current = publisher.Current;
-        var known = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var service in current.Table.Services.Where(s => s.Routable))
-        {
-            known[service.ServiceId] = Fingerprint(service);
-        }
-
-        var version = current.Version;
+        // Services routable when Control started are the baseline: a restart is not a change.
+        var known = _known;
+        var version = _knownVersion;
         while (!stoppingToken.IsCancellationRequested)
         {
             var publication = await publisher.WaitForNewerAsync(version, WatchWait, stoppingToken);
