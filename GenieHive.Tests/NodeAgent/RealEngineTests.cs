@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using GenieHive.NodeAgent.Discovery;
 using GenieHive.NodeAgent.Inventory;
+using GenieHive.Tests.Compat;
 using GenieHive.Tests.NodeAgent.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -92,58 +90,10 @@ public sealed class RealEngineTests
 
     private static Task<int> StartLlamaServerAsync(string engines, int port, CancellationToken ct) => StartEngineAsync(engines, "chat", port, ct);
 
-    private static async Task<int> StartEngineAsync(string engines, string kind, int port, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(FindStartScript());
-        start.ArgumentList.Add(engines);
-        start.ArgumentList.Add(kind);
-        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        using var script = Process.Start(start)!;
-        var output = script.StandardOutput.ReadToEndAsync(ct);
-        var errors = script.StandardError.ReadToEndAsync(ct);
-        await script.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(90), ct);
-        Assert.True(script.ExitCode == 0, $"start.sh failed: {await errors}");
-        return int.Parse((await output).Trim(), CultureInfo.InvariantCulture);
-    }
+    private static Task<int> StartEngineAsync(string engines, string kind, int port, CancellationToken ct) =>
+        RealEngineServer.StartAsync(engines, kind, port).WaitAsync(TimeSpan.FromSeconds(130), ct);
 
-    private static void Stop(int pid)
-    {
-        try
-        {
-            using var server = Process.GetProcessById(pid);
-            server.Kill(entireProcessTree: true);
-            server.WaitForExit(TimeSpan.FromSeconds(10));
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
-        }
-    }
+    private static void Stop(int pid) => RealEngineServer.Stop(pid);
 
-    private static string FindStartScript()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tools", "real-engines", "start.sh");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("tools/real-engines/start.sh was not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => RealEngineServer.FreePort();
 }

@@ -40,7 +40,8 @@ public sealed class LoadSpreadingTests(ITestOutputHelper output)
         Assert.Equal(["chat-a", "chat-b"], byService.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(8, onA + onB);
         Assert.Equal(byService["chat-a"], onA);
-        // Fewest in flight first: a burst of eight over two idle equal hosts splits evenly, give or take a race.
-        Assert.InRange(onA, 3, 5);
+        // Fewest in flight first: a burst of eight over two idle equal hosts splits about evenly (without spreading it
+        // would be 8/0). The pick and the in-flight count are not one atomic step, so a preempted request may race.
+        Assert.InRange(onA, 2, 6);
     }
 }

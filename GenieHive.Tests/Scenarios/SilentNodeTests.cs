@@ -9,7 +9,8 @@ public sealed class SilentNodeTests(ITestOutputHelper output)
     [Fact]
     public async Task ASilentNodeStopsReceivingTrafficWithinTheHostTimeoutPlusOneHeartbeatAndComesBack()
     {
-        var options = new ClusterOptions { HostTimeoutSeconds = 2, HeartbeatSeconds = 0.5 };
+        // Four heartbeats per timeout (one late heartbeat does not flag a live host), and a heartbeat of slack for polling.
+        var options = new ClusterOptions { HostTimeoutSeconds = 3, HeartbeatSeconds = 0.75 };
         var budget = TimeSpan.FromSeconds(options.HostTimeoutSeconds + options.HeartbeatSeconds);
         await using var cluster = await ScenarioCluster.StartAsync(options);
         var simA = cluster.StartSimulator("a", "hive-chat", ("TimeToFirstTokenMs", 20));
@@ -22,11 +23,15 @@ public sealed class SilentNodeTests(ITestOutputHelper output)
         await traffic.WaitForMoreAsync(20, cluster.Logs);
 
         // The agent goes silent; its engine stays up and would answer anything sent to it.
+        // Silence starts at its last heartbeat (Control's last_seen), whenever within the agent's shutdown that was.
         var silentFrom = traffic.Clock.Elapsed;
         await agentB.StopAsync();
         await Poll.UntilAsync(async () => (await cluster.Cluster.HealthAsync()).StaleHosts.Contains("host-b"),
             budget + TimeSpan.FromSeconds(5), "host-b to show stale in /v1/cluster/health", cluster.Logs);
-        var staleAfter = traffic.Clock.Elapsed - silentFrom;
+        var staleShownAt = DateTimeOffset.UtcNow;
+        var stopToStale = traffic.Clock.Elapsed - silentFrom;
+        var lastSeen = DateTimeOffset.UnixEpoch.AddSeconds((await cluster.Cluster.HostsAsync()).Single(h => h.HostId == "host-b").Status.LastSeen);
+        var staleAfter = staleShownAt - lastSeen;
         var view = await cluster.Cluster.ServiceAsync("chat-b");
         Assert.True(view is { HostStale: true, Routable: false }, "chat-b is not shown host_stale in /v1/cluster/services");
 
@@ -35,7 +40,7 @@ public sealed class SilentNodeTests(ITestOutputHelper output)
         var seenByB = await simB.ChatRequestsAsync();
         await traffic.WaitForMoreAsync(30, cluster.Logs);
         Assert.Equal(seenByB, await simB.ChatRequestsAsync());
-        var lastSentToB = traffic.Outcomes.Where(o => o.ServiceId == "chat-b").Max(o => o.Start) - silentFrom;
+        var lastSentToB = traffic.StartedAt + traffic.Outcomes.Where(o => o.ServiceId == "chat-b").Max(o => o.Start) - lastSeen;
 
         // The agent speaks again: the host is back, and so is its share of the traffic.
         var restartedAt = traffic.Clock.Elapsed;
@@ -48,11 +53,12 @@ public sealed class SilentNodeTests(ITestOutputHelper output)
 
         var outcomes = await traffic.StopAsync();
         output.WriteLine($"Host timeout {options.HostTimeoutSeconds} s, heartbeat {options.HeartbeatSeconds} s: stale shown {staleAfter.TotalMilliseconds:F0} ms "
-            + $"after the agent stopped; last request routed to it sent {lastSentToB.TotalMilliseconds:F0} ms after; traffic back {backAfter.TotalMilliseconds:F0} ms after its restart.");
+            + $"after its last heartbeat ({stopToStale.TotalMilliseconds:F0} ms after the agent was told to stop); last request routed to it sent "
+            + $"{lastSentToB.TotalMilliseconds:F0} ms after its last heartbeat; traffic back {backAfter.TotalMilliseconds:F0} ms after its restart.");
         output.WriteLine($"{outcomes.Count} requests, {outcomes.Count(o => !o.Succeeded)} failed.");
 
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.ToString()));
-        Assert.True(staleAfter <= budget, $"stale shown after {staleAfter.TotalMilliseconds:F0} ms, budget {budget.TotalMilliseconds:F0} ms");
+        Assert.True(staleAfter <= budget, $"stale shown {staleAfter.TotalMilliseconds:F0} ms after the last heartbeat, budget {budget.TotalMilliseconds:F0} ms");
         Assert.True(lastSentToB <= budget, $"traffic reached the silent host until {lastSentToB.TotalMilliseconds:F0} ms, budget {budget.TotalMilliseconds:F0} ms");
     }
 }

@@ -93,8 +93,8 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Cancellation latency over {latencies.Count} rounds: median {median:F1} ms, max {latencies[^1]:F1} ms"));
         Assert.True(median <= 100, $"median cancellation latency {median:F1} ms exceeds 100 ms");
-        // A loaded two-core machine may stall one round; the bound for every round is looser.
-        Assert.True(latencies[^1] <= 250, $"a cancellation took {latencies[^1]:F1} ms");
+        // A loaded two-core machine may stall one round; the bound for every round only says none hangs.
+        Assert.True(latencies[^1] <= 1000, $"a cancellation took {latencies[^1]:F1} ms");
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         using var error = JsonDocument.Parse(body);
         Assert.Equal("upstream_timeout", error.RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
         // The facade gave up on the upstream request: the engine saw it go, and nothing is left in flight.
         await Poll.UntilAsync(async () => (await engine.StatsAsync()).GetProperty("cancelled").GetInt32() == 1, TimeSpan.FromSeconds(5),

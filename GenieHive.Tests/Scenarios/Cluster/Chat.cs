@@ -77,11 +77,15 @@ public sealed class Traffic : IAsyncDisposable
 
     private Traffic(HttpClient client, string model, int clients)
     {
+        StartedAt = DateTimeOffset.UtcNow;
         Clock = Stopwatch.StartNew();
         _loops = [.. Enumerable.Range(0, clients).Select(_ => Task.Run(() => LoopAsync(client, model)))];
     }
 
     public Stopwatch Clock { get; }
+
+    /// <summary>The wall-clock time at which <see cref="Clock"/> started, to compare outcomes with Control's timestamps.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     public IReadOnlyList<ChatOutcome> Outcomes => [.. _outcomes.OrderBy(o => o.Start)];
 
