@@ -19,7 +19,6 @@ public sealed record LoadedCatalog(string? Path, IReadOnlyList<RoleView> Roles, 
 /// </summary>
 public static class RoleCatalogLoader
 {
-    private const int MaxShownLength = 60;
 
     /// <summary>Loads the file at <paramref name="path"/>; throws <see cref="RoleCatalogException"/> on any problem.</summary>
     public static LoadedCatalog LoadFile(string path, double now)
@@ -62,7 +61,7 @@ public static class RoleCatalogLoader
 
         if (root is not JsonObject document)
         {
-            throw Error(source, "(top level)", $"expected a mapping with a 'roles:' list, got {Describe(root)}");
+            throw Error(source, "(top level)", $"expected a mapping with a 'roles:' list, got {YamlJson.Describe(root)}");
         }
 
         if (!document.TryGetPropertyValue("roles", out var rolesNode))
@@ -77,7 +76,7 @@ public static class RoleCatalogLoader
 
         if (rolesNode is not JsonArray items)
         {
-            throw Error(source, "roles", $"expected a list, got {Describe(rolesNode)}");
+            throw Error(source, "roles", $"expected a list, got {YamlJson.Describe(rolesNode)}");
         }
 
         var roles = new List<RoleView>(items.Count);
@@ -87,7 +86,7 @@ public static class RoleCatalogLoader
             var path = string.Create(CultureInfo.InvariantCulture, $"roles[{i}]");
             if (items[i] is not JsonObject item)
             {
-                throw Error(source, path, $"expected a mapping, got {Describe(items[i])}");
+                throw Error(source, path, $"expected a mapping, got {YamlJson.Describe(items[i])}");
             }
 
             Normalize(item, RoleSchema.Role, path, source);
@@ -176,7 +175,7 @@ public static class RoleCatalogLoader
                 RoleFieldType.StringList => AsStringList(value, fieldPath, source),
                 RoleFieldType.Mapping or RoleFieldType.FreeMapping => value is JsonObject
                     ? value
-                    : throw Error(source, fieldPath, $"expected a mapping, got {Describe(value)}"),
+                    : throw Error(source, fieldPath, $"expected a mapping, got {YamlJson.Describe(value)}"),
                 _ => value,
             };
 
@@ -188,7 +187,7 @@ public static class RoleCatalogLoader
             if (field.Allowed is { } allowed && !allowed.Contains(normalized.GetValue<string>(), StringComparer.Ordinal))
             {
                 throw Error(source, fieldPath,
-                    $"expected one of {string.Join(", ", allowed)}, got {Describe(normalized)}");
+                    $"expected one of {string.Join(", ", allowed)}, got {YamlJson.Describe(normalized)}");
             }
 
             if (!ReferenceEquals(normalized, value))
@@ -208,7 +207,7 @@ public static class RoleCatalogLoader
         JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String => value,
         // A plain scalar that YAML typed as a number or boolean (display_name: 2024) is still meant as text.
         JsonValue scalar => JsonValue.Create(scalar.ToJsonString()),
-        _ => throw Error(source, path, $"expected a string, got {Describe(value)}"),
+        _ => throw Error(source, path, $"expected a string, got {YamlJson.Describe(value)}"),
     };
 
     private static JsonNode AsInteger(JsonNode value, string path, string source)
@@ -226,13 +225,13 @@ public static class RoleCatalogLoader
             }
         }
 
-        throw Error(source, path, $"expected an integer, got {Describe(value)}");
+        throw Error(source, path, $"expected an integer, got {YamlJson.Describe(value)}");
     }
 
     private static JsonNode AsNumber(JsonNode value, string path, string source) =>
         value is JsonValue scalar && scalar.GetValueKind() == JsonValueKind.Number
             ? value
-            : throw Error(source, path, $"expected a number, got {Describe(value)}");
+            : throw Error(source, path, $"expected a number, got {YamlJson.Describe(value)}");
 
     private static JsonNode AsBoolean(JsonNode value, string path, string source)
     {
@@ -256,14 +255,14 @@ public static class RoleCatalogLoader
             }
         }
 
-        throw Error(source, path, $"expected true or false, got {Describe(value)}");
+        throw Error(source, path, $"expected true or false, got {YamlJson.Describe(value)}");
     }
 
     private static JsonArray AsStringList(JsonNode value, string path, string source)
     {
         if (value is not JsonArray array)
         {
-            throw Error(source, path, $"expected a list, got {Describe(value)}");
+            throw Error(source, path, $"expected a list, got {YamlJson.Describe(value)}");
         }
 
         var result = new JsonArray();
@@ -279,22 +278,6 @@ public static class RoleCatalogLoader
         }
 
         return result;
-    }
-
-    private static string Describe(JsonNode? value)
-    {
-        switch (value)
-        {
-            case null:
-                return "null";
-            case JsonObject:
-                return "a mapping";
-            case JsonArray:
-                return "a list";
-        }
-
-        var json = value.ToJsonString();
-        return json.Length <= MaxShownLength ? json : json[..MaxShownLength] + "…";
     }
 
     private static RoleCatalogException Error(string source, string path, string problem, Exception? inner = null) =>

@@ -14,6 +14,7 @@ namespace GenieHive.Control.Roles;
 public static partial class YamlJson
 {
     private const string StringTag = "tag:yaml.org,2002:str";
+    private const int MaxShownLength = 60;
 
     /// <summary>Parses the first document; null when the text has no document or an empty one.</summary>
     public static JsonNode? Parse(string yaml)
@@ -21,6 +22,26 @@ public static partial class YamlJson
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+    }
+
+    /// <summary>
+    /// A converted value as a loader's error message shows it: "null", "a mapping", "a list", or the value itself,
+    /// cut to 60 characters so a huge scalar cannot flood the log.
+    /// </summary>
+    public static string Describe(JsonNode? value)
+    {
+        switch (value)
+        {
+            case null:
+                return "null";
+            case JsonObject:
+                return "a mapping";
+            case JsonArray:
+                return "a list";
+        }
+
+        var json = value.ToJsonString();
+        return json.Length <= MaxShownLength ? json : json[..MaxShownLength] + "…";
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch

@@ -9,6 +9,7 @@ using GenieHive.Control;
 using GenieHive.Facade;
 using GenieHive.Facade.Routing;
 using GenieHive.Tests.Control;
+using GenieHive.Tests.Hosting;
 using GenieHive.Tests.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 

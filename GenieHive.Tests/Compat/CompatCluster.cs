@@ -8,6 +8,7 @@ using GenieHive.Contracts.Nodes;
 using GenieHive.Control;
 using GenieHive.Facade;
 using GenieHive.Facade.Routing;
+using GenieHive.Tests.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;

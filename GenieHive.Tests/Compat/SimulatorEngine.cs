@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GenieHive.Simulator;
+using GenieHive.Tests.Hosting;
 
 namespace GenieHive.Tests.Compat;
 

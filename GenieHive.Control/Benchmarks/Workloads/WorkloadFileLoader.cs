@@ -33,7 +33,6 @@ public static class WorkloadFileLoader
 {
     public const int MaxCases = 100;
     public const int MaxTokensLimit = 32_768;
-    private const int MaxShownLength = 60;
 
     private static readonly string[] Kinds = [ServiceKinds.Chat, ServiceKinds.Embeddings];
     private static readonly string[] WorkloadFields = ["name", "kind", "description", "system", "max_tokens", "body", "cases"];
@@ -81,7 +80,7 @@ public static class WorkloadFileLoader
 
         if (root is not JsonObject document)
         {
-            throw Error(source, "(top level)", $"expected a mapping with a 'workloads:' list, got {Describe(root)}");
+            throw Error(source, "(top level)", $"expected a mapping with a 'workloads:' list, got {YamlJson.Describe(root)}");
         }
 
         if (!document.TryGetPropertyValue("workloads", out var listNode))
@@ -96,7 +95,7 @@ public static class WorkloadFileLoader
 
         if (listNode is not JsonArray items)
         {
-            throw Error(source, "workloads", $"expected a list, got {Describe(listNode)}");
+            throw Error(source, "workloads", $"expected a list, got {YamlJson.Describe(listNode)}");
         }
 
         var reserved = reservedNames.ToHashSet(StringComparer.Ordinal);
@@ -141,7 +140,7 @@ public static class WorkloadFileLoader
         JsonObject? body = null;
         if (item.TryGetPropertyValue("body", out var bodyNode) && bodyNode is not null)
         {
-            body = bodyNode as JsonObject ?? throw Error(source, path + ".body", $"expected a mapping, got {Describe(bodyNode)}");
+            body = bodyNode as JsonObject ?? throw Error(source, path + ".body", $"expected a mapping, got {YamlJson.Describe(bodyNode)}");
             body = (JsonObject)body.DeepClone();
         }
 
@@ -152,7 +151,7 @@ public static class WorkloadFileLoader
 
         if (casesNode is not JsonArray caseItems || caseItems.Count == 0)
         {
-            throw Error(source, path + ".cases", $"expected a non-empty list, got {Describe(casesNode)}");
+            throw Error(source, path + ".cases", $"expected a non-empty list, got {YamlJson.Describe(casesNode)}");
         }
 
         if (caseItems.Count > MaxCases)
@@ -200,7 +199,7 @@ public static class WorkloadFileLoader
         if (item.TryGetPropertyValue("check", out var check) && check is not null
             && !(check is JsonValue value && value.TryGetValue<string>(out var type) && type == WorkloadCheck.CosineOrderingType))
         {
-            throw Error(source, path + ".check", $"embeddings cases use {WorkloadCheck.CosineOrderingType}, got {Describe(check)}");
+            throw Error(source, path + ".check", $"embeddings cases use {WorkloadCheck.CosineOrderingType}, got {YamlJson.Describe(check)}");
         }
 
         return new WorkloadCase
@@ -228,7 +227,7 @@ public static class WorkloadFileLoader
         }
         else
         {
-            spec = node as JsonObject ?? throw Error(source, checkPath, $"expected a check type or a mapping, got {Describe(node)}");
+            spec = node as JsonObject ?? throw Error(source, checkPath, $"expected a check type or a mapping, got {YamlJson.Describe(node)}");
         }
 
         var type = RequiredString(spec, "type", checkPath, source);
@@ -271,7 +270,7 @@ public static class WorkloadFileLoader
     }
 
     private static JsonObject Mapping(JsonNode? node, string path, string source) =>
-        node as JsonObject ?? throw Error(source, path, $"expected a mapping, got {Describe(node)}");
+        node as JsonObject ?? throw Error(source, path, $"expected a mapping, got {YamlJson.Describe(node)}");
 
     private static void RejectUnknown(JsonObject item, string[] known, string path, string source)
     {
@@ -304,7 +303,7 @@ public static class WorkloadFileLoader
             JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
             // A plain scalar YAML typed as a number or boolean is still meant as text.
             JsonValue value => value.ToJsonString(),
-            _ => throw Error(source, path + "." + field, $"expected a string, got {Describe(node)}"),
+            _ => throw Error(source, path + "." + field, $"expected a string, got {YamlJson.Describe(node)}"),
         };
     }
 
@@ -324,14 +323,14 @@ public static class WorkloadFileLoader
             return (int)number;
         }
 
-        throw Error(source, path + "." + field, string.Create(CultureInfo.InvariantCulture, $"expected an integer from 1 to {max}, got {Describe(node)}"));
+        throw Error(source, path + "." + field, string.Create(CultureInfo.InvariantCulture, $"expected an integer from 1 to {max}, got {YamlJson.Describe(node)}"));
     }
 
     private static List<string> StringList(JsonNode node, string path, string source)
     {
         if (node is not JsonArray array)
         {
-            throw Error(source, path, $"expected a list, got {Describe(node)}");
+            throw Error(source, path, $"expected a list, got {YamlJson.Describe(node)}");
         }
 
         var result = new List<string>(array.Count);
@@ -341,27 +340,11 @@ public static class WorkloadFileLoader
             {
                 JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
                 JsonValue value => value.ToJsonString(),
-                var other => throw Error(source, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), $"expected a string, got {Describe(other)}"),
+                var other => throw Error(source, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), $"expected a string, got {YamlJson.Describe(other)}"),
             });
         }
 
         return result;
-    }
-
-    private static string Describe(JsonNode? value)
-    {
-        switch (value)
-        {
-            case null:
-                return "null";
-            case JsonObject:
-                return "a mapping";
-            case JsonArray:
-                return "a list";
-        }
-
-        var json = value.ToJsonString();
-        return json.Length <= MaxShownLength ? json : json[..MaxShownLength] + "…";
     }
 
     private static WorkloadFileException Error(string source, string path, string problem) => new($"{source}: {path}: {problem}");

@@ -5,13 +5,15 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace GenieHive.Tests.Compat;
+namespace GenieHive.Tests.Hosting;
 
 /// <summary>
 /// One of the repository's services started in process on a real Kestrel socket (port 0), with its configuration
-/// given as keys that win over its appsettings.json. The SDKs under test talk to it over real HTTP.
+/// given as keys that win over its appsettings.json, so other services and the SDKs under test call it over real HTTP.
+/// The keys go into an in-memory source added last, so <see cref="SetAndReload"/> can change one later (Control learns
+/// the facade's address only once the facade, which needs Control's, has started).
 /// </summary>
-internal sealed class KestrelApp<TMarker> : WebApplicationFactory<TMarker>
+public sealed class KestrelApp<TMarker> : WebApplicationFactory<TMarker>
     where TMarker : class
 {
     private readonly Dictionary<string, string?> _settings;
@@ -37,6 +39,14 @@ internal sealed class KestrelApp<TMarker> : WebApplicationFactory<TMarker>
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Url = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
         return this;
+    }
+
+    /// <summary>Changes one setting and reloads configuration (options monitors see the new value).</summary>
+    public void SetAndReload(string key, string value)
+    {
+        var configuration = (IConfigurationRoot)Services.GetRequiredService<IConfiguration>();
+        configuration[key] = value;
+        configuration.Reload();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
