@@ -104,6 +104,7 @@ public static class JsonRequestScanner
     private static FieldShape ShapeOf(JsonTokenType token) => token switch
     {
         JsonTokenType.StartArray => FieldShape.Array,
+        JsonTokenType.String => FieldShape.String,
         JsonTokenType.Null => FieldShape.Null,
         _ => FieldShape.Other,
     };
@@ -115,6 +116,9 @@ public enum FieldShape
     Missing,
     Null,
     Array,
+    String,
+
+    /// <summary>A number, boolean or object.</summary>
     Other,
 }
 

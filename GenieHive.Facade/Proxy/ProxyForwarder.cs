@@ -220,22 +220,24 @@ internal sealed partial class ProxyForwarder(
             return scanned.Messages switch
             {
                 FieldShape.Array => null,
-                FieldShape.Other => ("'messages' must be an array.", OpenAiErrorCodes.InvalidType, "messages"),
+                FieldShape.String or FieldShape.Other => ("'messages' must be an array.", OpenAiErrorCodes.InvalidType, "messages"),
                 _ => ("Missing 'messages' in request body.", OpenAiErrorCodes.MissingParameter, "messages"),
             };
         }
 
-        if (ReferenceEquals(operation, OpenAiOperation.Completions))
-        {
-            return scanned.Prompt is FieldShape.Missing or FieldShape.Null
-                ? ("Missing 'prompt' in request body.", OpenAiErrorCodes.MissingParameter, "prompt")
-                : null;
-        }
-
-        return scanned.Input is FieldShape.Missing or FieldShape.Null
-            ? ("Missing 'input' in request body.", OpenAiErrorCodes.MissingParameter, "input")
-            : null;
+        return ReferenceEquals(operation, OpenAiOperation.Completions)
+            ? TextOrList(scanned.Prompt, "prompt")
+            : TextOrList(scanned.Input, "input");
     }
+
+    // OpenAI takes a string or an array (of strings or token ids) here; anything else is refused before it costs an
+    // upstream round trip, whose engine would answer in its own words.
+    private static (string Message, string Code, string Param)? TextOrList(FieldShape shape, string field) => shape switch
+    {
+        FieldShape.String or FieldShape.Array => null,
+        FieldShape.Other => ("'" + field + "' must be a string or an array.", OpenAiErrorCodes.InvalidType, field),
+        _ => ("Missing '" + field + "' in request body.", OpenAiErrorCodes.MissingParameter, field),
+    };
 
     internal static Task WriteTooLargeAsync(HttpContext context, long limit) =>
         OpenAiErrors.WriteAsync(

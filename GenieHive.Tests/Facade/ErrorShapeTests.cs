@@ -117,6 +117,23 @@ public sealed class ErrorShapeTests : IAsyncLifetime
         Assert.Equal("Missing 'prompt' in request body.", completionsError["message"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/v1/embeddings", """{"model":"llama","input":42}""", "input")]
+    [InlineData("/v1/embeddings", """{"model":"llama","input":{"text":"hi"}}""", "input")]
+    [InlineData("/v1/completions", """{"model":"llama","prompt":true}""", "prompt")]
+    [InlineData("/v1/chat/completions", """{"model":"llama","messages":"hi"}""", "messages")]
+    public async Task WronglyTypedTextFieldsGet400WithoutReachingTheEngine(string path, string json, string field)
+    {
+        var before = _upstream.Requests.Count;
+
+        var (status, error, _) = await SendAsync(Post(path, json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_type", error["code"]!.GetValue<string>());
+        Assert.Equal(field, error["param"]!.GetValue<string>());
+        Assert.Equal(before, _upstream.Requests.Count);
+    }
+
     [Fact]
     public async Task UnknownModelGets404WithTheExactMessage()
     {

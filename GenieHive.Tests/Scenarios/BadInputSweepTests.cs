@@ -163,7 +163,7 @@ public sealed partial class BadInputSweepTests(ITestOutputHelper output)
             {
                 LongString = 404,
             },
-            // A wrong type in a field the facade does not route on reaches the engine, whose 400 is relayed as it is.
+            // prompt and input take a string as well as an array; any other type is refused by the facade itself.
             new(Target.Facade, "/v1/completions", Shape.OpenAi, Obj("""{"model":"hive-chat","prompt":["hi"],"max_tokens":4}"""), "model", "prompt")
             {
                 LongString = 404,
