@@ -1,9 +1,6 @@
 using GenieHive.Contracts;
 using GenieHive.Control.Benchmarks.Workloads;
-using GenieHive.Control.Hosting;
 using GenieHive.Tests.Control;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -108,7 +105,7 @@ public sealed class WorkloadFileTests
         var path = await WriteTempAsync("workloads:\n  - name: x\n    cases:\n      - name: a\n        prompt: b\n        check: { type: vibes }\n");
         try
         {
-            var error = await StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Benchmarks:WorkloadsPath"] = path });
+            var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Benchmarks:WorkloadsPath"] = path });
 
             var fileError = Assert.IsType<WorkloadFileException>(error);
             Assert.Equal($"{path}: workloads[0].cases[0].check.type: expected one of non_empty, contains, json_schema, got \"vibes\"", fileError.Message);
@@ -124,7 +121,7 @@ public sealed class WorkloadFileTests
     {
         var path = Path.Combine(Path.GetTempPath(), "geniehive-tests", $"missing-workloads-{Guid.NewGuid():N}.yaml");
 
-        var error = await StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Benchmarks:WorkloadsPath"] = path });
+        var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Benchmarks:WorkloadsPath"] = path });
 
         Assert.IsType<WorkloadFileException>(error);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
@@ -144,7 +141,7 @@ public sealed class WorkloadFileTests
         };
         settings[key] = value;
 
-        var error = await StartupErrorAsync(settings);
+        var error = await ControlFactory.StartupErrorAsync(settings);
 
         Assert.IsType<OptionsValidationException>(error);
         Assert.Contains("GenieHive:Benchmarks:Schedule:0", error.Message, StringComparison.Ordinal);
@@ -165,7 +162,7 @@ public sealed class WorkloadFileTests
         };
         settings[key] = value;
 
-        var error = await StartupErrorAsync(settings);
+        var error = await ControlFactory.StartupErrorAsync(settings);
 
         Assert.IsType<OptionsValidationException>(error);
         Assert.Contains(key[(key.LastIndexOf(':') + 1)..], error.Message, StringComparison.Ordinal);
@@ -177,31 +174,5 @@ public sealed class WorkloadFileTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, yaml, TestContext.Current.CancellationToken);
         return path;
-    }
-
-    /// <summary>Starts Control's services as Program.cs does (on a test server) and returns what stopped them.</summary>
-    private static async Task<Exception> StartupErrorAsync(Dictionary<string, string?> settings)
-    {
-        var databasePath = ControlFactory.NewDatabasePath();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:geniehive"] = $"Data Source={databasePath}",
-            ["GenieHive:Roles:Path"] = "roles.yaml",
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseTestServer();
-        builder.AddControlServices();
-        await using var app = builder.Build();
-        try
-        {
-            var thrown = await Record.ExceptionAsync(() => app.StartAsync(TestContext.Current.CancellationToken));
-            Assert.NotNull(thrown);
-            return thrown;
-        }
-        finally
-        {
-            ControlFactory.DeleteDatabase(databasePath);
-        }
     }
 }

@@ -1,4 +1,6 @@
 using GenieHive.Control;
+using GenieHive.Control.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -46,6 +48,35 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
 
     /// <summary>A fake clock at a fixed, recent instant.</summary>
     public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// Starts Control's services as Program.cs does (on a test server) and returns what stopped them. Built
+    /// directly rather than through WebApplicationFactory, whose entry-point thread races the failed start.
+    /// </summary>
+    public static async Task<Exception> StartupErrorAsync(Dictionary<string, string?> settings)
+    {
+        var databasePath = NewDatabasePath();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:geniehive"] = $"Data Source={databasePath}",
+            ["GenieHive:Roles:Path"] = "roles.yaml",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseTestServer();
+        builder.AddControlServices();
+        await using var app = builder.Build();
+        try
+        {
+            var thrown = await Record.ExceptionAsync(() => app.StartAsync(TestContext.Current.CancellationToken));
+            Assert.NotNull(thrown);
+            return thrown;
+        }
+        finally
+        {
+            DeleteDatabase(databasePath);
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

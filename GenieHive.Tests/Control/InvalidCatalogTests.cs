@@ -1,8 +1,4 @@
-using GenieHive.Control.Hosting;
 using GenieHive.Control.Roles;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Tests.Control;
@@ -50,7 +46,7 @@ public sealed class InvalidCatalogTests
         await File.WriteAllTextAsync(path, "roles:\n  - role_id: a\n    operation: chat\n  - role_id: b\n    operation: chat\n  - role_id: c\n    operation: chat\n    routing_policy:\n      min_context: lots\n", TestContext.Current.CancellationToken);
         try
         {
-            var error = await StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Roles:Path"] = path });
+            var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Roles:Path"] = path });
 
             var catalogError = Assert.IsType<RoleCatalogException>(error);
             Assert.Equal($"{path}: roles[2].routing_policy.min_context: expected an integer, got \"lots\"", catalogError.Message);
@@ -66,7 +62,7 @@ public sealed class InvalidCatalogTests
     {
         var path = Path.Combine(Path.GetTempPath(), "geniehive-tests", $"missing-{Guid.NewGuid():N}.yaml");
 
-        var error = await StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Roles:Path"] = path });
+        var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Roles:Path"] = path });
 
         Assert.IsType<RoleCatalogException>(error);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
@@ -76,7 +72,7 @@ public sealed class InvalidCatalogTests
     [Fact]
     public async Task ControlRefusesToStartWithAnUnknownStrategy()
     {
-        var error = await StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Routing:Strategy"] = "fastest" });
+        var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Routing:Strategy"] = "fastest" });
 
         Assert.IsType<OptionsValidationException>(error);
         Assert.Contains("GenieHive:Routing:Strategy", error.Message, StringComparison.Ordinal);
@@ -91,37 +87,8 @@ public sealed class InvalidCatalogTests
     [InlineData("GenieHive:Limits:MaxRequestBodyBytes", "10")]
     public async Task ControlRefusesToStartWithInvalidSettings(string key, string value)
     {
-        var error = await StartupErrorAsync(new Dictionary<string, string?> { [key] = value });
+        var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { [key] = value });
 
         Assert.IsType<OptionsValidationException>(error);
-    }
-
-    /// <summary>
-    /// Starts Control's services as Program.cs does (on a test server) and returns what stopped them. Built
-    /// directly rather than through WebApplicationFactory, whose entry-point thread races the failed start.
-    /// </summary>
-    private static async Task<Exception> StartupErrorAsync(Dictionary<string, string?> settings)
-    {
-        var databasePath = ControlFactory.NewDatabasePath();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:geniehive"] = $"Data Source={databasePath}",
-            ["GenieHive:Roles:Path"] = "roles.yaml",
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseTestServer();
-        builder.AddControlServices();
-        await using var app = builder.Build();
-        try
-        {
-            var thrown = await Record.ExceptionAsync(() => app.StartAsync(TestContext.Current.CancellationToken));
-            Assert.NotNull(thrown);
-            return thrown;
-        }
-        finally
-        {
-            ControlFactory.DeleteDatabase(databasePath);
-        }
     }
 }
