@@ -19,6 +19,13 @@ internal sealed class HttpConnection : IDisposable
     private int _start;
     private int _end;
 
+    // The exchange in progress (see SendAsync).
+    private bool _watchFirstContent;
+    private Action? _onFirstContent;
+    private FirstContentDetector _detector;
+    private long _firstContentAt;
+    private long _bodyBytes;
+
     private HttpConnection(Socket socket)
     {
         _socket = socket;
@@ -61,9 +68,12 @@ internal sealed class HttpConnection : IDisposable
         var headersAt = Stopwatch.GetTimestamp();
         _start += headerEnd + 4;
 
-        var detector = watchFirstContent ? new FirstContentDetector() : default;
-        var firstContentAt = 0L;
-        long bodyBytes = 0;
+        // One exchange at a time per connection, so the body's bookkeeping lives in fields that Consume updates.
+        _watchFirstContent = watchFirstContent;
+        _onFirstContent = onFirstContent;
+        _detector = default;
+        _firstContentAt = 0;
+        _bodyBytes = 0;
         if (head.Chunked)
         {
             while (true)
@@ -82,26 +92,7 @@ internal sealed class HttpConnection : IDisposable
                     break;
                 }
 
-                var remaining = size;
-                while (remaining > 0)
-                {
-                    if (_start == _end)
-                    {
-                        await FillAsync(cancellationToken);
-                    }
-
-                    var n = (int)Math.Min(remaining, _end - _start);
-                    if (watchFirstContent && firstContentAt == 0 && detector.Feed(_buffer.AsSpan(_start, n)))
-                    {
-                        firstContentAt = Stopwatch.GetTimestamp();
-                        onFirstContent?.Invoke();
-                    }
-
-                    _start += n;
-                    remaining -= n;
-                    bodyBytes += n;
-                }
-
+                await ReadBodyAsync(size, cancellationToken);
                 while (_end - _start < 2)
                 {
                     await FillAsync(cancellationToken);
@@ -112,51 +103,49 @@ internal sealed class HttpConnection : IDisposable
         }
         else if (head.ContentLength >= 0)
         {
-            var remaining = head.ContentLength;
-            while (remaining > 0)
-            {
-                if (_start == _end)
-                {
-                    await FillAsync(cancellationToken);
-                }
-
-                var n = (int)Math.Min(remaining, _end - _start);
-                if (watchFirstContent && firstContentAt == 0 && detector.Feed(_buffer.AsSpan(_start, n)))
-                {
-                    firstContentAt = Stopwatch.GetTimestamp();
-                    onFirstContent?.Invoke();
-                }
-
-                _start += n;
-                remaining -= n;
-                bodyBytes += n;
-            }
+            await ReadBodyAsync(head.ContentLength, cancellationToken);
         }
         else
         {
             // No length: the body runs to the end of the connection.
-            while (true)
+            while (_start < _end || await TryFillAsync(cancellationToken))
             {
-                if (_start == _end && !await TryFillAsync(cancellationToken))
-                {
-                    break;
-                }
-
-                var n = _end - _start;
-                if (watchFirstContent && firstContentAt == 0 && detector.Feed(_buffer.AsSpan(_start, n)))
-                {
-                    firstContentAt = Stopwatch.GetTimestamp();
-                    onFirstContent?.Invoke();
-                }
-
-                _start += n;
-                bodyBytes += n;
+                Consume(_end - _start);
             }
 
-            return new Exchange(head.Status, started, headersAt, firstContentAt, Stopwatch.GetTimestamp(), bodyBytes, KeepAlive: false);
+            return new Exchange(head.Status, started, headersAt, _firstContentAt, Stopwatch.GetTimestamp(), _bodyBytes, KeepAlive: false);
         }
 
-        return new Exchange(head.Status, started, headersAt, firstContentAt, Stopwatch.GetTimestamp(), bodyBytes, head.KeepAlive);
+        return new Exchange(head.Status, started, headersAt, _firstContentAt, Stopwatch.GetTimestamp(), _bodyBytes, head.KeepAlive);
+    }
+
+    /// <summary>Reads and consumes exactly <paramref name="length"/> body bytes.</summary>
+    private async ValueTask ReadBodyAsync(long length, CancellationToken cancellationToken)
+    {
+        while (length > 0)
+        {
+            if (_start == _end)
+            {
+                await FillAsync(cancellationToken);
+            }
+
+            var n = (int)Math.Min(length, _end - _start);
+            Consume(n);
+            length -= n;
+        }
+    }
+
+    /// <summary>Consumes buffered body bytes, watching them for the first generated text when asked to.</summary>
+    private void Consume(int count)
+    {
+        if (_watchFirstContent && _firstContentAt == 0 && _detector.Feed(_buffer.AsSpan(_start, count)))
+        {
+            _firstContentAt = Stopwatch.GetTimestamp();
+            _onFirstContent?.Invoke();
+        }
+
+        _start += count;
+        _bodyBytes += count;
     }
 
     public void Dispose() => _socket.Dispose();
