@@ -3,6 +3,7 @@ using GenieHive.Contracts.Json;
 using GenieHive.Facade.Auth;
 using GenieHive.Facade.Cluster;
 using GenieHive.Facade.Errors;
+using GenieHive.Facade.Memory;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Proxy;
 using GenieHive.Facade.Routing;
@@ -31,12 +32,16 @@ public static class FacadeServices
             .Validate(
                 static options => options.ClientApiKeys.All(static key => !string.IsNullOrWhiteSpace(key)),
                 AuthOptions.SectionName + ":ClientApiKeys has an empty entry; remove it or set a key (an empty list turns auth off).")
+            .Validate(
+                static options => options.ClientApiKeys.All(static key => key is null || key.Trim().Length <= ClientKeys.MaxKeyChars),
+                AuthOptions.SectionName + ":ClientApiKeys has a key longer than " + ClientKeys.MaxKeyChars + " characters; no client could present it.")
             .ValidateOnStart();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CooldownOptions>().BindConfiguration(CooldownOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ObservationsOptions>().BindConfiguration(ObservationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<ClientKeys>();
@@ -51,6 +56,10 @@ public static class FacadeServices
         services.AddSingleton<ProxyForwarder>();
         services.AddSingleton<TranscriptionForwarder>();
         services.AddHostedService<ObservationReporter>();
+
+        services.AddSingleton<RequestActivity>();
+        services.AddSingleton<IdleMemoryTrimmer>();
+        services.AddHostedService(static provider => provider.GetRequiredService<IdleMemoryTrimmer>());
 
         services.AddTransient<ControlKeyHandler>();
         var control = services.AddRefitGeneratedClient<IClusterApi>(GenieHiveJsonContext.CreateRefitSettings())

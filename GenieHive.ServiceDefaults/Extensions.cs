@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using System.Runtime.CompilerServices;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -55,11 +56,19 @@ public static class Extensions
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        if (!HasOtlpEndpoint(builder.Configuration))
+        if (HasOtlpEndpoint(builder.Configuration))
         {
-            return builder;
+            AddOpenTelemetryExport(builder);
         }
 
+        return builder;
+    }
+
+    // Its own method, never inlined: the JIT loads the OpenTelemetry assemblies when it compiles a method that uses
+    // them, so a service without an OTLP endpoint does not map them at all.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOpenTelemetryExport(IHostApplicationBuilder builder)
+    {
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -86,8 +95,6 @@ public static class Extensions
                     .AddHttpClientInstrumentation();
             })
             .UseOtlpExporter();
-
-        return builder;
     }
 
     /// <summary>

@@ -1,15 +1,29 @@
 using GenieHive.Contracts;
+using GenieHive.Facade.Memory;
 
 namespace GenieHive.Facade.Errors;
 
 /// <summary>
-/// The one middleware in front of every endpoint: stamps <c>X-Request-Id</c> on the response, and turns anything
-/// unexpected into an OpenAI-shaped error without details (never a stack trace), or aborts the connection when
-/// the response had already started.
+/// The one middleware in front of every endpoint: counts the request for <see cref="RequestActivity"/>, stamps
+/// <c>X-Request-Id</c> on the response, and turns anything unexpected into an OpenAI-shaped error without details
+/// (never a stack trace), or aborts the connection when the response had already started.
 /// </summary>
-internal sealed partial class FacadeEdgeMiddleware(RequestDelegate next, ILogger<FacadeEdgeMiddleware> logger)
+internal sealed partial class FacadeEdgeMiddleware(RequestDelegate next, RequestActivity activity, ILogger<FacadeEdgeMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
+    {
+        activity.Begin();
+        try
+        {
+            await HandleAsync(context);
+        }
+        finally
+        {
+            activity.End();
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
     {
         var requestId = RequestIds.Resolve(context.Request.Headers[GenieHiveHeaders.RequestId]);
         context.Response.Headers[GenieHiveHeaders.RequestId] = requestId;

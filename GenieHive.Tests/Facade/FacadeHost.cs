@@ -41,6 +41,9 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
             ["GenieHive:Proxy:FirstByteTimeoutSeconds"] = "10",
             ["GenieHive:Proxy:StreamIdleTimeoutSeconds"] = "10",
             ["GenieHive:Observations:IntervalSeconds"] = "0.2",
+
+            // Dozens of facades share the test process: their idle trims would be full blocking collections of it.
+            ["GenieHive:Memory:TrimAfterIdleSeconds"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -71,8 +71,8 @@ internal sealed record BenchSettings
     /// <summary>Wall time per target per TTFT round, in seconds.</summary>
     public double TtftBlockSeconds => Quick ? 2 : 6;
 
-    /// <summary>Concurrent streams in the TTFT test (each one at a time; several keep the test short).</summary>
-    public int TtftConcurrency => 4;
+    /// <summary>Concurrent streams in the TTFT test (<c>--ttft-clients</c>).</summary>
+    public int TtftConcurrency { get; init; } = 4;
 
     public int ThroughputRounds => Quick ? 2 : 4;
 
@@ -89,8 +89,8 @@ internal sealed record BenchSettings
     /// <summary>The simulator's time to first token for the streaming test, in ms.</summary>
     public int TtftUpstreamMs => 20;
 
-    /// <summary>The simulator's tokens per second after the first one in the streaming test (the rest of the stream takes ~16 ms).</summary>
-    public int TtftUpstreamTokensPerSecond => 1000;
+    /// <summary>The simulator's tokens per second after the first one in the streaming test (<c>--ttft-tokens-per-second</c>).</summary>
+    public int TtftUpstreamTokensPerSecond { get; init; } = 1000;
 
     public static BenchSettings Parse(string[] args)
     {
@@ -108,6 +108,8 @@ internal sealed record BenchSettings
         var profileTarget = "facade";
         var profileConcurrency = 32;
         var profileStreaming = false;
+        var ttftClients = 4;
+        var ttftTokensPerSecond = 1000;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -176,11 +178,17 @@ internal sealed record BenchSettings
                 case "--profile-concurrency":
                     profileConcurrency = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--ttft-clients":
+                    ttftClients = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--ttft-tokens-per-second":
+                    ttftTokensPerSecond = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 case "--profile-stream":
                     profileStreaming = true;
                     break;
                 default:
-                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--repo DIR] [--results DIR]");
+                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--ttft-clients N] [--ttft-tokens-per-second N] [--repo DIR] [--results DIR]");
             }
         }
 
@@ -201,6 +209,8 @@ internal sealed record BenchSettings
             ProfileTarget = profileTarget,
             ProfileConcurrency = profileConcurrency,
             ProfileStreaming = profileStreaming,
+            TtftConcurrency = ttftClients,
+            TtftUpstreamTokensPerSecond = ttftTokensPerSecond,
         };
     }
 

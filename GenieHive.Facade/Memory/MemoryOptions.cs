@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GenieHive.Facade.Memory;
+
+/// <summary>How the facade gives memory back when traffic stops (<c>GenieHive:Memory</c>).</summary>
+public sealed class MemoryOptions
+{
+    public const string SectionName = "GenieHive:Memory";
+
+    /// <summary>
+    /// Seconds without a new request (and none in flight) after which the facade returns its free memory to the
+    /// operating system, once per quiet spell (default 2; 0 never does).
+    /// </summary>
+    [Range(0, 86400)]
+    public double TrimAfterIdleSeconds { get; set; } = 2;
+}
