@@ -26,6 +26,7 @@ public static class SimulatorServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<SlotPool>();
+        builder.Services.AddSingleton<PreciseClock>();
         builder.Services.AddSingleton<GenerationPacer>();
         builder.Services.AddSingleton<EngineCounters>();
         builder.Services.AddSingleton<SimulatorStats>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Simulator.Engine;
@@ -10,14 +11,18 @@ namespace GenieHive.Simulator.Engine;
 public sealed class GenerationPacer
 {
     private readonly TimeProvider _timeProvider;
+    private readonly PreciseClock? _preciseClock;
     private readonly TimeSpan _latency;
     private readonly TimeSpan _firstToken;
     private readonly double _tokenTicks;
 
-    public GenerationPacer(IOptions<SimulatorOptions> options, TimeProvider timeProvider)
+    public GenerationPacer(IOptions<SimulatorOptions> options, TimeProvider timeProvider, PreciseClock preciseClock)
     {
         var value = options.Value;
         _timeProvider = timeProvider;
+
+        // On real time the precise clock keeps the schedule; a test's fake time keeps control through the provider.
+        _preciseClock = ReferenceEquals(timeProvider, TimeProvider.System) ? preciseClock : null;
         _latency = TimeSpan.FromMilliseconds(value.LatencyMs);
         _firstToken = _latency + TimeSpan.FromMilliseconds(value.TimeToFirstTokenMs);
         _tokenTicks = value.TokensPerSecond > 0 ? TimeSpan.TicksPerSecond / value.TokensPerSecond : 0;
@@ -53,8 +58,13 @@ public sealed class GenerationPacer
         }
 
         var remaining = offset - _timeProvider.GetElapsedTime(startTimestamp);
-        return remaining <= TimeSpan.Zero
-            ? ValueTask.CompletedTask
+        if (remaining <= TimeSpan.Zero)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return _preciseClock is not null
+            ? new ValueTask(_preciseClock.WaitUntilAsync(startTimestamp + (long)(offset.Ticks * (double)Stopwatch.Frequency / TimeSpan.TicksPerSecond), cancellationToken))
             : new ValueTask(Task.Delay(remaining, _timeProvider, cancellationToken));
     }
 }
