@@ -88,4 +88,47 @@ public sealed class ReportTests
         Assert.Equal(Verdicts.NotMeasured, results.Verdicts[2].Status);
         Assert.Contains("| Added latency per request, one at a time, p50 | 0.180 ms (bare forwarder 0.120 ms) | ≤ 0.4 ms | ≤ 0.2 ms | pass (aim met) |", markdown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheTimeToFirstTokenVerdictJudgesThePooledP99()
+    {
+        // The facade's first round is fast and its second slow: the median of the rounds' added p99 (1.3 ms) would
+        // pass, the p99 of all its samples against all direct samples (2.0 ms) does not.
+        Target[] targets = [Target("direct", 1), Target("forwarder", 2), Target("facade", 3)];
+        var round = 0;
+        var ttft = await Comparison.RunAsync("d", targets, rounds: 2, concurrency: 1, firstContent: true, target =>
+        {
+            var ms = target.Name switch
+            {
+                "direct" => 20.0,
+                "forwarder" => 20.4,
+                _ => round++ == 0 ? 20.6 : 22.0,
+            };
+            var samples = new LatencySamples();
+            for (var i = 0; i < 100; i++)
+            {
+                samples.Add(ms);
+            }
+
+            return Task.FromResult(new LoadResult(new LatencySamples(), samples, 0, 0, null, 1));
+        }, _ => { });
+        var results = new BenchResults
+        {
+            Timestamp = "20260101-000000",
+            Mode = "quick",
+            Gc = "as-built",
+            Machine = new MachineInfo(2, "cpu", 1L << 34, "linux", ".NET 10", "10.0.100", "abc", false),
+            Ttft = ttft,
+        };
+        results.Verdicts = Verdicts.Evaluate(results);
+
+        Assert.Equal(1.3, ttft.AddedP99["facade"].Median, 9);
+        Assert.Equal(2.0, ttft.PooledAddedP99["facade"], 9);
+        Assert.Equal(0.4, ttft.PooledAddedP99["forwarder"], 9);
+        Assert.Equal(Verdicts.Fail, results.Verdicts[2].Status);
+        Assert.Contains("2.000 ms (bare forwarder 0.400 ms; pooled over rounds)", results.Verdicts[2].Measured, StringComparison.Ordinal);
+    }
+
+    private static Target Target(string name, int port) =>
+        new(name, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), [], Streaming: true);
 }

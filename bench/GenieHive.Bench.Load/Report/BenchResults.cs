@@ -52,6 +52,12 @@ internal sealed record ComparisonResult
     /// <summary>Per target: the per-round p99 minus the direct p99, aggregated over rounds.</summary>
     public Dictionary<string, RoundAggregate> AddedP99 { get; init; } = [];
 
+    /// <summary>
+    /// Per target: the p99 of all its samples minus the p99 of all direct samples. Where a round holds too few
+    /// samples for a steady p99 (the time-to-first-token test: one stream at a time), this is the figure judged.
+    /// </summary>
+    public Dictionary<string, double> PooledAddedP99 { get; init; } = [];
+
     public int Errors { get; set; }
     public List<string> ErrorSamples { get; init; } = [];
 }

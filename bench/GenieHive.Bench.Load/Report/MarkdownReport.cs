@@ -74,16 +74,17 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("## " + title);
         md.AppendLine();
-        md.AppendLine(F("{0}; {1} rounds, {2} client(s); added = target minus direct within each round, median over rounds [min..max].",
+        md.AppendLine(F("{0}; {1} rounds, {2} client(s); added = target minus direct within each round, median over rounds [min..max]; pooled = p99 of all the target's samples minus p99 of all direct samples.",
             comparison.Description, comparison.Rounds.Count, comparison.Concurrency));
         md.AppendLine();
-        md.AppendLine("| target | n | p50 | p90 | p99 | p99.9 | max | added p50 | added p99 |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| target | n | p50 | p90 | p99 | p99.9 | max | added p50 | added p99 | added p99 pooled |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (name, s) in comparison.Pooled)
         {
             var added50 = comparison.AddedP50.TryGetValue(name, out var a50) ? Agg(a50) : "-";
             var added99 = comparison.AddedP99.TryGetValue(name, out var a99) ? Agg(a99) : "-";
-            md.AppendLine(F("| {0} | {1} | {2:F3} | {3:F3} | {4:F3} | {5:F3} | {6:F3} | {7} | {8} |", name, s.Count, s.P50, s.P90, s.P99, s.P999, s.Max, added50, added99));
+            var pooled99 = comparison.PooledAddedP99.TryGetValue(name, out var p99) ? F("{0:F3}", p99) : "-";
+            md.AppendLine(F("| {0} | {1} | {2:F3} | {3:F3} | {4:F3} | {5:F3} | {6:F3} | {7} | {8} | {9} |", name, s.Count, s.P50, s.P90, s.P99, s.P999, s.Max, added50, added99, pooled99));
         }
 
         if (comparison.Errors > 0)

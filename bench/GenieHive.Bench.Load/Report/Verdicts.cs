@@ -43,11 +43,12 @@ internal static class Verdicts
             rows.Add(Missing("Added latency p99 (× bare forwarder's added p99)", "≤ 2×", "≤ 1.2×"));
         }
 
-        if (results.Ttft is { } ttft && ttft.AddedP99.TryGetValue(Comparison.Facade, out var ttft99))
+        // Pooled over the rounds: one stream at a time gives a round a few hundred samples, too few for its own p99.
+        if (results.Ttft is { } ttft && ttft.PooledAddedP99.TryGetValue(Comparison.Facade, out var ttft99))
         {
-            var fwd = ttft.AddedP99.TryGetValue(Comparison.Forwarder, out var f) ? f.Median : double.NaN;
-            rows.Add(AtMost("Added time to first token when streaming, p99", ttft99.Median, 1.5, 0.5,
-                F("{0:F3} ms (bare forwarder {1:F3} ms)", ttft99.Median, fwd), "≤ 1.5 ms", "≤ 0.5 ms"));
+            var fwd = ttft.PooledAddedP99.TryGetValue(Comparison.Forwarder, out var f) ? f : double.NaN;
+            rows.Add(AtMost("Added time to first token when streaming, p99", ttft99, 1.5, 0.5,
+                F("{0:F3} ms (bare forwarder {1:F3} ms; pooled over rounds)", ttft99, fwd), "≤ 1.5 ms", "≤ 0.5 ms"));
         }
         else
         {

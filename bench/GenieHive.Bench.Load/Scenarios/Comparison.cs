@@ -82,6 +82,7 @@ internal static class Comparison
         {
             result.AddedP50[target.Name] = RoundAggregate.Of(result.Rounds.Select(r => r.Targets[target.Name].P50 - r.Targets[baseline].P50).ToList());
             result.AddedP99[target.Name] = RoundAggregate.Of(result.Rounds.Select(r => r.Targets[target.Name].P99 - r.Targets[baseline].P99).ToList());
+            result.PooledAddedP99[target.Name] = result.Pooled[target.Name].P99 - result.Pooled[baseline].P99;
         }
 
         return result;
