@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Runtime.InteropServices;
 using System.Text;
 using GenieHive.Contracts;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ public sealed class ClientKeys
     /// <summary>The longest key a client may present, and so the longest that may be configured.</summary>
     public const int MaxKeyChars = 1024;
 
-    // UTF-8 takes at most 3 bytes per UTF-16 char (a surrogate pair is 2 chars and 4 bytes).
+    // UTF-8 takes at most 3 bytes per UTF-16 char (a surrogate pair is 2 chars and 4 bytes); a multiple of 8.
     private const int SlotBytes = MaxKeyChars * 3;
 
     private readonly byte[][] _slots;
@@ -69,10 +69,29 @@ public sealed class ClientKeys
         for (var i = 0; i < _slots.Length; i++)
         {
             // No early exit: every configured key is compared over the full width.
-            match |= CryptographicOperations.FixedTimeEquals(slot, _slots[i]) & (length == _lengths[i]);
+            match |= FixedWidthEquals(slot, _slots[i]) & (length == _lengths[i]);
         }
 
         return match;
+    }
+
+    /// <summary>
+    /// Equal slots, in time that depends only on the width: eight bytes at a time, differences OR-ed together, one
+    /// test at the end. Not <see cref="System.Security.Cryptography.CryptographicOperations.FixedTimeEquals"/>: it is
+    /// compiled without optimisation on purpose, and over a 3 KB slot that cost the facade about 8 µs a request (about
+    /// a tenth of its throughput, bench/run.sh).
+    /// </summary>
+    private static bool FixedWidthEquals(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        var a = MemoryMarshal.Cast<byte, ulong>(left);
+        var b = MemoryMarshal.Cast<byte, ulong>(right);
+        ulong difference = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            difference |= a[i] ^ b[i];
+        }
+
+        return difference == 0;
     }
 
     private static ReadOnlySpan<char> PresentedKey(HttpRequest request)
