@@ -135,9 +135,9 @@ internal static class BenchRunner
             {
                 Log("facade memory");
 
-                // Idle means no traffic for a while, not the moment a burst ends: 5 s, longer than the facade's
-                // shipped GenieHive:Memory:TrimAfterIdleSeconds (2 s) plus its check interval.
-                await Task.Delay(5000, cancellationToken);
+                // Idle means no traffic for a while, not the moment a burst ends: 35 s, longer than the facade's
+                // shipped GenieHive:Memory:TrimAfterIdleSeconds (30 s) plus its check interval.
+                await Task.Delay(35_000, cancellationToken);
                 memory.IdleAfterLoad = await Memory.ReadAsync(cluster, cancellationToken);
                 memory.ForwarderIdleAfterLoad = await Memory.ReadAsync(cluster.ForwarderFastProcess, cluster.ForwarderProbePort, cancellationToken);
                 await Memory.RunStreamsAsync(cluster, memory, settings.MemoryStreams, settings.Quick ? 3 : 6, settings.ExtraHeaderLines, Log, cancellationToken);
