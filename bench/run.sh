@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# GenieHive benchmark: one command, loopback only, bounded in time (~10 minutes; --quick ~2 minutes).
+# GenieHive benchmark: one command, loopback only, bounded in time (~11 minutes; --quick ~4 minutes).
 # Builds Release, starts the simulator upstreams, the cluster (Control, a node agent, the facade) and a bare YARP
 # forwarder by hand, measures direct vs forwarder vs facade interleaved, runs the route-selection bench, and
 # writes bench/results/<timestamp>.json and .md. See bench/README.md.
 #
 #   bench/run.sh                  # full run
-#   bench/run.sh --quick          # ~2 minutes
+#   bench/run.sh --quick          # ~4 minutes
 #   bench/run.sh --gc workstation # same GC settings forced on the facade and the bare forwarder
 #   bench/run.sh --phases latency,throughput --skip-routing
 set -euo pipefail
