@@ -28,14 +28,17 @@ public sealed class ClientKeys
 
     public ClientKeys(IOptions<AuthOptions> options)
     {
-        // Start-up validation (FacadeServices) has refused blank and over-long keys with a clear message.
+        // Start-up validation (FacadeServices) refuses blank and over-long keys with a clear message.
         var keys = options.Value.ClientApiKeys.Select(k => k.Trim()).ToArray();
         _slots = new byte[keys.Length][];
         _lengths = new int[keys.Length];
         for (var i = 0; i < keys.Length; i++)
         {
             _slots[i] = new byte[SlotBytes];
-            _lengths[i] = Encoding.UTF8.GetBytes(keys[i], _slots[i]);
+
+            // Over-long keys never match (length -1) rather than throw here: start-up validation names the problem,
+            // and endpoint building (which creates this) may run before it.
+            _lengths[i] = keys[i].Length <= MaxKeyChars ? Encoding.UTF8.GetBytes(keys[i], _slots[i]) : -1;
         }
 
         KeyForControl = keys.Length > 0 ? keys[0] : null;
