@@ -1,3 +1,4 @@
+using GenieHive.Facade.Auth;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Tests.Facade;
@@ -20,6 +21,21 @@ public sealed class AuthSettingsTests
 
         var validation = Assert.IsType<OptionsValidationException>(Unwrap(error));
         Assert.Contains("GenieHive:Auth:ClientApiKeys", validation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FacadeRefusesToStartWithAKeyNoClientCouldPresent()
+    {
+        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [], []));
+
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            await using var facade = await FacadeHost.StartAsync(
+                control, new Dictionary<string, string?> { ["GenieHive:Auth:ClientApiKeys:0"] = ClientKeysTests.LongestKey + "k" }, waitForTable: false);
+        });
+
+        var validation = Assert.IsType<OptionsValidationException>(Unwrap(error));
+        Assert.Contains("longer than " + ClientKeys.MaxKeyChars, validation.Message, StringComparison.Ordinal);
     }
 
     private static Exception? Unwrap(Exception? error)
