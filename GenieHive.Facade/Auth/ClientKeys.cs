@@ -23,29 +23,20 @@ public sealed class ClientKeys
     // UTF-8 takes at most 3 bytes per UTF-16 char (a surrogate pair is 2 chars and 4 bytes); a multiple of 8.
     private const int SlotBytes = MaxKeyChars * 3;
 
-    private readonly byte[][] _slots;
-    private readonly int[] _lengths;
+    // Each configured key: its zero-padded slot and its UTF-8 length (-1 never matches).
+    private readonly (byte[] Slot, int Length)[] _keys;
 
     public ClientKeys(IOptions<AuthOptions> options)
     {
         // Start-up validation (FacadeServices) refuses blank and over-long keys with a clear message.
         var keys = options.Value.ClientApiKeys.Select(k => k.Trim()).ToArray();
-        _slots = new byte[keys.Length][];
-        _lengths = new int[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            _slots[i] = new byte[SlotBytes];
-
-            // Over-long keys never match (length -1) rather than throw here: start-up validation names the problem,
-            // and endpoint building (which creates this) may run before it.
-            _lengths[i] = keys[i].Length <= MaxKeyChars ? Encoding.UTF8.GetBytes(keys[i], _slots[i]) : -1;
-        }
+        _keys = [.. keys.Select(ToSlot)];
 
         KeyForControl = keys.Length > 0 ? keys[0] : null;
     }
 
     /// <summary>False when no key is configured: the facade is open.</summary>
-    public bool Enabled => _slots.Length > 0;
+    public bool Enabled => _keys.Length > 0;
 
     /// <summary>The key the facade presents to Control (Control and facade share client keys); null when auth is off.</summary>
     internal string? KeyForControl { get; }
@@ -53,7 +44,7 @@ public sealed class ClientKeys
     /// <summary>True when auth is off or the request carries a configured key.</summary>
     public bool IsAuthorized(HttpRequest request)
     {
-        if (_slots.Length == 0)
+        if (_keys.Length == 0)
         {
             return true;
         }
@@ -69,13 +60,22 @@ public sealed class ClientKeys
         var length = Encoding.UTF8.GetBytes(presented, slot);
 
         var match = false;
-        for (var i = 0; i < _slots.Length; i++)
+        foreach (var known in _keys)
         {
             // No early exit: every configured key is compared over the full width.
-            match |= FixedWidthEquals(slot, _slots[i]) & (length == _lengths[i]);
+            match |= FixedWidthEquals(slot, known.Slot) & (length == known.Length);
         }
 
         return match;
+    }
+
+    private static (byte[] Slot, int Length) ToSlot(string key)
+    {
+        var slot = new byte[SlotBytes];
+
+        // An over-long key never matches (length -1) rather than throw here: start-up validation names the problem,
+        // and endpoint building (which creates this) may run before it.
+        return (slot, key.Length <= MaxKeyChars ? Encoding.UTF8.GetBytes(key, slot) : -1);
     }
 
     /// <summary>
