@@ -95,4 +95,25 @@ public sealed class LoadClientTests : IAsyncLifetime
         Assert.Equal(0, result.Errors);
         Assert.True(result.Latency.Summarize().P50 > 0);
     }
+
+    [Fact]
+    public async Task InterleavedLoopTakesThePathsInTurnAndTimesEachOnesFirstContent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var stream = RequestBytes.PostJson(_endPoint, "/sse", "key", "{\"stream\":true}");
+        Target[] targets = [new("a", _endPoint, stream, Streaming: true), new("b", _endPoint, stream, Streaming: true), new("c", _endPoint, RequestBytes.PostJson(_endPoint, "/missing", "key", "{}"), Streaming: true)];
+
+        var results = await InterleavedLoop.RunAsync(targets, 1, Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency), warmupCycles: 1, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
+
+        // Request by request: the two good paths get the same number of samples (within the cycle cut at the deadline).
+        var a = results["a"];
+        var b = results["b"];
+        Assert.InRange(a.FirstContent.Count, 5, 60);
+        Assert.InRange(Math.Abs(a.FirstContent.Count - b.FirstContent.Count), 0, 1);
+        Assert.Equal(0, a.Errors + b.Errors);
+        Assert.True(a.FirstContent.Summarize().P50 >= (EngineTtftMs - 5), "first content came before the engine produced it");
+
+        // The failing path fails on its own turns and does not stop the others.
+        Assert.InRange(results["c"].Errors, a.FirstContent.Count - 1, a.FirstContent.Count + 1);
+    }
 }

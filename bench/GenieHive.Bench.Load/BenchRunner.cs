@@ -79,7 +79,7 @@ internal static class BenchRunner
                 results.Latency = await Comparison.RunAsync(
                     string.Create(CultureInfo.InvariantCulture, $"Non-streaming chat (16 tokens) to a zero-latency simulator, {settings.LatencyRequestsPerBlock} sequential requests per target per round; facade-role is the facade routing by role (request policy edits the body)"),
                     [.. json, role], settings.LatencyRounds, 1, firstContent: false,
-                    target => ClosedLoop.RunAsync(target, 1, 0, Stopwatch.GetTimestamp() + cap, settings.LatencyRequestsPerBlock, warmupRequests: 50, cancellationToken),
+                    Comparison.InBlocks(target => ClosedLoop.RunAsync(target, 1, 0, Stopwatch.GetTimestamp() + cap, settings.LatencyRequestsPerBlock, warmupRequests: 50, cancellationToken)),
                     Log);
                 Sample(results, "latency");
             }
@@ -88,13 +88,18 @@ internal static class BenchRunner
             {
                 Log("time to first token, streaming");
                 results.Ttft = await Comparison.RunAsync(
-                    string.Create(CultureInfo.InvariantCulture, $"Streaming chat from a simulator with {settings.TtftUpstreamMs} ms to first token then {settings.TtftUpstreamTokensPerSecond} tokens/s, {settings.TtftBlockSeconds:F1} s per target per round"),
+                    string.Create(CultureInfo.InvariantCulture, $"Streaming chat from a simulator with {settings.TtftUpstreamMs} ms to first token then {settings.TtftUpstreamTokensPerSecond} tokens/s, ")
+                        + (settings.TtftInterleaved
+                            ? string.Create(CultureInfo.InvariantCulture, $"the paths taken in turn request by request, {settings.TtftBlockSeconds * ttft.Length:F0} s per round")
+                            : string.Create(CultureInfo.InvariantCulture, $"{settings.TtftBlockSeconds:F1} s per target per round")),
                     ttft, settings.TtftRounds, settings.TtftConcurrency, firstContent: true,
-                    target =>
-                    {
-                        var now = Stopwatch.GetTimestamp();
-                        return ClosedLoop.RunAsync(target, settings.TtftConcurrency, now, now + (long)(settings.TtftBlockSeconds * Stopwatch.Frequency), int.MaxValue, warmupRequests: 2, cancellationToken);
-                    },
+                    settings.TtftInterleaved
+                        ? order => InterleavedLoop.RunAsync(order, settings.TtftConcurrency, Stopwatch.GetTimestamp() + (long)(settings.TtftBlockSeconds * order.Count * Stopwatch.Frequency), warmupCycles: 2, cancellationToken)
+                        : Comparison.InBlocks(target =>
+                        {
+                            var now = Stopwatch.GetTimestamp();
+                            return ClosedLoop.RunAsync(target, settings.TtftConcurrency, now, now + (long)(settings.TtftBlockSeconds * Stopwatch.Frequency), int.MaxValue, warmupRequests: 2, cancellationToken);
+                        }),
                     Log);
                 Sample(results, "ttft");
             }

@@ -66,10 +66,16 @@ internal sealed record BenchSettings
     /// <summary>Sequential requests per target per latency round.</summary>
     public int LatencyRequestsPerBlock => Quick ? 1000 : 4000;
 
-    public int TtftRounds => Quick ? 3 : 5;
+    public int TtftRounds => Quick ? 3 : 6;
 
     /// <summary>Wall time per target per TTFT round, in seconds (one stream at a time is about 27 requests a second).</summary>
     public double TtftBlockSeconds => Quick ? 4 : 12;
+
+    /// <summary>
+    /// The TTFT paths taken in turn request by request instead of in blocks (<c>--ttft-interleaved</c>): each request
+    /// then finds its proxy idle since its previous one, and both proxies add more (bench/README.md).
+    /// </summary>
+    public bool TtftInterleaved { get; init; }
 
     /// <summary>
     /// Concurrent streams in the TTFT test (<c>--ttft-clients</c>; default one at a time, like the latency test: with
@@ -114,6 +120,7 @@ internal sealed record BenchSettings
         var ttftClients = 1;
         var ttftTokensPerSecond = 1000;
         var ttftUpstreamMs = 20;
+        var ttftInterleaved = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -191,11 +198,14 @@ internal sealed record BenchSettings
                 case "--ttft-tokens-per-second":
                     ttftTokensPerSecond = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--ttft-interleaved":
+                    ttftInterleaved = true;
+                    break;
                 case "--profile-stream":
                     profileStreaming = true;
                     break;
                 default:
-                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--ttft-clients N] [--ttft-upstream-ms N] [--ttft-tokens-per-second N] [--repo DIR] [--results DIR]");
+                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--ttft-clients N] [--ttft-upstream-ms N] [--ttft-tokens-per-second N] [--ttft-interleaved] [--repo DIR] [--results DIR]");
             }
         }
 
@@ -219,6 +229,7 @@ internal sealed record BenchSettings
             TtftConcurrency = ttftClients,
             TtftUpstreamTokensPerSecond = ttftTokensPerSecond,
             TtftUpstreamMs = ttftUpstreamMs,
+            TtftInterleaved = ttftInterleaved,
         };
     }
 
@@ -238,7 +249,8 @@ internal sealed record BenchSettings
         + (FacadeEnvironment.Count == 0 ? "" : ", facade env " + string.Join(" ", FacadeEnvironment.Select(e => e.Key + "=" + e.Value)))
         + (RuntimeEnvironment.Count == 0 ? "" : ", runtime env " + string.Join(" ", RuntimeEnvironment.Select(e => e.Key + "=" + e.Value)))
         + (RequestHeaders.Count == 0 ? "" : ", request headers " + string.Join("; ", RequestHeaders))
-        + (NoAuth ? ", no client keys" : "");
+        + (NoAuth ? ", no client keys" : "")
+        + (TtftInterleaved ? ", ttft interleaved" : "");
 
     /// <summary>The extra header lines as they go on the wire.</summary>
     public string ExtraHeaderLines => string.Concat(RequestHeaders.Select(h => h + "\r\n"));

@@ -6,8 +6,9 @@ namespace GenieHive.Bench.Load.Scenarios;
 
 /// <summary>
 /// Interleaved comparison of the three paths: in round r the targets run in the order rotated by r (direct →
-/// forwarder → facade, then forwarder → facade → direct, ...), so that drift and thermal effects hit all three
-/// alike, and each target's added cost is its percentile minus the direct call's within the same round.
+/// forwarder → facade, then forwarder → facade → direct, ...), either one block per target (<see cref="InBlocks"/>)
+/// or request by request (<see cref="InterleavedLoop"/>), so that drift and thermal effects hit all three alike, and
+/// each target's added cost is its percentile minus the direct call's within the same round.
 /// </summary>
 internal static class Comparison
 {
@@ -30,9 +31,23 @@ internal static class Comparison
         return result;
     }
 
+    /// <summary>A round that runs <paramref name="block"/> for each target in turn, in the round's order.</summary>
+    public static Func<IReadOnlyList<Target>, Task<IReadOnlyDictionary<string, LoadResult>>> InBlocks(Func<Target, Task<LoadResult>> block) =>
+        async order =>
+        {
+            var loads = new Dictionary<string, LoadResult>(StringComparer.Ordinal);
+            foreach (var target in order)
+            {
+                loads[target.Name] = await block(target);
+            }
+
+            return loads;
+        };
+
     /// <summary>
-    /// Runs <paramref name="rounds"/> rounds of <paramref name="block"/> over <paramref name="targets"/> (the first is
-    /// the direct call, the baseline) and summarises either total latency or time to first content.
+    /// Runs <paramref name="rounds"/> rounds of <paramref name="round"/> (given the targets in the round's order) over
+    /// <paramref name="targets"/> (the first is the direct call, the baseline) and summarises either total latency or
+    /// time to first content.
     /// </summary>
     public static async Task<ComparisonResult> RunAsync(
         string description,
@@ -40,18 +55,19 @@ internal static class Comparison
         int rounds,
         int concurrency,
         bool firstContent,
-        Func<Target, Task<LoadResult>> block,
+        Func<IReadOnlyList<Target>, Task<IReadOnlyDictionary<string, LoadResult>>> round,
         Action<string> log)
     {
         var result = new ComparisonResult { Description = description, Concurrency = concurrency };
         var pooled = targets.ToDictionary(t => t.Name, _ => new LatencySamples(), StringComparer.Ordinal);
-        for (var round = 0; round < rounds; round++)
+        for (var index = 0; index < rounds; index++)
         {
-            var order = Rotate(targets, round);
+            var order = Rotate(targets, index);
             var summaries = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
+            var loads = await round(order);
             foreach (var target in order)
             {
-                var load = await block(target);
+                var load = loads[target.Name];
                 var samples = firstContent ? load.FirstContent : load.Latency;
                 summaries[target.Name] = samples.Summarize();
                 pooled[target.Name].AddRange(samples);
@@ -67,9 +83,9 @@ internal static class Comparison
                 }
             }
 
-            result.Rounds.Add(new RoundResult(round + 1, order.Select(t => t.Name).ToList(), summaries));
+            result.Rounds.Add(new RoundResult(index + 1, order.Select(t => t.Name).ToList(), summaries));
             var line = string.Join("  ", targets.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} p50 {summaries[t.Name].P50:F3} p99 {summaries[t.Name].P99:F3} ms (n={summaries[t.Name].Count})")));
-            log(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}/{rounds}: {line}"));
+            log(string.Create(CultureInfo.InvariantCulture, $"  round {index + 1}/{rounds}: {line}"));
         }
 
         foreach (var (name, samples) in pooled)
