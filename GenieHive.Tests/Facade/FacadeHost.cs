@@ -34,6 +34,45 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
 
     public static async Task<FacadeHost> StartAsync(FakeControl control, IDictionary<string, string?>? settings = null, bool waitForTable = true)
     {
+        var host = Create(control, settings);
+        host.StartServer();
+        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        host.Url = addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        host.Client = new HttpClient { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromSeconds(60) };
+        host.Client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        if (waitForTable)
+        {
+            await host.WaitForVersionAsync(control.Table.Version);
+        }
+
+        return host;
+    }
+
+    /// <summary>
+    /// Starts a facade that should refuse to start and returns what it said: the exception and its warnings and errors
+    /// ("" if it started). Both, because when start-up fails the test server sometimes loses the race and reports only
+    /// that its host was disposed, while the host has logged the real reason.
+    /// </summary>
+    public static async Task<string> StartFailureAsync(FakeControl control, IDictionary<string, string?> settings)
+    {
+        var host = Create(control, settings);
+        try
+        {
+            host.StartServer();
+            return "";
+        }
+        catch (Exception ex)
+        {
+            return ex + "\n" + string.Join("\n", host.Logs);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    private static FacadeHost Create(FakeControl control, IDictionary<string, string?>? settings)
+    {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["services:control:http:0"] = control.Url,
@@ -53,16 +92,6 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
 
         var host = new FacadeHost(all);
         host.UseKestrel(0);
-        host.StartServer();
-        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        host.Url = addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
-        host.Client = new HttpClient { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromSeconds(60) };
-        host.Client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        if (waitForTable)
-        {
-            await host.WaitForVersionAsync(control.Table.Version);
-        }
-
         return host;
     }
 

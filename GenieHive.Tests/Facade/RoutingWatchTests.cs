@@ -62,7 +62,7 @@ public sealed class RoutingWatchTests
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (facade.Routing.Current?.Find("mistral", ServiceKinds.Chat) is null)
         {
-            Assert.True(DateTime.UtcNow < deadline, "The facade did not pick up the table after Control returned.");
+            Assert.True(DateTime.UtcNow < deadline, "The facade did not pick up the table after Control returned. Its log:\n" + string.Join("\n", facade.Logs));
             await Task.Delay(50, Ct);
         }
     }
