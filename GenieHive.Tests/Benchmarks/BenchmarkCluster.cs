@@ -91,7 +91,7 @@ public sealed class BenchmarkCluster : IAsyncLifetime
         Slow = SimulatorApp.OnKestrel(("TimeToFirstTokenMs", 300), ("TokensPerSecond", 20), ("Slots", 2));
         Fast = SimulatorApp.OnKestrel(("TimeToFirstTokenMs", 20), ("TokensPerSecond", 200), ("Slots", 2));
 
-        Control = new KestrelApp<ControlMarker>(new Dictionary<string, string?>
+        Control = KestrelApp<ControlMarker>.Start(new Dictionary<string, string?>
         {
             ["ConnectionStrings:geniehive"] = $"Data Source={_databasePath}",
             ["GenieHive:Auth:ClientApiKeys:0"] = ClientKey,
@@ -99,13 +99,13 @@ public sealed class BenchmarkCluster : IAsyncLifetime
             ["GenieHive:Roles:Path"] = _rolesPath,
             // Nothing heartbeats here: the hosts must not go stale during the tests.
             ["GenieHive:Routing:HostTimeoutSeconds"] = "3600",
-        }).Start();
-        Facade = new KestrelApp<FacadeMarker>(new Dictionary<string, string?>
+        });
+        Facade = KestrelApp<FacadeMarker>.Start(new Dictionary<string, string?>
         {
             ["services:control:http:0"] = Control.Url,
             ["GenieHive:Auth:ClientApiKeys:0"] = ClientKey,
             ["GenieHive:Observations:IntervalSeconds"] = "0.2",
-        }).Start();
+        });
         Control.SetAndReload("services:facade:http:0", Facade.Url);
 
         Client = new HttpClient { BaseAddress = new Uri(Facade.Url), Timeout = TimeSpan.FromSeconds(60) };

@@ -143,7 +143,7 @@ internal sealed class CompatCluster : IAsyncDisposable
     {
         var rolesPath = Path.Combine(_directory, "roles.yaml");
         await File.WriteAllTextAsync(rolesPath, rolesYaml, TestContext.Current.CancellationToken);
-        _control = new KestrelApp<ControlMarker>(new Dictionary<string, string?>
+        _control = KestrelApp<ControlMarker>.Start(new Dictionary<string, string?>
         {
             ["ConnectionStrings:geniehive"] = "Data Source=" + Path.Combine(_directory, "control.sqlite3"),
             ["GenieHive:Auth:ClientApiKeys:0"] = ClientKey,
@@ -151,7 +151,7 @@ internal sealed class CompatCluster : IAsyncDisposable
             ["GenieHive:Roles:Path"] = rolesPath,
             // No node agent heartbeats here: registered hosts must not go stale during a test class.
             ["GenieHive:Routing:HostTimeoutSeconds"] = "3600",
-        }).Start();
+        });
         _controlClient = new HttpClient { BaseAddress = new Uri(_control.Url), Timeout = TimeSpan.FromSeconds(30) };
         _controlClient.DefaultRequestHeaders.Add(GenieHiveHeaders.ApiKey, ClientKey);
 
@@ -168,7 +168,7 @@ internal sealed class CompatCluster : IAsyncDisposable
             settings[key] = value;
         }
 
-        _facade = new KestrelApp<FacadeMarker>(settings).Start();
+        _facade = KestrelApp<FacadeMarker>.Start(settings);
         Http = new HttpClient { BaseAddress = new Uri(_facade.Url), Timeout = TimeSpan.FromSeconds(60) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClientKey);
         await WaitForControlTableAsync();

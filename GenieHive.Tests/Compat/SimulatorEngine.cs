@@ -33,7 +33,7 @@ internal sealed class SimulatorEngine : IAsyncDisposable
             values["Simulator:" + key] = Convert.ToString(value, CultureInfo.InvariantCulture);
         }
 
-        return new SimulatorEngine(new KestrelApp<SimulatorMarker>(values).Start());
+        return new SimulatorEngine(KestrelApp<SimulatorMarker>.Start(values));
     }
 
     /// <summary>Injects a fault (<c>POST /sim/faults</c>), e.g. <c>{"mode":"drop_mid_stream","after_chunks":3,"count":1}</c>.</summary>

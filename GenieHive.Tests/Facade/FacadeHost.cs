@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using GenieHive.Facade;
 using GenieHive.Facade.Routing;
+using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,8 +35,7 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
 
     public static async Task<FacadeHost> StartAsync(FakeControl control, IDictionary<string, string?>? settings = null, bool waitForTable = true)
     {
-        var host = Create(control, settings);
-        host.StartServer();
+        var host = KestrelStartRace.Start(() => Create(control, settings), static host => host.StartServer());
         var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         host.Url = addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
         host.Client = new HttpClient { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromSeconds(60) };

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
 using GenieHive.Simulator;
+using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,9 +22,14 @@ public sealed class SimulatorUpstreamTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _simulator = new SimulatorHost();
-        _simulator.UseKestrel(0);
-        _simulator.StartServer();
+        _simulator = KestrelStartRace.Start(
+            static () =>
+            {
+                var host = new SimulatorHost();
+                host.UseKestrel(0);
+                return host;
+            },
+            static host => host.StartServer());
         var url = _simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
             .Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
         var table = TestTables.Table(1,

@@ -18,7 +18,7 @@ public sealed class KestrelApp<TMarker> : WebApplicationFactory<TMarker>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public KestrelApp(IDictionary<string, string?> settings)
+    private KestrelApp(IDictionary<string, string?> settings)
     {
         // Quiet by default: the test output is for the tests.
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Logging:LogLevel:Default"] = "Warning" };
@@ -33,12 +33,13 @@ public sealed class KestrelApp<TMarker> : WebApplicationFactory<TMarker>
     /// <summary>The base URL (<c>http://127.0.0.1:port</c>, no trailing slash), once started.</summary>
     public string Url { get; private set; } = "";
 
-    public KestrelApp<TMarker> Start()
+    /// <summary>Builds and starts the service with <paramref name="settings"/>; returns once it listens.</summary>
+    public static KestrelApp<TMarker> Start(IDictionary<string, string?> settings)
     {
-        StartServer();
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Url = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
-        return this;
+        var app = KestrelStartRace.Start(() => new KestrelApp<TMarker>(settings), static app => app.StartServer());
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        app.Url = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        return app;
     }
 
     /// <summary>Changes one setting and reloads configuration (options monitors see the new value).</summary>

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using GenieHive.Simulator;
+using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -29,9 +30,7 @@ public sealed class SimulatorApp : WebApplicationFactory<SimulatorMarker>
     /// <summary>A simulator on a real socket.</summary>
     public static SimulatorApp OnKestrel(params (string Key, object Value)[] settings)
     {
-        var app = Create(true, settings);
-        app.StartServer();
-        return app;
+        return KestrelStartRace.Start(() => Create(true, settings), static app => app.StartServer());
     }
 
     private static SimulatorApp Create(bool kestrel, (string Key, object Value)[] settings)

@@ -1,4 +1,5 @@
 using System.Net;
+using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -37,10 +38,9 @@ public sealed class ScenarioApp<TMarker> : WebApplicationFactory<TMarker>
     /// <summary>Builds and starts the service; returns once it listens.</summary>
     public static ScenarioApp<TMarker> Start(string name, IDictionary<string, string?> settings, LogSink logs, int port = 0)
     {
-        var app = new ScenarioApp<TMarker>(name, settings, logs, port);
+        var app = KestrelStartRace.Start(() => new ScenarioApp<TMarker>(name, settings, logs, port), static app => app.StartServer());
         try
         {
-            app.StartServer();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             app.BaseAddress = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
             return app;
