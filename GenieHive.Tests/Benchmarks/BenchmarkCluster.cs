@@ -174,10 +174,7 @@ public sealed class BenchmarkCluster : IAsyncLifetime
         return run;
     }
 
-    private static string SimulatorUrl(SimulatorApp simulator) =>
-        simulator.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()
-            .Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+    private static string SimulatorUrl(SimulatorApp simulator) => KestrelStart.ListeningUrl(simulator.Services);
 
     private static RegisteredService Service(string serviceId, string kind, string asset, string endpoint) =>
         ControlTestData.Service(serviceId, kind, asset, contextSize: 4096, p50: null, tokensPerSec: null) with { Endpoint = endpoint };

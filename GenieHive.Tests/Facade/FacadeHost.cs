@@ -3,8 +3,6 @@ using GenieHive.Facade;
 using GenieHive.Facade.Routing;
 using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,9 +33,8 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
 
     public static async Task<FacadeHost> StartAsync(FakeControl control, IDictionary<string, string?>? settings = null, bool waitForTable = true)
     {
-        var host = KestrelStartRace.Start(() => Create(control, settings), static host => host.StartServer());
-        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        host.Url = addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        var host = KestrelStart.Start(() => Create(control, settings), static host => host.StartServer());
+        host.Url = KestrelStart.ListeningUrl(host.Services);
         host.Client = new HttpClient { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromSeconds(60) };
         host.Client.DefaultRequestHeaders.Add("X-Api-Key", Key);
         if (waitForTable)

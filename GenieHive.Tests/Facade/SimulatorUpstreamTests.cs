@@ -4,10 +4,7 @@ using GenieHive.Contracts;
 using GenieHive.Simulator;
 using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GenieHive.Tests.Facade;
 
@@ -22,7 +19,7 @@ public sealed class SimulatorUpstreamTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _simulator = KestrelStartRace.Start(
+        _simulator = KestrelStart.Start(
             static () =>
             {
                 var host = new SimulatorHost();
@@ -30,8 +27,7 @@ public sealed class SimulatorUpstreamTests : IAsyncLifetime
                 return host;
             },
             static host => host.StartServer());
-        var url = _simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
-            .Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        var url = KestrelStart.ListeningUrl(_simulator.Services);
         var table = TestTables.Table(1,
             [
                 TestTables.Service("sim-chat-svc", url, ["sim-chat"]),

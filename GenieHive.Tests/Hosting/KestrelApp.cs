@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,9 +34,8 @@ public sealed class KestrelApp<TMarker> : WebApplicationFactory<TMarker>
     /// <summary>Builds and starts the service with <paramref name="settings"/>; returns once it listens.</summary>
     public static KestrelApp<TMarker> Start(IDictionary<string, string?> settings)
     {
-        var app = KestrelStartRace.Start(() => new KestrelApp<TMarker>(settings), static app => app.StartServer());
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        app.Url = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        var app = KestrelStart.Start(() => new KestrelApp<TMarker>(settings), static app => app.StartServer());
+        app.Url = KestrelStart.ListeningUrl(app.Services);
         return app;
     }
 

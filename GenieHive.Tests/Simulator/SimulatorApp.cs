@@ -30,7 +30,7 @@ public sealed class SimulatorApp : WebApplicationFactory<SimulatorMarker>
     /// <summary>A simulator on a real socket.</summary>
     public static SimulatorApp OnKestrel(params (string Key, object Value)[] settings)
     {
-        return KestrelStartRace.Start(() => Create(true, settings), static app => app.StartServer());
+        return KestrelStart.Start(() => Create(true, settings), static app => app.StartServer());
     }
 
     private static SimulatorApp Create(bool kestrel, (string Key, object Value)[] settings)

@@ -1,8 +1,6 @@
 using System.Net;
 using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,11 +36,10 @@ public sealed class ScenarioApp<TMarker> : WebApplicationFactory<TMarker>
     /// <summary>Builds and starts the service; returns once it listens.</summary>
     public static ScenarioApp<TMarker> Start(string name, IDictionary<string, string?> settings, LogSink logs, int port = 0)
     {
-        var app = KestrelStartRace.Start(() => new ScenarioApp<TMarker>(name, settings, logs, port), static app => app.StartServer());
+        var app = KestrelStart.Start(() => new ScenarioApp<TMarker>(name, settings, logs, port), static app => app.StartServer());
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            app.BaseAddress = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+            app.BaseAddress = new Uri(KestrelStart.ListeningUrl(app.Services));
             return app;
         }
         catch
