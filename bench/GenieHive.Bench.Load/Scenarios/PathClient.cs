@@ -69,7 +69,7 @@ internal sealed class PathClient(Target target) : IDisposable
         return true;
     }
 
-    /// <summary>What this client measured, as one <see cref="LoadResult"/> (several clients: <see cref="Merge"/>).</summary>
+    /// <summary>What the clients of one path measured, together, as one <see cref="LoadResult"/>.</summary>
     public static LoadResult Merge(IReadOnlyCollection<PathClient> clients)
     {
         var latency = new LatencySamples(clients.Sum(c => c.Latency.Count));
