@@ -1,7 +1,9 @@
 using GenieHive.Contracts.Api;
 using GenieHive.Contracts.Json;
 using GenieHive.Facade.Auth;
+using GenieHive.Facade.Chat;
 using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Memory;
 using GenieHive.Facade.Observations;
@@ -20,8 +22,8 @@ public static class FacadeServices
     public const string ControlServiceUri = "http://control";
 
     /// <summary>
-    /// Adds the facade's options (validated at start), client auth, the routing-table watcher, the upstream proxy,
-    /// measurements and their reporter, telemetry, and the Refit <see cref="IClusterApi"/> client to Control.
+    /// Adds the facade's options (validated at start), client auth, the routing-table watcher, the proxied endpoints
+    /// and their request path, measurements and their reporter, telemetry, and the Refit <see cref="IClusterApi"/> client to Control.
     /// </summary>
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -53,8 +55,14 @@ public static class FacadeServices
         services.AddSingleton<FacadeTelemetry>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<ServiceLoadTracker>();
-        services.AddSingleton<ProxyForwarder>();
-        services.AddSingleton<TranscriptionForwarder>();
+        services.AddSingleton<UpstreamAttempt>();
+        services.AddSingleton<PassiveHealth>();
+        services.AddSingleton<TrafficMeter>();
+        services.AddSingleton<FailoverForwarder>();
+        services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<CompletionsEndpoint>();
+        services.AddSingleton<EmbeddingsEndpoint>();
+        services.AddSingleton<TranscriptionsEndpoint>();
         services.AddHostedService<ObservationReporter>();
 
         services.AddSingleton<RequestActivity>();
