@@ -1,5 +1,3 @@
-using GenieHive.Contracts.Api;
-using GenieHive.Contracts.Json;
 using GenieHive.Facade.Auth;
 using GenieHive.Facade.Chat;
 using GenieHive.Facade.Cluster;
@@ -11,19 +9,15 @@ using GenieHive.Facade.Proxy;
 using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Refit;
 
 namespace GenieHive.Facade;
 
 /// <summary>Registration of everything the facade runs.</summary>
 public static class FacadeServices
 {
-    /// <summary>Control's service name: <c>services:control:http:0</c> holds its URL (Aspire writes it).</summary>
-    public const string ControlServiceUri = "http://control";
-
     /// <summary>
     /// Adds the facade's options (validated at start), client auth, the routing-table watcher, the proxied endpoints
-    /// and their request path, measurements and their reporter, telemetry, and the Refit <see cref="IClusterApi"/> client to Control.
+    /// and their request path, measurements and their reporter, telemetry, and the client to Control.
     /// </summary>
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -69,25 +63,7 @@ public static class FacadeServices
         services.AddSingleton<IdleMemoryTrimmer>();
         services.AddHostedService(static provider => provider.GetRequiredService<IdleMemoryTrimmer>());
 
-        services.AddTransient<ControlKeyHandler>();
-        var control = services.AddRefitGeneratedClient<IClusterApi>(GenieHiveJsonContext.CreateRefitSettings())
-            .ConfigureHttpClient(client => client.BaseAddress = new Uri(ControlServiceUri))
-            .AddHttpMessageHandler<ControlKeyHandler>();
-
-        // The defaults' 10 s attempt timeout is too short for the routing-table long poll, and their slow retries
-        // would delay noticing that Control came back (the watcher has its own backoff). Experimental API, pinned by
-        // the central package version: the supported way to replace the default handler on one client.
-#pragma warning disable EXTEXP0001
-        control.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        control.AddStandardResilienceHandler(options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
-            options.Retry.MaxRetryAttempts = 2;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        });
+        services.AddControlClient();
 
         // The facade enforces its own body limits per endpoint, with OpenAI-shaped answers.
         services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
