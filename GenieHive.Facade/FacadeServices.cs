@@ -34,7 +34,12 @@ public static class FacadeServices
             .ValidateOnStart();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RequestRoutingOptions>().BindConfiguration(RequestRoutingOptions.SectionName).ValidateDataAnnotations()
+            .Validate<IConfiguration>(
+                static (_, configuration) => !RequestRoutingOptions.MovedKeys.Any(key => configuration["GenieHive:Routing:" + key] is not null),
+                "GenieHive:Routing is Control's section; the facade's " + string.Join(" and ", RequestRoutingOptions.MovedKeys)
+                    + " belong in " + RequestRoutingOptions.SectionName + ".")
+            .ValidateOnStart();
         services.AddOptions<CooldownOptions>().BindConfiguration(CooldownOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ObservationsOptions>().BindConfiguration(ObservationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
