@@ -21,7 +21,7 @@ internal sealed class TranscriptionsEndpoint(IOptions<LimitsOptions> limits)
     private const int MaxFieldBytes = 1024 * 1024;
 
     private static readonly UpstreamPath Path = new("/v1/audio/transcriptions");
-    private static readonly StreamCopyRelay TranscriptRelay = new(MediaTypes.TranscriptLabel);
+    private static readonly StreamCopyRelay TranscriptRelay = new(TranscriptLabel.For);
     private static readonly ClientError NotMultipart = ClientError.UnsupportedMediaType("Transcription uploads must be multipart/form-data.");
 
     private readonly long _maxBytes = limits.Value.MaxTranscriptionBytes;
