@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GenieHive.Contracts;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Routing;
@@ -95,7 +96,13 @@ internal sealed partial class FailoverForwarder(
     /// One target: an attempt, then the relay of its answer. Null when the client got an answer (or left); otherwise
     /// why not, with nothing written to the client, so the next target may be tried.
     /// </summary>
-    private async Task<TargetFailure?> TryTargetAsync<TRequest>(
+    /// <remarks>
+    /// The per-request steps below this (read, attempt, relay) complete asynchronously on every request, so each
+    /// would allocate its state machine every time; pooled ValueTask builders reuse them (bench/run.sh, allocations:
+    /// 6.6 KB a chat request before this split, 6.2 KB after).
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<TargetFailure?> TryTargetAsync<TRequest>(
         HttpContext context,
         ProxyEndpoint<TRequest> endpoint,
         TRequest request,

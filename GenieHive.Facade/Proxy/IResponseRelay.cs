@@ -10,7 +10,7 @@ internal interface IResponseRelay
     /// <summary>True when the client receives server-sent events (so a broken stream ends with an error event).</summary>
     bool SendsEvents { get; }
 
-    Task<RelayResult> RelayAsync(RelayContext relay);
+    ValueTask<RelayResult> RelayAsync(RelayContext relay);
 }
 
 /// <summary>What a relay did: the copy result, like YARP's response-body errors.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GenieHive.Facade.Errors;
 using GenieHive.Routing;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ internal abstract class JsonProxyEndpoint(string name, string kind, string upstr
     /// <summary>True when the role's system prompt goes into this endpoint's body (body defaults always do).</summary>
     protected virtual bool AppliesSystemPrompt => false;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<JsonProxyRequest?> ReadAsync(HttpContext context)
     {
         if (!MediaTypes.IsJson(context.Request.ContentType))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace GenieHive.Facade.Proxy;
 
 /// <summary>
@@ -16,7 +17,8 @@ internal sealed class JsonRelay : IResponseRelay
 
     public bool SendsEvents => false;
 
-    public async Task<RelayResult> RelayAsync(RelayContext relay)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RelayResult> RelayAsync(RelayContext relay)
     {
         var context = relay.Client;
         var declared = relay.Upstream.Content.Headers.ContentLength;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace GenieHive.Facade.Proxy;
 
@@ -20,7 +21,8 @@ internal sealed class SseRelay(SseEventWriter events) : IResponseRelay
 
     public bool SendsEvents => true;
 
-    public async Task<RelayResult> RelayAsync(RelayContext relay)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RelayResult> RelayAsync(RelayContext relay)
     {
         var context = relay.Client;
         var writer = context.Response.BodyWriter;

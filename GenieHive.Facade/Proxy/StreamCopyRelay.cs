@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 
 namespace GenieHive.Facade.Proxy;
 
@@ -16,7 +17,8 @@ internal sealed class StreamCopyRelay(Func<MediaTypeHeaderValue?, string?>? rela
 
     public bool SendsEvents => false;
 
-    public async Task<RelayResult> RelayAsync(RelayContext relay)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RelayResult> RelayAsync(RelayContext relay)
     {
         var context = relay.Client;
         var content = relay.Upstream.Content;
@@ -61,7 +63,8 @@ internal sealed class StreamCopyRelay(Func<MediaTypeHeaderValue?, string?>? rela
     }
 
     /// <summary>Copies the rest of an upstream body that is already committed to the client.</summary>
-    internal static async Task<RelayResult> CopyRemainingAsync(RelayContext relay, Stream stream)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal static async ValueTask<RelayResult> CopyRemainingAsync(RelayContext relay, Stream stream)
     {
         var context = relay.Client;
         var writer = context.Response.BodyWriter;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using GenieHive.Contracts;
 using GenieHive.Routing;
 
@@ -12,7 +13,8 @@ namespace GenieHive.Facade.Proxy;
 /// </summary>
 internal sealed class UpstreamAttempt(UpstreamClient upstream)
 {
-    public async Task<AttemptOutcome> SendAsync<TRequest>(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<AttemptOutcome> SendAsync<TRequest>(
         HttpContext context,
         ProxyEndpoint<TRequest> endpoint,
         TRequest request,
