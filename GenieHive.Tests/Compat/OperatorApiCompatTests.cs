@@ -50,6 +50,12 @@ public sealed class OperatorApiCompatTests(SimulatedCluster fixture)
 
         var direct = await SendAsync(control, method, path, json);
         var relayed = await SendAsync(fixture.Cluster.Http, method, path, json);
+        if (relayed != direct)
+        {
+            // The facade's observation reports may change a view between the two calls: then the relayed answer must
+            // be the one Control gives after it.
+            direct = await SendAsync(control, method, path, json);
+        }
 
         Assert.Equal(direct.Status, relayed.Status);
         Assert.Equal(direct.ContentType, relayed.ContentType);
