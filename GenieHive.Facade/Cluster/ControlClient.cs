@@ -19,14 +19,16 @@ public static class ControlClient
     public const string ServiceUri = "http://control";
 
     /// <summary>
-    /// Registers the client and <see cref="IClusterApi"/> over it. Retries (two, 200 ms apart) only for safe methods:
+    /// Registers the client, <see cref="IClusterApi"/> over it, and the <see cref="ControlRelay"/>. Retries (two, 200 ms apart) only for safe methods:
     /// a retried POST could queue a benchmark run twice, and the callers that post on their own (observation reports)
     /// send again next interval anyway.
     /// </summary>
     public static IServiceCollection AddControlClient(this IServiceCollection services)
     {
         services.AddTransient<ControlKeyHandler>();
-        var control = services.AddHttpClient(Name, static client => client.BaseAddress = new Uri(ServiceUri))
+        // IClusterApi's source-generated Refit client over the named client the relay creates too.
+        var control = services.AddRefitGeneratedClient<IClusterApi>(GenieHiveJsonContext.CreateRefitSettings(), Name)
+            .ConfigureHttpClient(static client => client.BaseAddress = new Uri(ServiceUri))
             .AddHttpMessageHandler<ControlKeyHandler>();
 
         // The defaults' 10 s attempt timeout is too short for the routing-table long poll (up to 25 s), and their slow
@@ -45,8 +47,6 @@ public static class ControlClient
             options.Retry.DisableForUnsafeHttpMethods();
         });
 
-        var settings = GenieHiveJsonContext.CreateRefitSettings();
-        services.AddTransient(provider => RestService.For<IClusterApi>(provider.GetRequiredService<IHttpClientFactory>().CreateClient(Name), settings));
         services.AddSingleton<ControlRelay>();
         return services;
     }
