@@ -19,9 +19,9 @@ public static class ControlClient
     public const string ServiceUri = "http://control";
 
     /// <summary>
-    /// Registers the client, <see cref="IClusterApi"/> over it, and the <see cref="ControlRelay"/>. Retries (two, 200 ms apart) only for safe methods:
-    /// a retried POST could queue a benchmark run twice, and the callers that post on their own (observation reports)
-    /// send again next interval anyway.
+    /// Registers the client, <see cref="IClusterApi"/> over it, and the <see cref="ControlRelay"/>. Retries (two, 200 ms
+    /// apart) only for safe methods: a retried POST could queue a benchmark run twice, and the callers that post on
+    /// their own (observation reports) send again next interval anyway.
     /// </summary>
     public static IServiceCollection AddControlClient(this IServiceCollection services)
     {
