@@ -1,14 +1,13 @@
 using GenieHive.Contracts.Api;
 using GenieHive.Contracts.Json;
-using Microsoft.Extensions.Http.Resilience;
 using Refit;
 
 namespace GenieHive.Facade.Cluster;
 
 /// <summary>
 /// The facade's one HTTP client to Control, shared by the operator-API relay, the routing-table watch and the
-/// observation reports: Control's service-discovered address, the facade's client key, and no automatic retry of a
-/// call that is not safe to repeat.
+/// observation reports: Control's service-discovered address, the facade's client key, timeouts and a circuit
+/// breaker, and no automatic retry: every caller has its own.
 /// </summary>
 public static class ControlClient
 {
@@ -19,9 +18,11 @@ public static class ControlClient
     public const string ServiceUri = "http://control";
 
     /// <summary>
-    /// Registers the client, <see cref="IClusterApi"/> over it, and the <see cref="ControlRelay"/>. Retries (two, 200 ms
-    /// apart) only for safe methods: a retried POST could queue a benchmark run twice, and the callers that post on
-    /// their own (observation reports) send again next interval anyway.
+    /// Registers the client, <see cref="IClusterApi"/> over it, and the <see cref="ControlRelay"/>. Nothing is retried
+    /// here: a retried POST could queue a benchmark run twice; a relayed call is the client's to retry, as it would
+    /// retry Control; the observation reporter sends everything again next interval; and the routing-table watch
+    /// must see every failure, because after one it asks for the whole table (a restarted Control may count versions
+    /// anew), which a retry that succeeds behind its back would hide.
     /// </summary>
     public static IServiceCollection AddControlClient(this IServiceCollection services)
     {
@@ -31,9 +32,8 @@ public static class ControlClient
             .ConfigureHttpClient(static client => client.BaseAddress = new Uri(ServiceUri))
             .AddHttpMessageHandler<ControlKeyHandler>();
 
-        // The defaults' 10 s attempt timeout is too short for the routing-table long poll (up to 25 s), and their slow
-        // retries would delay noticing that Control came back (the watcher has its own backoff). Experimental API,
-        // pinned by the central package version: the supported way to replace the default handler on one client.
+        // The defaults' 10 s attempt timeout is too short for the routing-table long poll (up to 25 s). Experimental
+        // API, pinned by the central package version: the supported way to replace the default handler on one client.
 #pragma warning disable EXTEXP0001
         control.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
@@ -42,9 +42,7 @@ public static class ControlClient
             options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
             options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
             options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
-            options.Retry.MaxRetryAttempts = 2;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            options.Retry.DisableForUnsafeHttpMethods();
+            options.Retry.ShouldHandle = static _ => ValueTask.FromResult(false);
         });
 
         services.AddSingleton<ControlRelay>();

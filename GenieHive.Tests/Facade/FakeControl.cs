@@ -22,6 +22,7 @@ internal sealed class FakeControl : IAsyncDisposable
     private WebApplication? _app;
     private RoutingTable _table;
     private TaskCompletionSource _changed = NewSignal();
+    private int _failPolls;
 
     private FakeControl(RoutingTable table)
     {
@@ -69,6 +70,19 @@ internal sealed class FakeControl : IAsyncDisposable
         }
 
         changed.TrySetResult();
+    }
+
+    /// <summary>
+    /// Swaps the table without waking the long polls, and fails the next <paramref name="failedPolls"/> polls that
+    /// name a version with 503: a Control that went away and came back counting versions anew.
+    /// </summary>
+    public void RestartWithoutNotice(RoutingTable table, int failedPolls)
+    {
+        lock (_gate)
+        {
+            _table = table;
+            _failPolls = failedPolls;
+        }
     }
 
     public async Task StopAsync()
@@ -142,7 +156,7 @@ internal sealed class FakeControl : IAsyncDisposable
 
         // A Control that is failing: a POST it answers 503 must reach it once (a retry could queue a run twice).
         app.MapPost("/v1/cluster/benchmarks/runs", () => Results.Problem("The run queue is unavailable.", statusCode: 503));
-        // A read that fails once, then succeeds: safe to retry.
+        // A read that fails once, then succeeds: the facade relays the failure (the caller decides whether to retry).
         var flakyReads = 0;
         app.MapGet("/v1/cluster/flaky", () => Interlocked.Increment(ref flakyReads) == 1
             ? Results.Problem("Busy.", statusCode: 503)
@@ -177,6 +191,12 @@ internal sealed class FakeControl : IAsyncDisposable
         Task changed;
         lock (_gate)
         {
+            if (after is not null && _failPolls > 0)
+            {
+                _failPolls--;
+                return Results.Problem("Control is starting.", statusCode: 503);
+            }
+
             table = _table;
             changed = _changed.Task;
         }
