@@ -176,10 +176,15 @@ public sealed class BenchmarkCluster : IAsyncLifetime
 
     private static string SimulatorUrl(SimulatorApp simulator) => KestrelStart.ListeningUrl(simulator.Services);
 
+    /// <summary>A service answered by <paramref name="simulator"/> (<see cref="Fast"/> or <see cref="Slow"/>), as the fixture registers its own.</summary>
+    public static RegisteredService SimulatorService(string serviceId, string kind, string asset, SimulatorApp simulator) =>
+        Service(serviceId, kind, asset, SimulatorUrl(simulator));
+
     private static RegisteredService Service(string serviceId, string kind, string asset, string endpoint) =>
         ControlTestData.Service(serviceId, kind, asset, contextSize: 4096, p50: null, tokensPerSec: null) with { Endpoint = endpoint };
 
-    private async Task RegisterAsync(string hostId, params RegisteredService[] services)
+    /// <summary>Registers a host with Control, with the node key, as a node agent would.</summary>
+    public async Task RegisterAsync(string hostId, params RegisteredService[] services)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Control.Url + "/v1/nodes/register")
         {

@@ -2,6 +2,7 @@ using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Control.Routing;
+using GenieHive.Routing;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Benchmarks.Runs;
@@ -85,7 +86,8 @@ public sealed class BenchmarkRunPlanner(
 
             if (!service.Routable)
             {
-                return RunPlan.Conflict($"Service '{targetName}' takes no traffic now ({WhyNotRoutable(service)}).", "service_id");
+                var host = table.Hosts.FirstOrDefault(h => string.Equals(h.HostId, service.HostId, StringComparison.Ordinal));
+                return RunPlan.Conflict($"Service '{targetName}' takes no traffic now ({Routability.Refusal(service, host, now)}).", "service_id");
             }
 
             services = [service];
@@ -166,11 +168,4 @@ public sealed class BenchmarkRunPlanner(
     /// <summary>The asset a request naming the service is answered with: the first loaded one, else the first.</summary>
     public static string? UpstreamAsset(ServiceView service) =>
         service.Assets.FirstOrDefault(asset => asset.Loaded)?.AssetId ?? service.Assets.FirstOrDefault()?.AssetId;
-
-    private static string WhyNotRoutable(ServiceView service) =>
-        service.HostStale ? "its host is stale"
-        : service.Cooldown is { } cooldown ? "cooling down: " + cooldown.Reason
-        : service.State?.Health is not HealthStates.Healthy ? "health is " + (service.State?.Health ?? "unknown")
-        : service.State?.AcceptRequests == false ? "it does not accept requests"
-        : "availability is " + (service.State?.Availability ?? "unknown");
 }
