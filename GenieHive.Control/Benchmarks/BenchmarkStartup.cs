@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Control.Benchmarks.Runs;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Control.Hosting;

@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Auth;
 using GenieHive.Control.Roles;

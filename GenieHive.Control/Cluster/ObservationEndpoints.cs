@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Observations;

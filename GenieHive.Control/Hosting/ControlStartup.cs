@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Control.Benchmarks;
 using GenieHive.Control.Registry;
 using GenieHive.Control.Roles;

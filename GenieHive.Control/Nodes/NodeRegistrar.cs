@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Nodes;
 using GenieHive.Control.Diagnostics;
 using GenieHive.Control.Registry;

@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Control.Observations;
 using GenieHive.Control.Routing;
 using GenieHive.Control.Storage;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Routing;
 using GenieHive.Control.Benchmarks;

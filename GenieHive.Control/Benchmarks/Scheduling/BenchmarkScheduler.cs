@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Benchmarks.Runs;
 using GenieHive.Control.Routing;
