@@ -196,7 +196,7 @@ public sealed partial class BenchmarkRunner(
             };
             await samples.IngestAsync([sample], _stopping);
             await FinishTargetAsync(run.Id, serviceId, BenchmarkRunStatuses.Completed, null, sample.BenchmarkId, results);
-            LogServiceMeasured(logger, run.Id, serviceId, results["pass_rate"]?.GetValue<double>() ?? 0, results["p50_latency_ms"]?.GetValue<double>());
+            LogServiceMeasured(logger, run.Id, serviceId, results[BenchmarkResultFields.PassRate]?.GetValue<double>() ?? 0, results[BenchmarkResultFields.P50LatencyMs]?.GetValue<double>());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
