@@ -60,12 +60,13 @@ public static class FacadeServices
             .AddHttpMessageHandler<ControlKeyHandler>();
 
         // The defaults' 10 s attempt timeout is too short for the routing-table long poll, and their slow retries
-        // would delay noticing that Control came back (the watcher has its own backoff). Experimental API, pinned by
+        // would delay noticing that Control came back (the watcher has its own backoff); POSTs are never retried
+        // (AddServiceResilience). Experimental API, pinned by
         // the central package version: the supported way to replace the default handler on one client.
 #pragma warning disable EXTEXP0001
         control.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        control.AddStandardResilienceHandler(options =>
+        control.AddServiceResilience(options =>
         {
             options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
             options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);

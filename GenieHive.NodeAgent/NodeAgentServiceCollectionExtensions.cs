@@ -55,20 +55,14 @@ public static class NodeAgentServiceCollectionExtensions
         services.AddSingleton<RegistrationBuilder>();
         services.AddHostedService<ServiceMonitorLoop>();
 
+        // Register and heartbeat are POSTs, which the service defaults' resilience handler never retries: the
+        // heartbeat loop is the retry policy (a retry inside a call would only delay the next beat and send stale
+        // state twice). Its timeouts and circuit breaker stay.
         services.AddTransient<NodeKeyHandler>();
-        var control = services.AddRefitGeneratedClient<INodeRegistryApi>(GenieHiveJsonContext.CreateRefitSettings())
+        services.AddRefitGeneratedClient<INodeRegistryApi>(GenieHiveJsonContext.CreateRefitSettings())
             .ConfigureHttpClient(client => client.BaseAddress = new Uri(ControlBaseAddress))
             .AddHttpMessageHandler<NodeKeyHandler>()
             .RedactLoggedHeaders([GenieHiveHeaders.NodeKey]);
-
-        // The heartbeat loop is the retry policy: retries inside a call would only delay the next beat and
-        // send stale state twice, so the default standard handler is replaced by one that does not retry
-        // (its timeouts and circuit breaker stay). RemoveAllResilienceHandlers is marked for evaluation;
-        // the package version is pinned centrally.
-#pragma warning disable EXTEXP0001
-        control.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        control.AddStandardResilienceHandler(resilience => resilience.Retry.ShouldHandle = static _ => ValueTask.FromResult(false));
         services.AddSingleton<ControlSession>();
         services.AddHostedService<HeartbeatLoop>();
 

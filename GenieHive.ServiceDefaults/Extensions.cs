@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using System.Runtime.CompilerServices;
@@ -17,7 +18,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The cross-cutting defaults every GenieHive service shares: OpenTelemetry over OTLP, health endpoints,
-/// service discovery, and the standard resilience handler on service-to-service HTTP clients.
+/// service discovery, and the standard resilience handler on service-to-service HTTP clients (no retried POSTs).
 /// </summary>
 public static class Extensions
 {
@@ -40,12 +41,28 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddServiceResilience();
             http.AddServiceDiscovery();
         });
 
         return builder;
     }
+
+    /// <summary>
+    /// The standard resilience handler for a service-to-service client (timeouts, circuit breaker, retries), with
+    /// retries for safe methods only: a POST, PUT, PATCH or DELETE that timed out may have been applied, and sending it
+    /// again would queue a second benchmark run, run a case twice or count an observation twice. Every client made by
+    /// <see cref="IHttpClientFactory"/> gets it from <see cref="AddServiceDefaults"/>; a client that replaces the
+    /// defaults (longer timeouts for a long poll) calls this with its own <paramref name="configure"/>.
+    /// </summary>
+    public static IHttpStandardResiliencePipelineBuilder AddServiceResilience(
+        this IHttpClientBuilder builder, Action<HttpStandardResilienceOptions>? configure = null) =>
+        builder.AddStandardResilienceHandler(options =>
+        {
+            configure?.Invoke(options);
+            // After configure: it narrows whatever retry condition the client chose.
+            options.Retry.DisableForUnsafeHttpMethods();
+        });
 
     /// <summary>
     /// Logs, traces and metrics for ASP.NET Core, HttpClient, the runtime, and every GenieHive
