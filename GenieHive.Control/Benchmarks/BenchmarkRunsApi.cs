@@ -65,7 +65,7 @@ public static class BenchmarkRunsApi
     }
 
     private static Results<Ok<ListResponse<BenchmarkRun>>, ProblemHttpResult> List(
-        BenchmarkRunBook runs,
+        BenchmarkRunStore runs,
         [FromQuery(Name = "status")] string? status,
         [FromQuery(Name = "limit")] int? limit)
     {
@@ -84,10 +84,10 @@ public static class BenchmarkRunsApi
         return TypedResults.Ok(new ListResponse<BenchmarkRun>(runs.List(status, limit ?? DefaultListLimit)));
     }
 
-    private static Results<Ok<BenchmarkRun>, ProblemHttpResult> Get(string id, BenchmarkRunBook runs) =>
+    private static Results<Ok<BenchmarkRun>, ProblemHttpResult> Get(string id, BenchmarkRunStore runs) =>
         runs.Get(id) is { } run ? TypedResults.Ok(run) : UnknownRun(id);
 
-    private static async Task<Results<Ok<BenchmarkRun>, ProblemHttpResult>> CancelAsync(string id, BenchmarkRunBook runs, BenchmarkRunner runner, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<BenchmarkRun>, ProblemHttpResult>> CancelAsync(string id, BenchmarkRunStore runs, BenchmarkRunner runner, CancellationToken cancellationToken)
     {
         if (runs.Get(id) is not { } existing)
         {

@@ -23,7 +23,7 @@ public static class BenchmarkServiceCollectionExtensions
             new ConfigurationChangeTokenSource<BenchmarksOptions>(provider.GetRequiredService<IConfiguration>()));
 
         services.AddSingleton<WorkloadCatalog>();
-        services.AddSingleton<BenchmarkRunBook>();
+        services.AddSingleton<BenchmarkRunStore>();
         services.AddSingleton<BenchmarkRunPlanner>();
         services.AddSingleton<FacadeBenchmarkClient>();
         services.AddSingleton<BenchmarkRunner>();

@@ -15,7 +15,7 @@ public sealed partial class BenchmarkStartup(
     IOptions<BenchmarksOptions> options,
     IHostEnvironment environment,
     WorkloadCatalog workloads,
-    BenchmarkRunBook runs,
+    BenchmarkRunStore runs,
     FacadeBenchmarkClient facade,
     TimeProvider time,
     ILogger<BenchmarkStartup> logger) : IHostedService

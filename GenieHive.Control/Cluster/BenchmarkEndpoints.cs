@@ -21,14 +21,14 @@ public static class BenchmarkEndpoints
     }
 
     private static Ok<ListResponse<BenchmarkSample>> GetBenchmarks(
-        BenchmarkBook benchmarks,
+        BenchmarkSampleStore benchmarks,
         [FromQuery(Name = "service_id")] string? serviceId,
         [FromQuery(Name = "workload")] string? workload) =>
         TypedResults.Ok(new ListResponse<BenchmarkSample>(
             benchmarks.Query(string.IsNullOrEmpty(serviceId) ? null : serviceId, string.IsNullOrEmpty(workload) ? null : workload)));
 
     private static async Task<Results<Ok<BenchmarkIngestResult>, ProblemHttpResult>> IngestAsync(
-        HttpRequest request, JsonBody body, BenchmarkBook benchmarks, CancellationToken cancellationToken)
+        HttpRequest request, JsonBody body, BenchmarkSampleStore benchmarks, CancellationToken cancellationToken)
     {
         var read = await body.ReadAsync(request, GenieHiveJsonContext.Default.BenchmarkIngest, cancellationToken);
         if (read.Problem is not null)

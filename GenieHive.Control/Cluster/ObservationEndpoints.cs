@@ -25,7 +25,7 @@ public static class ObservationEndpoints
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReportAsync(
         HttpRequest request,
         JsonBody body,
-        ObservationBook observations,
+        ObservationMerger observations,
         ClusterRegistry registry,
         RoutingChanges changes,
         TimeProvider time,

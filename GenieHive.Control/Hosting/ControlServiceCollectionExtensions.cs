@@ -36,9 +36,9 @@ public static class ControlServiceCollectionExtensions
         services.AddOptions<RolesOptions>().BindConfiguration(RolesOptions.SectionName).ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
-        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ControlApiOptions>().BindConfiguration(ControlApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<LimitsOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+            .Configure<IOptions<ControlApiOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ControlTelemetry>();
@@ -47,8 +47,8 @@ public static class ControlServiceCollectionExtensions
         services.AddSingleton<JsonBody>();
         services.AddSingleton<RoutingChanges>();
         services.AddSingleton<ClusterRegistry>();
-        services.AddSingleton<ObservationBook>();
-        services.AddSingleton<BenchmarkBook>();
+        services.AddSingleton<ObservationMerger>();
+        services.AddSingleton<BenchmarkSampleStore>();
         services.AddSingleton<RoleCatalog>();
         services.AddSingleton<ClusterViews>();
         services.AddSingleton<NodeRegistrar>();

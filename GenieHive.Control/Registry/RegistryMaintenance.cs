@@ -14,7 +14,7 @@ namespace GenieHive.Control.Registry;
 /// </summary>
 public sealed partial class RegistryMaintenance(
     ClusterRegistry registry,
-    ObservationBook observations,
+    ObservationMerger observations,
     RoutingChanges changes,
     ControlDatabase database,
     TimeProvider time,
@@ -91,7 +91,7 @@ public sealed partial class RegistryMaintenance(
                 dirty = registry.TakeDirty();
                 if (dirty.Count > 0)
                 {
-                    RegistryRepository.Save(connection, transaction, dirty);
+                    RegistryStore.Save(connection, transaction, dirty);
                 }
             });
         }

@@ -13,7 +13,7 @@ public sealed record ClusterState(double Now, List<HostView> Hosts, List<Service
 /// <c>now</c>, <c>routable</c> by the routing brain's own rule (<see cref="Routability"/>). Listings and the routing table share
 /// this, so <c>/v1/cluster/services</c> shows exactly what the facade routes on.
 /// </summary>
-public sealed class ClusterViews(ClusterRegistry registry, ObservationBook observations)
+public sealed class ClusterViews(ClusterRegistry registry, ObservationMerger observations)
 {
     public ClusterState Capture(double now)
     {

@@ -21,7 +21,7 @@ namespace GenieHive.Control.Routing;
 public sealed partial class RoutingTablePublisher(
     ClusterViews views,
     RoleCatalog roles,
-    BenchmarkBook benchmarks,
+    BenchmarkSampleStore benchmarks,
     ClusterRegistry registry,
     RoutingChanges changes,
     ControlDatabase database,

@@ -17,10 +17,10 @@ namespace GenieHive.Control.Benchmarks.Runs;
 /// so the next routing table scores with it.
 /// </summary>
 public sealed partial class BenchmarkRunner(
-    BenchmarkRunBook runs,
+    BenchmarkRunStore runs,
     WorkloadCatalog workloads,
     FacadeBenchmarkClient facade,
-    BenchmarkBook samples,
+    BenchmarkSampleStore samples,
     IOptions<BenchmarksOptions> options,
     TimeProvider time,
     ILogger<BenchmarkRunner> logger) : BackgroundService

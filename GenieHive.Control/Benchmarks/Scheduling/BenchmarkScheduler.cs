@@ -16,7 +16,7 @@ namespace GenieHive.Control.Benchmarks.Scheduling;
 public sealed partial class BenchmarkScheduler(
     BenchmarkRunPlanner planner,
     BenchmarkRunner runner,
-    BenchmarkRunBook runs,
+    BenchmarkRunStore runs,
     RoutingTablePublisher publisher,
     RoutingChanges changes,
     IOptions<BenchmarksOptions> options,

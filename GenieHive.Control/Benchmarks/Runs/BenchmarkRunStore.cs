@@ -12,7 +12,7 @@ namespace GenieHive.Control.Benchmarks.Runs;
 /// rewritten on every change. Each write serializes the run as it is when the write runs (under the database's
 /// writer lock), so the row always converges on memory whatever order concurrent updates finish in.
 /// </summary>
-public sealed class BenchmarkRunBook(ControlDatabase database, IOptions<BenchmarksOptions> options)
+public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<BenchmarksOptions> options)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, BenchmarkRun> _runs = new(StringComparer.Ordinal);

@@ -20,7 +20,7 @@ public sealed record MergedObservation(ServiceMeasurements? Measured, ServiceCoo
 /// <see cref="InFlightMaxAgeSeconds"/> (a facade that stopped reporting has nothing in flight that we know
 /// of), everything after <see cref="MeasurementMaxAgeSeconds"/>.
 /// </summary>
-public sealed class ObservationBook
+public sealed class ObservationMerger
 {
     public const double MeasurementMaxAgeSeconds = 180;
     public const double InFlightMaxAgeSeconds = 10;

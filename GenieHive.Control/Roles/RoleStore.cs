@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace GenieHive.Control.Roles;
 
 /// <summary>The <c>roles</c> table: the YAML is the source of truth, so it is replaced whole at start-up.</summary>
-public static class RoleRepository
+public static class RoleStore
 {
     public static void ReplaceAll(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<RoleView> roles)
     {

@@ -11,7 +11,7 @@ namespace GenieHive.Control.Benchmarks;
 /// Benchmark samples: every sample in SQLite and in memory (served from memory), upserted by benchmark id.
 /// The routing table carries the latest sample per (service, asset, workload) of registered services.
 /// </summary>
-public sealed class BenchmarkBook(ControlDatabase database, RoutingChanges changes)
+public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChanges changes)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, BenchmarkSample> _samples = new(StringComparer.Ordinal);

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace GenieHive.Control.Registry;
 
 /// <summary>Rows of <c>hosts</c> and <c>services</c>: written from registry snapshots, read once at start-up.</summary>
-public static class RegistryRepository
+public static class RegistryStore
 {
     private static readonly GenieHiveJsonContext Json = GenieHiveJsonContext.Default;
 
