@@ -1,20 +1,23 @@
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
-using GenieHive.Control.Benchmarks;
+using GenieHive.Control.Auth;
 using GenieHive.Control.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace GenieHive.Control.Cluster;
+namespace GenieHive.Control.Benchmarks;
 
 /// <summary><c>GET</c> and <c>POST /v1/cluster/benchmarks</c>.</summary>
-public static class BenchmarkEndpoints
+public static class BenchmarkSamplesApi
 {
     private const int MaxIdLength = 256;
 
     /// <summary>Maps the benchmark listing (filtered by service and workload) and ingest (upsert by benchmark id).</summary>
-    public static RouteGroupBuilder MapBenchmarkEndpoints(this RouteGroupBuilder group)
+    public static RouteGroupBuilder MapBenchmarkSamplesApi(this IEndpointRouteBuilder endpoints)
     {
+        var group = endpoints.MapGroup("/v1/cluster")
+            .AddEndpointFilter<ClientKeyFilter>()
+            .WithTags("Benchmarks");
         group.MapGet("/benchmarks", GetBenchmarks);
         group.MapPost("/benchmarks", IngestAsync);
         return group;

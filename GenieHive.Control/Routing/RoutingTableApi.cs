@@ -1,23 +1,26 @@
 using System.Globalization;
+using GenieHive.Control.Auth;
 using GenieHive.Control.Http;
-using GenieHive.Control.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GenieHive.Control.Cluster;
+namespace GenieHive.Control.Routing;
 
 /// <summary>
 /// <c>GET /v1/cluster/routing-table?after=V&amp;wait=S</c>: the long poll the facade follows. The current
 /// table at once when its version differs from <c>after</c>; otherwise the next version within <c>wait</c>
 /// seconds (default 8, at most 25), or 204 when none came.
 /// </summary>
-public static class RoutingTableEndpoints
+public static class RoutingTableApi
 {
     public const int DefaultWaitSeconds = 8;
     public const int MaxWaitSeconds = 25;
 
     /// <summary>Maps the routing table long poll.</summary>
-    public static RouteGroupBuilder MapRoutingTableEndpoints(this RouteGroupBuilder group)
+    public static RouteGroupBuilder MapRoutingTableApi(this IEndpointRouteBuilder endpoints)
     {
+        var group = endpoints.MapGroup("/v1/cluster")
+            .AddEndpointFilter<ClientKeyFilter>()
+            .WithTags("Routing table");
         group.MapGet("/routing-table", GetRoutingTableAsync);
         return group;
     }

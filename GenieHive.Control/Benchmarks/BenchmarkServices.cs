@@ -6,14 +6,14 @@ using Microsoft.Extensions.Options;
 namespace GenieHive.Control.Benchmarks;
 
 /// <summary>Registration of benchmark runs, workloads and the schedule.</summary>
-public static class BenchmarkServiceCollectionExtensions
+public static class BenchmarkServices
 {
     /// <summary>
     /// Adds the benchmark options (validated at start-up; the facade's address re-read on configuration reload),
     /// the workload catalog, the run store, planner and runner, the scheduler, and the HTTP client runs call the
     /// facade with. Call after Control's state services: the start-up step and loops are hosted services that need them.
     /// </summary>
-    public static IServiceCollection AddBenchmarkRuns(this IServiceCollection services)
+    public static IServiceCollection AddBenchmarkServices(this IServiceCollection services)
     {
         services.AddOptions<BenchmarksOptions>().BindConfiguration(BenchmarksOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<BenchmarksOptions>, BenchmarksOptionsSetup>();

@@ -1,25 +1,28 @@
 using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
+using GenieHive.Control.Auth;
 using GenieHive.Control.Http;
-using GenieHive.Control.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace GenieHive.Control.Cluster;
+namespace GenieHive.Control.Routing;
 
 /// <summary>
 /// Route explanations from the routing brain over the current table: <c>GET /v1/cluster/routes/resolve</c>
 /// and <c>POST /v1/cluster/routes/match</c>. Control never scores on its own; it asks the same snapshot type
 /// the facade routes with, so the explanation is the decision.
 /// </summary>
-public static class RouteEndpoints
+public static class RoutesApi
 {
     public const int MaxMatchLimit = 100;
 
     /// <summary>Maps resolve and match.</summary>
-    public static RouteGroupBuilder MapRouteEndpoints(this RouteGroupBuilder group)
+    public static RouteGroupBuilder MapRoutesApi(this IEndpointRouteBuilder endpoints)
     {
+        var group = endpoints.MapGroup("/v1/cluster")
+            .AddEndpointFilter<ClientKeyFilter>()
+            .WithTags("Routes");
         group.MapGet("/routes/resolve", Resolve);
         group.MapPost("/routes/match", MatchAsync);
         return group;

@@ -5,29 +5,24 @@ using GenieHive.Control.Roles;
 using GenieHive.Control.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GenieHive.Control.Cluster;
+namespace GenieHive.Control.Registry;
 
-/// <summary>The operator API (<c>/v1/cluster/*</c>), behind the client key. The facade re-exposes it at the same paths.</summary>
-public static class ClusterApi
+/// <summary>
+/// The registry on the operator API, behind the client key (the facade re-exposes it at the same paths):
+/// <c>GET /v1/cluster/hosts</c>, <c>/services</c> and <c>/health</c>.
+/// </summary>
+public static class RegistryApi
 {
-    /// <summary>
-    /// Maps the cluster listings and health, benchmarks, route explanations, the routing table long poll and
-    /// the facades' observations, all behind the client key.
-    /// </summary>
-    public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps the host and service listings and the cluster's health.</summary>
+    public static RouteGroupBuilder MapRegistryApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v1/cluster")
             .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Cluster");
+            .WithTags("Registry");
 
         group.MapGet("/hosts", GetHosts);
         group.MapGet("/services", GetServices);
-        group.MapGet("/roles", GetRoles);
         group.MapGet("/health", GetHealth);
-        group.MapBenchmarkEndpoints();
-        group.MapRouteEndpoints();
-        group.MapRoutingTableEndpoints();
-        group.MapObservationEndpoints();
         return group;
     }
 
@@ -36,9 +31,6 @@ public static class ClusterApi
 
     private static Ok<ListResponse<ServiceView>> GetServices(ClusterViews views, TimeProvider time) =>
         TypedResults.Ok(new ListResponse<ServiceView>(views.Capture(time.UnixSeconds()).Services));
-
-    private static Ok<ListResponse<RoleView>> GetRoles(RoleCatalog roles) =>
-        TypedResults.Ok(new ListResponse<RoleView>(roles.Roles));
 
     private static Ok<ClusterHealth> GetHealth(ClusterViews views, RoleCatalog roles, RoutingTablePublisher publisher, TimeProvider time)
     {
@@ -51,7 +43,7 @@ public static class ClusterApi
             OnlineHostCount = state.Hosts.Count(host => !host.Status.Stale && string.Equals(host.Status.State, "online", StringComparison.Ordinal)),
             StaleHostCount = state.StaleHosts.Count,
             ServiceCount = state.Services.Count,
-            HealthyServiceCount = state.Services.Count(service => string.Equals(service.State?.Health, Contracts.HealthStates.Healthy, StringComparison.Ordinal)),
+            HealthyServiceCount = state.Services.Count(service => string.Equals(service.State?.Health, HealthStates.Healthy, StringComparison.Ordinal)),
             RoutableServiceCount = state.Services.Count(service => service.Routable),
             CoolingDownServiceCount = state.Services.Count(service => service.Cooldown is not null),
             RoleCount = roles.Roles.Count,

@@ -13,8 +13,8 @@ using Refit;
 
 namespace GenieHive.NodeAgent;
 
-/// <summary>Composition of the node agent.</summary>
-public static class NodeAgentServiceCollectionExtensions
+/// <summary>Registration of everything the node agent runs.</summary>
+public static class NodeAgentServices
 {
     /// <summary>The base address of Control; service discovery resolves it from <c>services:control:http:0</c>.</summary>
     public const string ControlBaseAddress = "http://control";

@@ -15,14 +15,14 @@ using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Hosting;
 
-/// <summary>Everything Control needs, in one place.</summary>
-public static class ControlServiceCollectionExtensions
+/// <summary>Registration of everything Control runs.</summary>
+public static class ControlServices
 {
     /// <summary>
     /// Adds Control's options (validated at start-up), storage, registry, role catalog, routing table
     /// publication, background loops, auth, JSON (snake_case, source-generated) and ProblemDetails.
     /// </summary>
-    public static IHostApplicationBuilder AddControlServices(this IHostApplicationBuilder builder)
+    public static TBuilder AddControlServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
 
@@ -60,7 +60,7 @@ public static class ControlServiceCollectionExtensions
         services.AddHostedService<AuthStartupWarning>();
         services.AddHostedService(provider => provider.GetRequiredService<RoutingTablePublisher>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistryMaintenance>());
-        services.AddBenchmarkRuns();
+        services.AddBenchmarkServices();
 
         services.ConfigureHttpJsonOptions(options =>
         {

@@ -3,21 +3,24 @@ using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Observations;
+using GenieHive.Control.Auth;
 using GenieHive.Control.Http;
 using GenieHive.Control.Nodes;
-using GenieHive.Control.Observations;
 using GenieHive.Control.Registry;
 using GenieHive.Control.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GenieHive.Control.Cluster;
+namespace GenieHive.Control.Observations;
 
 /// <summary><c>POST /v1/cluster/observations</c>: what a facade measured per service, every second or two.</summary>
-public static class ObservationEndpoints
+public static class ObservationsApi
 {
     /// <summary>Maps the observation report endpoint.</summary>
-    public static RouteGroupBuilder MapObservationEndpoints(this RouteGroupBuilder group)
+    public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder endpoints)
     {
+        var group = endpoints.MapGroup("/v1/cluster")
+            .AddEndpointFilter<ClientKeyFilter>()
+            .WithTags("Observations");
         group.MapPost("/observations", ReportAsync);
         return group;
     }
