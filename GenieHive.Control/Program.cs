@@ -1,4 +1,5 @@
 using GenieHive.Control.Benchmarks;
+using GenieHive.Control.Benchmarks.Scheduling;
 using GenieHive.Control.Hosting;
 using GenieHive.Control.Nodes;
 using GenieHive.Control.Observations;
@@ -25,5 +26,7 @@ app.MapRoutingTableApi();
 app.MapObservationsApi();
 app.MapBenchmarkSamplesApi();
 app.MapBenchmarkRunsApi();
+app.MapBenchmarkWorkApi();
+app.MapBenchmarkScheduleApi();
 
 app.Run();

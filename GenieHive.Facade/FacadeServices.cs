@@ -59,21 +59,8 @@ public static class FacadeServices
             .ConfigureHttpClient(client => client.BaseAddress = new Uri(ControlServiceUri))
             .AddHttpMessageHandler<ControlKeyHandler>();
 
-        // The defaults' 10 s attempt timeout is too short for the routing-table long poll, and their slow retries
-        // would delay noticing that Control came back (the watcher has its own backoff); POSTs are never retried
-        // (AddServiceResilience). Experimental API, pinned by
-        // the central package version: the supported way to replace the default handler on one client.
-#pragma warning disable EXTEXP0001
-        control.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        control.AddServiceResilience(options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
-            options.Retry.MaxRetryAttempts = 2;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        });
+        // The routing-table long poll needs a longer attempt timeout than the defaults'; POSTs are never retried.
+        control.AddLongPollServiceResilience();
 
         // The facade enforces its own body limits per endpoint, with OpenAI-shaped answers.
         services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);

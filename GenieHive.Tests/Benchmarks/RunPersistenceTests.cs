@@ -12,7 +12,7 @@ using static GenieHive.Tests.Control.ControlTestData;
 
 namespace GenieHive.Tests.Benchmarks;
 
-/// <summary>Runs live in SQLite: a restart shows what happened to them.</summary>
+/// <summary>Runs live in Control's SQLite: a restart shows what happened to them.</summary>
 public sealed class RunPersistenceTests
 {
     private static readonly GenieHiveJsonContext Json = GenieHiveJsonContext.Default;
@@ -24,12 +24,13 @@ public sealed class RunPersistenceTests
     {
         await using var facade = await HangingFacade.StartAsync();
         var databasePath = ControlFactory.NewDatabasePath();
-        var settings = new Dictionary<string, string?> { ["GenieHive:Benchmarks:FacadeUrl"] = facade.Url };
+        // A short lease: the run is failed that long after its benchmarker, stopped with the first Control, went quiet.
+        var settings = new Dictionary<string, string?> { ["GenieHive:Benchmarks:LeaseSeconds"] = "2" };
         try
         {
             string runId;
             string finishedId;
-            await using (var first = new ControlFactory(databasePath, settings) { KeepDatabase = true })
+            await using (var first = ControlFactory.StartWithBenchmarker(facade.Url, databasePath, settings, keepDatabase: true))
             {
                 using var client = first.CreateClient();
                 await client.RegisterOkAsync(Host("persist-host", Service("persist-chat"), Service("persist-embed", ServiceKinds.Embeddings, "sim-embed")));
@@ -45,7 +46,7 @@ public sealed class RunPersistenceTests
             await using var second = new ControlFactory(databasePath, settings);
             using var restarted = second.CreateClient();
 
-            var interrupted = await GetAsync(restarted, runId);
+            var interrupted = await EventuallyAsync(() => GetAsync(restarted, runId), r => BenchmarkRunStatuses.IsFinished(r.Status), seconds: 20);
             Assert.Equal(BenchmarkRunStatuses.Failed, interrupted.Status);
             Assert.Contains("Control", interrupted.Error, StringComparison.Ordinal);
             Assert.NotNull(interrupted.FinishedAt);
@@ -67,7 +68,7 @@ public sealed class RunPersistenceTests
     [Fact]
     public async Task ARunWithoutTheFacadesAddressFailsSayingSo()
     {
-        await using var control = new ControlFactory();
+        await using var control = ControlFactory.StartWithBenchmarker(facadeUrl: null);
         using var client = control.CreateClient();
         await client.RegisterOkAsync(Host("lost-host", Service("lost-chat")));
 
@@ -92,7 +93,7 @@ public sealed class RunPersistenceTests
 
     /// <summary>
     /// A stand-in facade: it routes every model, answers embeddings at once, and holds every chat request open
-    /// until the caller goes away, so a run is reliably mid-case when Control stops.
+    /// until the caller goes away, so a run is reliably mid-case when Control (and its benchmarker) stop.
     /// </summary>
     private sealed class HangingFacade : IAsyncDisposable
     {

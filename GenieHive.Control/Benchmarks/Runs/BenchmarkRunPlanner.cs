@@ -2,6 +2,7 @@ using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Control.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using GenieHive.Routing;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,18 @@ public sealed record RunPlan(BenchmarkRun? Run, int Status, string? Problem, str
     public static RunPlan NotFound(string problem, string field) => new(null, StatusCodes.Status404NotFound, problem, field);
 
     public static RunPlan Conflict(string problem, string? field = null) => new(null, StatusCodes.Status409Conflict, problem, field);
+
+    /// <summary>Why the request cannot run, as the ProblemDetails its endpoint answers (naming the field).</summary>
+    public ProblemHttpResult ToProblem() => TypedResults.Problem(
+        statusCode: Status,
+        title: Status switch
+        {
+            StatusCodes.Status404NotFound => "Not found",
+            StatusCodes.Status409Conflict => "Conflict",
+            _ => "Invalid request",
+        },
+        detail: Problem,
+        extensions: Field is null ? null : new Dictionary<string, object?> { ["field"] = Field });
 }
 
 /// <summary>

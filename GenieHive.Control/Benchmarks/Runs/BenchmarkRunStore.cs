@@ -18,41 +18,22 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
     private readonly Dictionary<string, BenchmarkRun> _runs = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Reads every stored run. Runs that were queued or running when Control stopped cannot resume (their
-    /// measurements were in the old process), so they are failed with the reason, in memory and on disk.
-    /// Returns how many were failed.
+    /// Reads every stored run. Queued runs wait for the benchmarker as before; running ones keep their lease, so the
+    /// benchmarker measuring them carries on once Control is back (or their lease runs out). Returns the ids of the
+    /// runs that were running.
     /// </summary>
-    public int Load(double now)
+    public IReadOnlyList<string> Load()
     {
         var stored = database.Read(LoadAll);
-        var interrupted = new List<BenchmarkRun>();
         lock (_gate)
         {
             foreach (var run in stored)
             {
-                var current = run;
-                if (!BenchmarkRunStatuses.IsFinished(run.Status))
-                {
-                    current = Interrupted(run, now);
-                    interrupted.Add(current);
-                }
-
-                _runs[current.Id] = current;
+                _runs[run.Id] = run;
             }
         }
 
-        if (interrupted.Count > 0)
-        {
-            database.Write((connection, transaction) =>
-            {
-                foreach (var run in interrupted)
-                {
-                    Upsert(connection, transaction, run);
-                }
-            });
-        }
-
-        return interrupted.Count;
+        return [.. stored.Where(run => run.Status == BenchmarkRunStatuses.Running).Select(run => run.Id)];
     }
 
     public BenchmarkRun? Get(string id)
@@ -74,6 +55,42 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
                 .ThenByDescending(run => run.Id, StringComparer.Ordinal)
                 .Take(limit)];
         }
+    }
+
+    /// <summary>The runs matching <paramref name="predicate"/>, in no particular order.</summary>
+    public List<BenchmarkRun> Where(Func<BenchmarkRun, bool> predicate)
+    {
+        lock (_gate)
+        {
+            return [.. _runs.Values.Where(predicate)];
+        }
+    }
+
+    /// <summary>
+    /// Takes the oldest queued run (by creation time, then id) and stores it as <paramref name="claimed"/> makes it,
+    /// in one step, so two claims never get the same run. Null when nothing is queued.
+    /// </summary>
+    public async Task<BenchmarkRun?> ClaimOldestQueuedAsync(Func<BenchmarkRun, BenchmarkRun> claimed, CancellationToken cancellationToken)
+    {
+        BenchmarkRun? run;
+        lock (_gate)
+        {
+            var oldest = _runs.Values
+                .Where(r => r.Status == BenchmarkRunStatuses.Queued)
+                .OrderBy(r => r.CreatedAt)
+                .ThenBy(r => r.Id, StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (oldest is null)
+            {
+                return null;
+            }
+
+            run = claimed(oldest);
+            _runs[run.Id] = run;
+        }
+
+        await database.WriteAsync((connection, transaction) => Persist(connection, transaction, run.Id), cancellationToken);
+        return run;
     }
 
     /// <summary>The newest run matching <paramref name="predicate"/>, or null.</summary>
@@ -143,22 +160,6 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
             Targets = [.. run.Targets.Select(target =>
                 string.Equals(target.ServiceId, serviceId, StringComparison.Ordinal) ? change(target) : target)],
         }, cancellationToken);
-
-    private static BenchmarkRun Interrupted(BenchmarkRun run, double now)
-    {
-        var reason = run.Status == BenchmarkRunStatuses.Queued
-            ? "Control restarted before the run started"
-            : "Control restarted while the run was running; its unfinished services were not measured";
-        return run with
-        {
-            Status = BenchmarkRunStatuses.Failed,
-            FinishedAt = now,
-            Error = run.Error ?? reason,
-            Targets = [.. run.Targets.Select(target => BenchmarkRunStatuses.IsFinished(target.Status)
-                ? target
-                : target with { Status = BenchmarkRunStatuses.Failed, FinishedAt = now, Error = target.Error ?? reason })],
-        };
-    }
 
     private void Persist(SqliteConnection connection, SqliteTransaction transaction, string id)
     {

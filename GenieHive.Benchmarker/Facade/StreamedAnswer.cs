@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using GenieHive.Contracts.Cluster;
 
-namespace GenieHive.Control.Benchmarks.Runs;
+namespace GenieHive.Benchmarker.Facade;
 
 /// <summary>
 /// Accumulates an OpenAI chat stream, one <c>data:</c> payload at a time: the visible text, when the first and
@@ -67,10 +68,10 @@ public sealed class StreamedAnswer(long started)
                 }
             }
 
-            var (prompt, completion) = FacadeBenchmarkClient.Usage(root);
+            var (prompt, completion) = FacadeCaseClient.Usage(root);
             _promptTokens = prompt ?? _promptTokens;
             _completionTokens = completion ?? _completionTokens;
-            _engineRate = FacadeBenchmarkClient.EngineTokensPerSec(root, _completionTokens) ?? _engineRate;
+            _engineRate = FacadeCaseClient.EngineTokensPerSec(root, _completionTokens) ?? _engineRate;
         }
 
         return null;
@@ -81,11 +82,11 @@ public sealed class StreamedAnswer(long started)
     /// (usage's completion tokens, or the content chunks when there is no usage); when the tokens arrived in one
     /// burst (a buffering proxy), the engine's own timings, if it sent them.
     /// </summary>
-    public CaseMeasurement ToMeasurement(double latencyMs)
+    public BenchmarkCaseMeasurement ToMeasurement(double latencyMs)
     {
         if (!Done && _contentChunks == 0 && _completionTokens is null)
         {
-            return CaseMeasurement.Failed("the stream ended without an answer or [DONE]", latencyMs);
+            return BenchmarkCaseMeasurement.Failed("the stream ended without an answer or [DONE]", latencyMs);
         }
 
         double? ttft = _firstToken is { } first ? Stopwatch.GetElapsedTime(started, first).TotalMilliseconds : null;
@@ -100,7 +101,7 @@ public sealed class StreamedAnswer(long started)
             }
         }
 
-        return new CaseMeasurement
+        return new BenchmarkCaseMeasurement
         {
             Answered = true,
             Text = _text.ToString(),

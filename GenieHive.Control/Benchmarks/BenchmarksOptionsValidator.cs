@@ -3,23 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Benchmarks;
 
-/// <summary>
-/// Fills <see cref="BenchmarksOptions.FacadeUrl"/> from <c>services:facade:http:0</c> (or <c>https:0</c>) when it
-/// is not set explicitly: that is where Aspire puts a referenced resource's address.
-/// </summary>
-public sealed class BenchmarksOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<BenchmarksOptions>
-{
-    public void PostConfigure(string? name, BenchmarksOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.FacadeUrl))
-        {
-            options.FacadeUrl = NonEmpty(configuration["services:facade:http:0"]) ?? NonEmpty(configuration["services:facade:https:0"]);
-        }
-    }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
-
 /// <summary>A schedule entry names a workload and exactly one of a kind or a role, with a positive period.</summary>
 public sealed class BenchmarksOptionsValidator : IValidateOptions<BenchmarksOptions>
 {
@@ -29,12 +12,6 @@ public sealed class BenchmarksOptionsValidator : IValidateOptions<BenchmarksOpti
         if (options.MaxTimeoutSeconds < options.DefaultTimeoutSeconds)
         {
             errors.Add($"{BenchmarksOptions.SectionName}:MaxTimeoutSeconds must not be below DefaultTimeoutSeconds.");
-        }
-
-        if (options.FacadeUrl is { Length: > 0 } url
-            && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-        {
-            errors.Add($"{BenchmarksOptions.SectionName}:FacadeUrl (or services:facade:http:0) is '{url}', not an absolute http(s) URL.");
         }
 
         for (var i = 0; i < options.Schedule.Count; i++)

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using GenieHive.Contracts.Cluster;
 
-namespace GenieHive.Control.Benchmarks.Runs;
+namespace GenieHive.Benchmarker.Facade;
 
 /// <summary>Reads an OpenAI embeddings answer: <c>data[].embedding</c> in <c>index</c> order, and usage.</summary>
 public static class EmbeddingAnswer
 {
-    public static CaseMeasurement Parse(ReadOnlySpan<byte> json, double latencyMs)
+    public static BenchmarkCaseMeasurement Parse(ReadOnlySpan<byte> json, double latencyMs)
     {
         try
         {
@@ -13,7 +14,7 @@ public static class EmbeddingAnswer
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
             {
-                return CaseMeasurement.Failed("the answer has no data list", latencyMs);
+                return BenchmarkCaseMeasurement.Failed("the answer has no data list", latencyMs);
             }
 
             var vectors = new List<(int Index, float[] Vector)>();
@@ -23,7 +24,7 @@ public static class EmbeddingAnswer
                 var index = item.TryGetProperty("index", out var indexElement) && indexElement.TryGetInt32(out var parsed) ? parsed : position;
                 if (!item.TryGetProperty("embedding", out var embedding) || embedding.ValueKind != JsonValueKind.Array)
                 {
-                    return CaseMeasurement.Failed("an embedding is not a list of numbers (base64 answers are not supported)", latencyMs);
+                    return BenchmarkCaseMeasurement.Failed("an embedding is not a list of numbers (base64 answers are not supported)", latencyMs);
                 }
 
                 var vector = new float[embedding.GetArrayLength()];
@@ -32,7 +33,7 @@ public static class EmbeddingAnswer
                 {
                     if (number.ValueKind != JsonValueKind.Number)
                     {
-                        return CaseMeasurement.Failed("an embedding is not a list of numbers", latencyMs);
+                        return BenchmarkCaseMeasurement.Failed("an embedding is not a list of numbers", latencyMs);
                     }
 
                     vector[i++] = number.GetSingle();
@@ -42,8 +43,8 @@ public static class EmbeddingAnswer
                 position++;
             }
 
-            var (prompt, _) = FacadeBenchmarkClient.Usage(root);
-            return new CaseMeasurement
+            var (prompt, _) = FacadeCaseClient.Usage(root);
+            return new BenchmarkCaseMeasurement
             {
                 Answered = true,
                 Vectors = [.. vectors.OrderBy(v => v.Index).Select(v => v.Vector)],
@@ -53,7 +54,7 @@ public static class EmbeddingAnswer
         }
         catch (JsonException)
         {
-            return CaseMeasurement.Failed("the answer is not JSON", latencyMs);
+            return BenchmarkCaseMeasurement.Failed("the answer is not JSON", latencyMs);
         }
     }
 }

@@ -5,31 +5,31 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenieHive.Benchmarker.Hosting;
 using GenieHive.Contracts;
-using GenieHive.Control.Auth;
-using GenieHive.Control.Benchmarks.Workloads;
+using GenieHive.Contracts.Cluster;
 using Microsoft.Extensions.Options;
 
-namespace GenieHive.Control.Benchmarks.Runs;
+namespace GenieHive.Benchmarker.Facade;
 
 /// <summary>
-/// Sends benchmark cases the way clients send requests: to the facade's OpenAI endpoint, with Control's first
-/// client key, <c>model</c> = the service id (a direct route to exactly that service), chat streamed so the time to
-/// first token is seen as a client sees it. Uses its own HTTP client without the resilience handler: a retry would
-/// repeat a generation and a 10-second attempt timeout would cut it; each case has its own timeout instead.
+/// Sends benchmark cases the way clients send requests: to the facade's OpenAI endpoint, with the benchmarker's key,
+/// <c>model</c> = the service id (a direct route to exactly that service), chat streamed so the time to first token is
+/// seen as a client sees it. Uses its own HTTP client without the resilience handler: a retry would repeat a generation
+/// (and run a case twice) and a 10-second attempt timeout would cut it; each case has its own timeout instead.
 /// </summary>
-public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptionsMonitor<BenchmarksOptions> options, IOptions<AuthOptions> auth)
+public sealed class FacadeCaseClient(IHttpClientFactory httpClients, IOptions<BenchmarkerOptions> options)
 {
-    public const string HttpClientName = "geniehive-benchmarks";
+    public const string HttpClientName = "geniehive-facade";
 
     private const int MaxErrorBodyChars = 300;
     private static readonly TimeSpan RoutePollInterval = TimeSpan.FromMilliseconds(100);
 
-    // The facade accepts Control's client keys (they share them); none configured means auth is off.
-    private readonly string? _clientKey = auth.Value.ClientApiKeys.FirstOrDefault(key => !string.IsNullOrWhiteSpace(key));
+    // None configured means the facade's client auth is off.
+    private readonly string? _apiKey = string.IsNullOrWhiteSpace(options.Value.ApiKey) ? null : options.Value.ApiKey.Trim();
 
-    /// <summary>The facade's base URL, or null when Control was not told where the facade is.</summary>
-    public Uri? FacadeAddress => options.CurrentValue.FacadeUrl is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
+    /// <summary>The facade's base URL, or null when the benchmarker was not told where the facade is.</summary>
+    public Uri? FacadeAddress => options.Value.FacadeUrl is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
 
     /// <summary>
     /// Waits until the facade routes <paramref name="serviceId"/> (its routing table may be a version behind a service
@@ -58,7 +58,7 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
                 problem = await DescribeFailureAsync(response, cancellationToken);
                 if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 {
-                    return "the facade refused Control's client key: " + problem;
+                    return "the facade refused the benchmarker's key (GenieHive:Benchmarker:ApiKey): " + problem;
                 }
             }
             catch (HttpRequestException ex)
@@ -76,31 +76,21 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
         }
     }
 
-    /// <summary>One chat case, streamed. Cancelling <paramref name="cancellationToken"/> abandons the request.</summary>
-    public async Task<CaseMeasurement> ChatAsync(string serviceId, WorkloadCase workloadCase, JsonObject? body, CancellationToken cancellationToken)
+    /// <summary>
+    /// One chat case, streamed: <paramref name="body"/> (the case's request from Control) for <paramref name="serviceId"/>.
+    /// Cancelling <paramref name="cancellationToken"/> abandons the request.
+    /// </summary>
+    public async Task<BenchmarkCaseMeasurement> ChatAsync(string serviceId, JsonObject body, CancellationToken cancellationToken)
     {
-        var payload = body is null ? [] : (JsonObject)body.DeepClone();
+        var payload = (JsonObject)body.DeepClone();
         payload["model"] = serviceId;
-        var messages = new JsonArray();
-        if (!string.IsNullOrWhiteSpace(workloadCase.System))
-        {
-            messages.Add(new JsonObject { ["role"] = "system", ["content"] = workloadCase.System });
-        }
-
-        messages.Add(new JsonObject { ["role"] = "user", ["content"] = workloadCase.Prompt });
-        payload["messages"] = messages;
-        if (workloadCase.MaxTokens is { } maxTokens)
-        {
-            payload["max_tokens"] = maxTokens;
-        }
-
         payload["stream"] = true;
         payload["stream_options"] = new JsonObject { ["include_usage"] = true };
 
         using var request = NewRequest(HttpMethod.Post, "v1/chat/completions", out var error);
         if (request is null)
         {
-            return CaseMeasurement.Failed(error!, 0);
+            return BenchmarkCaseMeasurement.Failed(error!, 0);
         }
 
         request.Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
@@ -111,12 +101,12 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
             using var response = await Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return CaseMeasurement.Failed(await DescribeFailureAsync(response, cancellationToken), Elapsed(started));
+                return BenchmarkCaseMeasurement.Failed(await DescribeFailureAsync(response, cancellationToken), Elapsed(started));
             }
 
             if (WrongService(response, serviceId) is { } wrong)
             {
-                return CaseMeasurement.Failed(wrong, Elapsed(started));
+                return BenchmarkCaseMeasurement.Failed(wrong, Elapsed(started));
             }
 
             var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -126,26 +116,23 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
         }
         catch (HttpRequestException ex)
         {
-            return CaseMeasurement.Failed("the request failed: " + ex.Message, Elapsed(started));
+            return BenchmarkCaseMeasurement.Failed("the request failed: " + ex.Message, Elapsed(started));
         }
         catch (IOException ex)
         {
-            return CaseMeasurement.Failed("the answer was cut off: " + ex.Message, Elapsed(started));
+            return BenchmarkCaseMeasurement.Failed("the answer was cut off: " + ex.Message, Elapsed(started));
         }
     }
 
-    /// <summary>One embeddings case: the anchor, the paraphrase and the unrelated text in one request.</summary>
-    public async Task<CaseMeasurement> EmbedAsync(string serviceId, WorkloadCase workloadCase, CancellationToken cancellationToken)
+    /// <summary>One embeddings case: <paramref name="body"/> (the anchor, the paraphrase and the unrelated text) for <paramref name="serviceId"/>.</summary>
+    public async Task<BenchmarkCaseMeasurement> EmbedAsync(string serviceId, JsonObject body, CancellationToken cancellationToken)
     {
-        var payload = new JsonObject
-        {
-            ["model"] = serviceId,
-            ["input"] = new JsonArray(workloadCase.Anchor, workloadCase.Similar, workloadCase.Unrelated),
-        };
+        var payload = (JsonObject)body.DeepClone();
+        payload["model"] = serviceId;
         using var request = NewRequest(HttpMethod.Post, "v1/embeddings", out var error);
         if (request is null)
         {
-            return CaseMeasurement.Failed(error!, 0);
+            return BenchmarkCaseMeasurement.Failed(error!, 0);
         }
 
         request.Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
@@ -155,12 +142,12 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
             using var response = await Client().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return CaseMeasurement.Failed(await DescribeFailureAsync(response, cancellationToken), Elapsed(started));
+                return BenchmarkCaseMeasurement.Failed(await DescribeFailureAsync(response, cancellationToken), Elapsed(started));
             }
 
             if (WrongService(response, serviceId) is { } wrong)
             {
-                return CaseMeasurement.Failed(wrong, Elapsed(started));
+                return BenchmarkCaseMeasurement.Failed(wrong, Elapsed(started));
             }
 
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -169,7 +156,7 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
         }
         catch (HttpRequestException ex)
         {
-            return CaseMeasurement.Failed("the request failed: " + ex.Message, Elapsed(started));
+            return BenchmarkCaseMeasurement.Failed("the request failed: " + ex.Message, Elapsed(started));
         }
     }
 
@@ -179,13 +166,13 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
     {
         if (FacadeAddress is not { } address)
         {
-            error = "Control does not know the facade's address: set services:facade:http:0 (the AppHost's control.WithReference(facade)) or GenieHive:Benchmarks:FacadeUrl";
+            error = "the benchmarker does not know the facade's address: set services:facade:http:0 (the AppHost's benchmarker.WithReference(facade)) or GenieHive:Benchmarker:FacadeUrl";
             return null;
         }
 
         error = null;
         var request = new HttpRequestMessage(method, new Uri(new Uri(address.ToString().TrimEnd('/') + "/"), relative));
-        if (_clientKey is { } key)
+        if (_apiKey is { } key)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
@@ -200,7 +187,7 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
             ? $"answered by '{answeredBy}' instead of '{serviceId}'"
             : null;
 
-    private static async Task<CaseMeasurement> ReadStreamAsync(HttpResponseMessage response, long started, CancellationToken cancellationToken)
+    private static async Task<BenchmarkCaseMeasurement> ReadStreamAsync(HttpResponseMessage response, long started, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -221,14 +208,14 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
 
             if (answer.Add(data) is { } streamError)
             {
-                return CaseMeasurement.Failed(streamError, Elapsed(started));
+                return BenchmarkCaseMeasurement.Failed(streamError, Elapsed(started));
             }
         }
 
         return answer.ToMeasurement(Elapsed(started));
     }
 
-    private static async Task<CaseMeasurement> ReadCompletionAsync(HttpResponseMessage response, long started, CancellationToken cancellationToken)
+    private static async Task<BenchmarkCaseMeasurement> ReadCompletionAsync(HttpResponseMessage response, long started, CancellationToken cancellationToken)
     {
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var latency = Elapsed(started);
@@ -242,7 +229,7 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
                     ? content.GetString() ?? ""
                     : "";
             var (prompt, completion) = Usage(root);
-            return new CaseMeasurement
+            return new BenchmarkCaseMeasurement
             {
                 Answered = true,
                 Text = text,
@@ -254,7 +241,7 @@ public sealed class FacadeBenchmarkClient(IHttpClientFactory httpClients, IOptio
         }
         catch (JsonException)
         {
-            return CaseMeasurement.Failed("the answer is not JSON", latency);
+            return BenchmarkCaseMeasurement.Failed("the answer is not JSON", latency);
         }
     }
 
