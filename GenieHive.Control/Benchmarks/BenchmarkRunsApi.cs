@@ -88,7 +88,7 @@ public static class BenchmarkRunsApi
 
         if (BenchmarkRunStatuses.IsFinished(existing.Status))
         {
-            return Problems.Conflict($"Run '{id}' already {existing.Status}.", new Dictionary<string, object?> { ["status"] = existing.Status });
+            return Problems.Conflict($"Run '{id}' already {existing.Status}.", new Dictionary<string, object?> { ["run_status"] = existing.Status });
         }
 
         return await reports.CancelAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : UnknownRun(id);

@@ -13,7 +13,7 @@ namespace GenieHive.Control.Benchmarks;
 /// <c>POST claim</c> (long poll: 200 with the oldest queued run, leased, or 204), <c>POST {id}/lease</c>,
 /// <c>POST {id}/targets/{service_id}/start</c>, <c>PUT {id}/targets/{service_id}/cases/{index}</c>,
 /// <c>POST {id}/targets/{service_id}/finish</c> and <c>POST {id}/finish</c>. A run that finished meanwhile
-/// (cancelled, or its lease ran out) answers 409 with its status, and the benchmarker stops measuring it.
+/// (cancelled, or its lease ran out) answers 409 with its <c>run_status</c>, and the benchmarker stops measuring it.
 /// </summary>
 public static class BenchmarkWorkApi
 {
@@ -142,7 +142,7 @@ public static class BenchmarkWorkApi
         ReportStatus.UnknownRun => BenchmarkRunsApi.UnknownRun(id),
         ReportStatus.UnknownTarget => Problems.NotFound("Unknown service", result.Problem!, new Dictionary<string, object?> { ["run_id"] = id }),
         ReportStatus.NoSuchCase => Problems.BadRequest(result.Problem!, "index"),
-        ReportStatus.RunFinished => Problems.Conflict(result.Problem!, new Dictionary<string, object?> { ["status"] = result.Run!.Status }),
+        ReportStatus.RunFinished => Problems.Conflict(result.Problem!, new Dictionary<string, object?> { ["run_status"] = result.Run!.Status }),
         _ => Problems.Conflict(result.Problem ?? "The report does not follow the run's progress.", new Dictionary<string, object?> { ["run_id"] = id }),
     };
 
