@@ -1,13 +1,10 @@
 using System.Net.Http.Json;
+using GenieHive.Benchmarker.Scheduling;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
-using GenieHive.Benchmarker.Scheduling;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Tests.Control;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using static GenieHive.Tests.Control.ControlTestData;
 
 namespace GenieHive.Tests.Benchmarks;
@@ -29,7 +26,7 @@ public sealed class BenchmarkScheduleTests
     [Fact]
     public async Task AScheduledWorkloadRunsOnceItHasServicesAndAgainOnlyAfterItsPeriod()
     {
-        await using var facade = await EmbeddingsFacade.StartAsync();
+        await using var facade = await StandInFacade.StartAsync();
         var workloadsPath = Path.Combine(Path.GetTempPath(), "geniehive-tests", $"workloads-{Guid.NewGuid():N}.yaml");
         Directory.CreateDirectory(Path.GetDirectoryName(workloadsPath)!);
         await File.WriteAllTextAsync(workloadsPath, $"""
@@ -93,7 +90,7 @@ public sealed class BenchmarkScheduleTests
     [Fact]
     public async Task AServiceThatAppearsOrChangesItsLoadedModelIsBenchmarkedWithTheScheduledWorkloads()
     {
-        await using var facade = await EmbeddingsFacade.StartAsync();
+        await using var facade = await StandInFacade.StartAsync();
         await using var control = ControlFactory.StartWithBenchmarker(facade.Url, settings: new Dictionary<string, string?>
         {
             ["GenieHive:Benchmarks:Schedule:0:Workload"] = BuiltInWorkloads.EmbeddingsSimilarity,
@@ -129,37 +126,4 @@ public sealed class BenchmarkScheduleTests
 
     private static async Task<IReadOnlyList<BenchmarkRun>> ListRunsAsync(HttpClient client) =>
         (await client.GetFromJsonAsync("/v1/cluster/benchmarks/runs?limit=100", Json.ListResponseBenchmarkRun, Ct))!.Data;
-
-    /// <summary>A stand-in facade: it routes every model and answers every embeddings request at once, correctly ordered.</summary>
-    private sealed class EmbeddingsFacade : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private EmbeddingsFacade(WebApplication app, string url)
-        {
-            _app = app;
-            Url = url;
-        }
-
-        public string Url { get; }
-
-        public static async Task<EmbeddingsFacade> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            app.MapGet("/v1/models/{id}", (string id) => Results.Json(new { id, @object = "model" }));
-            app.MapPost("/v1/embeddings", () => Results.Text(
-                """{"object":"list","data":[{"index":0,"embedding":[1,0,0]},{"index":1,"embedding":[0.9,0.1,0]},{"index":2,"embedding":[0,0,1]}],"usage":{"prompt_tokens":9,"total_tokens":9}}""",
-                "application/json"));
-            await app.StartAsync(Ct);
-            return new EmbeddingsFacade(app, app.Urls.First());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-    }
 }

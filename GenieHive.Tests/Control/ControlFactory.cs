@@ -28,15 +28,15 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
         string? databasePath = null,
         IDictionary<string, string?>? settings = null,
         FakeTimeProvider? time = null)
-        : this(databasePath, settings, time, onKestrel: false)
+        : this(databasePath, settings, time, kestrelPort: null)
     {
     }
 
-    private ControlFactory(string? databasePath, IDictionary<string, string?>? settings, FakeTimeProvider? time, bool onKestrel)
+    private ControlFactory(string? databasePath, IDictionary<string, string?>? settings, FakeTimeProvider? time, int? kestrelPort)
     {
-        if (onKestrel)
+        if (kestrelPort is { } port)
         {
-            UseKestrel(0);
+            UseKestrel(port);
         }
 
         DatabasePath = databasePath ?? NewDatabasePath();
@@ -53,8 +53,23 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
 
     public string DatabasePath { get; }
 
-    /// <summary>The base URL on a real socket (<see cref="StartWithBenchmarker"/>); empty on a test server.</summary>
+    /// <summary>The base URL on a real socket (<see cref="StartOnPort"/>, <see cref="StartWithBenchmarker"/>); empty on a test server.</summary>
     public string Url { get; private set; } = "";
+
+    /// <summary>Control on a real socket at <paramref name="port"/> (0: any free one), so another process can call it.</summary>
+    public static ControlFactory StartOnPort(
+        int port,
+        string? databasePath = null,
+        IDictionary<string, string?>? settings = null,
+        FakeTimeProvider? time = null,
+        bool keepDatabase = false)
+    {
+        var control = KestrelStart.Start(
+            () => new ControlFactory(databasePath, settings, time, kestrelPort: port) { KeepDatabase = keepDatabase },
+            static factory => factory.StartServer());
+        control.Url = KestrelStart.ListeningUrl(control.Services);
+        return control;
+    }
 
     /// <summary>
     /// Control on a real socket with a benchmarker beside it, on the same clock, as the AppHost runs them: the
@@ -69,10 +84,7 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
         FakeTimeProvider? time = null,
         bool keepDatabase = false)
     {
-        var control = KestrelStart.Start(
-            () => new ControlFactory(databasePath, settings, time, onKestrel: true) { KeepDatabase = keepDatabase },
-            static factory => factory.StartServer());
-        control.Url = KestrelStart.ListeningUrl(control.Services);
+        var control = StartOnPort(0, databasePath, settings, time, keepDatabase);
         control._benchmarker = BenchmarkerApp.Start(control.Url, facadeUrl, time: time);
         return control;
     }
