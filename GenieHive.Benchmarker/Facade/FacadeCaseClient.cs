@@ -80,25 +80,61 @@ public sealed class FacadeCaseClient(IHttpClientFactory httpClients, IOptions<Be
     /// One chat case, streamed: <paramref name="body"/> (the case's request from Control) for <paramref name="serviceId"/>.
     /// Cancelling <paramref name="cancellationToken"/> abandons the request.
     /// </summary>
-    public async Task<BenchmarkCaseMeasurement> ChatAsync(string serviceId, JsonObject body, CancellationToken cancellationToken)
+    public Task<BenchmarkCaseMeasurement> ChatAsync(string serviceId, JsonObject body, CancellationToken cancellationToken)
+    {
+        var payload = ForService(body, serviceId);
+        payload["stream"] = true;
+        payload["stream_options"] = new JsonObject { ["include_usage"] = true };
+        return SendAsync(serviceId, "v1/chat/completions", payload, streamed: true, static (response, started, token) =>
+            string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase)
+                ? ReadStreamAsync(response, started, token)
+                : ReadCompletionAsync(response, started, token), cancellationToken);
+    }
+
+    /// <summary>One embeddings case: <paramref name="body"/> (the anchor, the paraphrase and the unrelated text) for <paramref name="serviceId"/>.</summary>
+    public Task<BenchmarkCaseMeasurement> EmbedAsync(string serviceId, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(serviceId, "v1/embeddings", ForService(body, serviceId), streamed: false, static async (response, started, token) =>
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(token);
+            return EmbeddingAnswer.Parse(bytes, Elapsed(started));
+        }, cancellationToken);
+
+    private static JsonObject ForService(JsonObject body, string serviceId)
     {
         var payload = (JsonObject)body.DeepClone();
         payload["model"] = serviceId;
-        payload["stream"] = true;
-        payload["stream_options"] = new JsonObject { ["include_usage"] = true };
+        return payload;
+    }
 
-        using var request = NewRequest(HttpMethod.Post, "v1/chat/completions", out var error);
+    /// <summary>
+    /// Sends one case and reads its answer with <paramref name="read"/>: a refusal, an answer from another service than
+    /// the one measured, or a broken connection becomes a failed measurement with the reason.
+    /// </summary>
+    private async Task<BenchmarkCaseMeasurement> SendAsync(
+        string serviceId,
+        string path,
+        JsonObject payload,
+        bool streamed,
+        Func<HttpResponseMessage, long, CancellationToken, Task<BenchmarkCaseMeasurement>> read,
+        CancellationToken cancellationToken)
+    {
+        using var request = NewRequest(HttpMethod.Post, path, out var error);
         if (request is null)
         {
             return BenchmarkCaseMeasurement.Failed(error!, 0);
         }
 
         request.Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (streamed)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        }
+
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var completion = streamed ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
+            using var response = await Client().SendAsync(request, completion, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return BenchmarkCaseMeasurement.Failed(await DescribeFailureAsync(response, cancellationToken), Elapsed(started));
@@ -109,10 +145,7 @@ public sealed class FacadeCaseClient(IHttpClientFactory httpClients, IOptions<Be
                 return BenchmarkCaseMeasurement.Failed(wrong, Elapsed(started));
             }
 
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            return string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase)
-                ? await ReadStreamAsync(response, started, cancellationToken)
-                : await ReadCompletionAsync(response, started, cancellationToken);
+            return await read(response, started, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
@@ -121,42 +154,6 @@ public sealed class FacadeCaseClient(IHttpClientFactory httpClients, IOptions<Be
         catch (IOException ex)
         {
             return BenchmarkCaseMeasurement.Failed("the answer was cut off: " + ex.Message, Elapsed(started));
-        }
-    }
-
-    /// <summary>One embeddings case: <paramref name="body"/> (the anchor, the paraphrase and the unrelated text) for <paramref name="serviceId"/>.</summary>
-    public async Task<BenchmarkCaseMeasurement> EmbedAsync(string serviceId, JsonObject body, CancellationToken cancellationToken)
-    {
-        var payload = (JsonObject)body.DeepClone();
-        payload["model"] = serviceId;
-        using var request = NewRequest(HttpMethod.Post, "v1/embeddings", out var error);
-        if (request is null)
-        {
-            return BenchmarkCaseMeasurement.Failed(error!, 0);
-        }
-
-        request.Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var response = await Client().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                return BenchmarkCaseMeasurement.Failed(await DescribeFailureAsync(response, cancellationToken), Elapsed(started));
-            }
-
-            if (WrongService(response, serviceId) is { } wrong)
-            {
-                return BenchmarkCaseMeasurement.Failed(wrong, Elapsed(started));
-            }
-
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var latency = Elapsed(started);
-            return EmbeddingAnswer.Parse(bytes, latency);
-        }
-        catch (HttpRequestException ex)
-        {
-            return BenchmarkCaseMeasurement.Failed("the request failed: " + ex.Message, Elapsed(started));
         }
     }
 

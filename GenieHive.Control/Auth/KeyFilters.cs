@@ -45,3 +45,11 @@ internal static class KeyHeaders
     /// <summary>A header sent once; a repeated header carries no key (which of them would be meant?).</summary>
     public static string? Single(StringValues values) => values.Count == 1 ? values[0] : null;
 }
+
+/// <summary>Route groups of the operator API: every endpoint under them requires a client key.</summary>
+public static class ClientKeyGroups
+{
+    /// <summary>A group at <paramref name="prefix"/> behind <see cref="ClientKeyFilter"/>, tagged <paramref name="tag"/> (OpenAPI).</summary>
+    public static RouteGroupBuilder MapClientKeyGroup(this IEndpointRouteBuilder endpoints, string prefix, string tag) =>
+        endpoints.MapGroup(prefix).AddEndpointFilter<ClientKeyFilter>().WithTags(tag);
+}

@@ -23,9 +23,7 @@ public static class BenchmarkRunsApi
     /// <summary>Maps the run and workload endpoints under <c>/v1/cluster/benchmarks</c>.</summary>
     public static RouteGroupBuilder MapBenchmarkRunsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster/benchmarks")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Benchmarks");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster/benchmarks", "Benchmarks");
 
         group.MapPost("/runs", StartAsync);
         group.MapGet("/runs", List);

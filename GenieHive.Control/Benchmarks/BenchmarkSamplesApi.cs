@@ -15,9 +15,8 @@ public static class BenchmarkSamplesApi
     /// <summary>Maps the benchmark listing (filtered by service and workload) and ingest (upsert by benchmark id).</summary>
     public static RouteGroupBuilder MapBenchmarkSamplesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Benchmarks");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster", "Benchmarks");
+
         group.MapGet("/benchmarks", GetBenchmarks);
         group.MapPost("/benchmarks", IngestAsync);
         return group;

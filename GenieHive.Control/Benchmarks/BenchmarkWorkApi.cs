@@ -23,9 +23,7 @@ public static class BenchmarkWorkApi
     /// <summary>Maps the claim and report endpoints.</summary>
     public static RouteGroupBuilder MapBenchmarkWorkApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster/benchmarks/runs")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Benchmark work");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster/benchmarks/runs", "Benchmark work");
 
         group.MapPost("/claim", ClaimAsync);
         group.MapPost("/{id}/lease", RenewLeaseAsync);

@@ -18,9 +18,8 @@ public static class ObservationsApi
     /// <summary>Maps the observation report endpoint.</summary>
     public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Observations");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster", "Observations");
+
         group.MapPost("/observations", ReportAsync);
         return group;
     }

@@ -16,9 +16,7 @@ public static class RegistryApi
     /// <summary>Maps the host and service listings and the cluster's health.</summary>
     public static RouteGroupBuilder MapRegistryApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Registry");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster", "Registry");
 
         group.MapGet("/hosts", GetHosts);
         group.MapGet("/services", GetServices);

@@ -10,9 +10,7 @@ public static class RolesApi
     /// <summary>Maps the role listing.</summary>
     public static RouteGroupBuilder MapRolesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Roles");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster", "Roles");
 
         group.MapGet("/roles", GetRoles);
         return group;

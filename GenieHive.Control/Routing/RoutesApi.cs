@@ -20,9 +20,8 @@ public static class RoutesApi
     /// <summary>Maps resolve and match.</summary>
     public static RouteGroupBuilder MapRoutesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Routes");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster", "Routes");
+
         group.MapGet("/routes/resolve", Resolve);
         group.MapPost("/routes/match", MatchAsync);
         return group;

@@ -18,9 +18,8 @@ public static class RoutingTableApi
     /// <summary>Maps the routing table long poll.</summary>
     public static RouteGroupBuilder MapRoutingTableApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Routing table");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster", "Routing table");
+
         group.MapGet("/routing-table", GetRoutingTableAsync);
         return group;
     }

@@ -1,9 +1,7 @@
 using GenieHive.Benchmarker;
+using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GenieHive.Tests.Benchmarks;
@@ -43,15 +41,5 @@ public sealed class BenchmarkerApp : WebApplicationFactory<BenchmarkerMarker>
         return app;
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
-        builder.ConfigureTestServices(services =>
-        {
-            if (_time is not null)
-            {
-                services.AddSingleton<TimeProvider>(_time);
-            }
-        });
-    }
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => TestHostSettings.Apply(builder, _settings, _time);
 }

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GenieHive.Tests.Control;
@@ -128,17 +127,7 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
         }
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
-        builder.ConfigureTestServices(services =>
-        {
-            if (_time is not null)
-            {
-                services.AddSingleton<TimeProvider>(_time);
-            }
-        });
-    }
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => TestHostSettings.Apply(builder, _settings, _time);
 
     /// <summary>Deletes a database file and its WAL companions.</summary>
     public static void DeleteDatabase(string path)

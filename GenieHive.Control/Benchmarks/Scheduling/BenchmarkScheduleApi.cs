@@ -21,9 +21,7 @@ public static class BenchmarkScheduleApi
     /// <summary>Maps the schedule listing and the entry runs.</summary>
     public static RouteGroupBuilder MapBenchmarkScheduleApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster/benchmarks/schedule")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Benchmark schedule");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster/benchmarks/schedule", "Benchmark schedule");
 
         group.MapGet("", GetSchedule);
         group.MapPost("/{index:int}/runs", RunEntryAsync);
