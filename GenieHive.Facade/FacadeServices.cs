@@ -9,6 +9,7 @@ using GenieHive.Facade.Proxy;
 using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Refit;
 
 namespace GenieHive.Facade;
@@ -26,16 +27,8 @@ public static class FacadeServices
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
-        // A blank key (an environment variable set to nothing) is refused, not skipped: skipping it could leave the
-        // facade open when the operator meant to close it. Control refuses the same.
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
-            .Validate(
-                static options => options.ClientApiKeys.All(static key => !string.IsNullOrWhiteSpace(key)),
-                AuthOptions.SectionName + ":ClientApiKeys has an empty entry; remove it or set a key (an empty list turns auth off).")
-            .Validate(
-                static options => options.ClientApiKeys.All(static key => key is null || key.Trim().Length <= ClientKeys.MaxKeyChars),
-                AuthOptions.SectionName + ":ClientApiKeys has a key longer than " + ClientKeys.MaxKeyChars + " characters; no client could present it.")
-            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -66,20 +59,8 @@ public static class FacadeServices
             .ConfigureHttpClient(client => client.BaseAddress = new Uri(ControlServiceUri))
             .AddHttpMessageHandler<ControlKeyHandler>();
 
-        // The defaults' 10 s attempt timeout is too short for the routing-table long poll, and their slow retries
-        // would delay noticing that Control came back (the watcher has its own backoff). Experimental API, pinned by
-        // the central package version: the supported way to replace the default handler on one client.
-#pragma warning disable EXTEXP0001
-        control.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        control.AddStandardResilienceHandler(options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
-            options.Retry.MaxRetryAttempts = 2;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        });
+        // The routing-table long poll needs a longer attempt timeout than the defaults'; POSTs are never retried.
+        control.AddLongPollServiceResilience();
 
         // The facade enforces its own body limits per endpoint, with OpenAI-shaped answers.
         services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);

@@ -258,7 +258,7 @@ internal sealed partial class ProxyForwarder(
         headers[GenieHiveHeaders.RouteType] = plan.MatchType;
     }
 
-    private double NowSeconds() => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+    private double NowSeconds() => time.UnixSeconds();
 
     [LoggerMessage(1, LogLevel.Debug, "Request {RequestId}: failing over from {FromService} to {ToService} after {Failure}")]
     private static partial void LogFailover(ILogger logger, string requestId, string fromService, string toService, FailureKind failure);
