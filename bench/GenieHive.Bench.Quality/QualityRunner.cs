@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using GenieHive.Bench.Load.Report;
+using GenieHive.Bench.Quality.Cluster;
+using GenieHive.Bench.Quality.Replay;
+using GenieHive.Bench.Quality.Report;
+using GenieHive.Bench.Quality.Scenarios;
+using GenieHive.Bench.Quality.Stats;
+
+namespace GenieHive.Bench.Quality;
+
+/// <summary>
+/// The run: for each scenario and each arm, a fresh cluster, the scenario's trace replayed through it, the engines'
+/// statistics read; then the report (JSON, markdown, chart) in bench/results/.
+/// </summary>
+internal static class QualityRunner
+{
+    public static async Task<int> RunAsync(QualitySettings settings, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var stamp = started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var baseName = Path.Combine(settings.ResultsDir, "quality-" + stamp);
+        var workRoot = baseName + "-work";
+        Directory.CreateDirectory(workRoot);
+        var loadBefore = MachineInfo.LoadAverage().One;
+        var scenarios = ScenarioCatalog.All(settings.Quick, settings.Seed)
+            .Where(s => settings.Scenarios is null || settings.Scenarios.Contains(s.Name))
+            .ToList();
+        if (settings.Scenarios?.Except(scenarios.Select(s => s.Name)).FirstOrDefault() is { } unknown)
+        {
+            Console.Error.WriteLine("Unknown scenario " + unknown + "; the scenarios are " + string.Join(", ", ScenarioCatalog.All(true, 1).Select(s => s.Name)) + ".");
+            return 2;
+        }
+
+        Log(clock, $"{scenarios.Count} scenarios × {settings.Arms.Count} arms ({string.Join(", ", settings.Arms.Select(a => a.Name))}); logs in {workRoot}");
+        using var client = new ChatStreamClient(QualityCluster.ClientKey);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var reports = new List<ScenarioReport>();
+        foreach (var scenario in scenarios)
+        {
+            var results = new List<ArmResult>();
+            foreach (var arm in settings.Arms)
+            {
+                var armStarted = clock.Elapsed;
+                using var cluster = await QualityCluster.StartAsync(settings, scenario, arm, Path.Combine(workRoot, scenario.Name, arm.Name), Path.Combine(workRoot, "pids"), cancellationToken);
+                var ready = clock.Elapsed - armStarted;
+                var records = await new TraceReplayer(scenario, arm, cluster, client, settings).RunAsync(cancellationToken);
+                var stats = await cluster.EngineStatsAsync(http, cancellationToken);
+                var loads = stats.Values.Sum(s => s.TryGetProperty("model_loads", out var n) ? n.GetInt64() : 0);
+                var result = ArmResult.From(arm.Name, scenario, records, loads);
+                results.Add(result);
+                Log(clock, $"{scenario.Name} / {arm.Name}: ready in {ready.TotalSeconds:0.0} s, ran {(clock.Elapsed - armStarted - ready).TotalSeconds:0} s; "
+                    + $"TTFT p50 {Show(result.TtftP50)} p99 {Show(result.TtftP99)}, end-to-end p50 {Show(result.EndToEndP50)} p99 {Show(result.EndToEndP99)}, "
+                    + $"failed {result.Requests - result.Succeeded}/{result.Requests}, cache hits {result.CacheHitRate:P0}");
+            }
+
+            reports.Add(ScenarioReport.From(scenario, results, settings.Arms.FirstOrDefault(a => a.IsReference)?.Name));
+        }
+
+        var report = new QualityReport
+        {
+            Started = started,
+            DurationSeconds = clock.Elapsed.TotalSeconds,
+            Quick = settings.Quick,
+            Seed = settings.Seed,
+            HeartbeatSeconds = settings.HeartbeatSeconds,
+            RequestTimeoutSeconds = settings.RequestTimeoutSeconds,
+            Machine = MachineInfo.Collect(settings.RepoRoot),
+            LoadAverageBefore = loadBefore,
+            LoadAverageAfter = MachineInfo.LoadAverage().One,
+            Scenarios = reports,
+        };
+        await File.WriteAllTextAsync(baseName + ".json", report.ToJson(), cancellationToken);
+        var markdown = report.ToMarkdown();
+        await File.WriteAllTextAsync(baseName + ".md", markdown, cancellationToken);
+        await File.WriteAllTextAsync(baseName + ".svg", RatioChart.Svg(reports), cancellationToken);
+        var png = RatioChart.TryWritePng(baseName + ".svg", baseName + ".png");
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine("Results: " + baseName + ".json, .md, .svg" + (png ? ", .png" : " (no .png: install librsvg2-bin for rsvg-convert)"));
+        return 0;
+    }
+
+    private static string Show(double? seconds) => seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "∞";
+
+    private static void Log(Stopwatch clock, string message) =>
+        Console.WriteLine("[" + clock.Elapsed.ToString(@"mm\:ss", CultureInfo.InvariantCulture) + "] " + message);
+}
