@@ -91,7 +91,7 @@ internal sealed record QualitySettings
             }
         }
 
-        repo ??= FindRepoRoot();
+        repo ??= RepositoryRoot();
         var arms = ArmDefinition.Load(armsFile ?? Path.Combine(AppContext.BaseDirectory, "arms.json"))
             .Where(arm => armNames is null || armNames.Contains(arm.Name))
             .Concat(extraArms)
@@ -136,7 +136,8 @@ internal sealed record QualitySettings
         settings[text[..equals]] = text[(equals + 1)..];
     }
 
-    private static string FindRepoRoot()
+    /// <summary>The repository root above the running assembly (where GenieHive.sln is).</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

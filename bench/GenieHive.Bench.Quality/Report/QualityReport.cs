@@ -49,7 +49,7 @@ internal sealed record QualityReport
         text.Append(CultureInfo.InvariantCulture, $"Commit `{Machine.Commit}`{(Machine.Dirty ? " (with uncommitted changes)" : "")}, {Machine.Cores} cores, ");
         text.Append(CultureInfo.InvariantCulture, $"load average {LoadAverageBefore:0.00} before and {LoadAverageAfter:0.00} after; {(Quick ? "quick" : "full")} run, seed {Seed}, {DurationSeconds / 60:0.0} minutes. ");
         text.Append(CultureInfo.InvariantCulture, $"Node agent heartbeat {HeartbeatSeconds:0.#} s; a request not answered in {RequestTimeoutSeconds:0} s fails. ");
-        text.Append("Percentiles are over every request of the trace, a failed one counting as infinitely slow (∞); ratios are to the reference arm.\n");
+        text.Append("Latency percentiles are over the answered requests and those too slow to be answered in time (timed out, or unanswered when the arm's time ran out: `cut`), which count as infinitely slow (∞); a request an engine broke or refused counts under failed instead. Ratios are to the reference arm.\n");
         foreach (var scenario in Scenarios)
         {
             text.Append('\n');

@@ -36,8 +36,9 @@ internal static class RatioChart
             {
                 var color = Palette[arms.IndexOf(arm.Arm) % Palette.Length];
                 body.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth - 8}\" y=\"{y + 12}\" class=\"arm\">{Escape(arm.Arm)}</text>\n");
-                Bar(body, scenario, arm, y, a => a.EndToEndP50, color, 0.45, "p50");
-                Bar(body, scenario, arm, y + (RowHeight / 2), a => a.EndToEndP99, color, 1.0, "p99");
+                Bar(body, scenario, arm, y, a => a.EndToEndP50, color, 0.45, "p50", "");
+                var failed = arm.Requests - arm.Succeeded;
+                Bar(body, scenario, arm, y + (RowHeight / 2), a => a.EndToEndP99, color, 1.0, "p99", failed > 0 ? $" · {failed} failed" : "");
                 y += RowHeight + 6;
             }
 
@@ -50,7 +51,7 @@ internal static class RatioChart
         svg.Append("<style>text{font-family:DejaVu Sans,sans-serif;font-size:12px;fill:#222} .scenario{font-weight:bold} .arm{text-anchor:end} .value{font-size:10px} .title{font-size:15px;font-weight:bold} .axis{font-size:10px;text-anchor:middle;fill:#555}</style>\n");
         svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         svg.Append("<text x=\"10\" y=\"22\" class=\"title\">Routing quality: end-to-end latency as a multiple of the reference router (light: p50, dark: p99)</text>\n");
-        svg.Append("<text x=\"10\" y=\"40\">Shorter is better; 1× is the reference (shortest expected delay with the engines' true parameters). Bars stop at 4×; ∞: failures reach the percentile.</text>\n");
+        svg.Append("<text x=\"10\" y=\"40\">Shorter is better; 1× is the reference (shortest expected delay with the engines' true parameters). Bars stop at 4×; ∞: requests too slow to finish in time reach the percentile.</text>\n");
         for (var tick = 0; tick <= Cap; tick++)
         {
             var x = X(tick);
@@ -86,7 +87,7 @@ internal static class RatioChart
         }
     }
 
-    private static void Bar(StringBuilder body, ScenarioReport scenario, ArmResult arm, int y, Func<ArmResult, double?> value, string color, double opacity, string label)
+    private static void Bar(StringBuilder body, ScenarioReport scenario, ArmResult arm, int y, Func<ArmResult, double?> value, string color, double opacity, string label, string note)
     {
         var height = (RowHeight / 2) - 1;
         var ratio = scenario.Ratio(arm, value);
@@ -99,13 +100,13 @@ internal static class RatioChart
         }
         else
         {
-            // No ratio: the arm's percentile (or the reference's) is a failure.
+            // No ratio: the arm's percentile (or the reference's) is a request too slow to finish.
             width = value(arm) is null ? X(Cap) - LabelWidth : 0;
-            text = value(arm) is null ? "∞ (failures)" : "–";
+            text = value(arm) is null ? "∞ (too slow to finish)" : "–";
         }
 
         body.Append(CultureInfo.InvariantCulture, $"<rect x=\"{LabelWidth}\" y=\"{y + 2}\" width=\"{width:0.#}\" height=\"{height}\" fill=\"{color}\" fill-opacity=\"{opacity:0.##}\"/>\n");
-        body.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 4:0.#}\" y=\"{y + height + 1}\" class=\"value\">{label} {Escape(text)}</text>\n");
+        body.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 4:0.#}\" y=\"{y + height + 1}\" class=\"value\">{label} {Escape(text + note)}</text>\n");
     }
 
     private static double X(double ratio) => LabelWidth + (ratio / Cap * PlotWidth);

@@ -5,9 +5,11 @@ using GenieHive.Bench.Quality.Scenarios;
 namespace GenieHive.Bench.Quality.Stats;
 
 /// <summary>
-/// What one arm achieved in one scenario. Percentiles are over every turn of the trace, a failed one counting as
-/// infinitely slow (null here, "∞" in the table, once failures reach the percentile), so an arm cannot look fast by
-/// failing.
+/// What one arm achieved in one scenario. Latency percentiles are over the answered turns and those that were too slow
+/// to be answered in time (a timeout, or still unanswered when the run was cut), the latter counting as infinitely slow
+/// (null here, "∞" in the table, once they reach the percentile), so an arm cannot look fast by leaving its slowest
+/// turns unfinished. Turns that failed otherwise (an engine broke or refused) have no latency; they count in
+/// <see cref="Failures"/>.
 /// </summary>
 internal sealed record ArmResult
 {
@@ -81,15 +83,25 @@ internal sealed record ArmResult
         };
     }
 
-    /// <summary>The nearest-rank percentile over every turn, failures as +∞; null when it lands on a failure.</summary>
+    /// <summary>Failures that stand for "too slow": the turn would have been answered, later than the run allowed.</summary>
+    public static bool TooSlow(string? failure) => failure is "timeout" or "cut";
+
+    /// <summary>
+    /// The nearest-rank percentile over the answered turns and the too-slow ones (as +∞); null when it lands on a
+    /// too-slow turn, or when there is nothing to rank.
+    /// </summary>
     public static double? Percentile(IReadOnlyList<TurnRecord> records, Func<TurnRecord, double?> value, double percentile)
     {
-        if (records.Count == 0)
+        var sorted = records
+            .Where(r => r.Succeeded || TooSlow(r.Failure))
+            .Select(r => r.Succeeded && value(r) is { } v ? v : double.PositiveInfinity)
+            .Order()
+            .ToArray();
+        if (sorted.Length == 0)
         {
             return null;
         }
 
-        var sorted = records.Select(r => r.Succeeded && value(r) is { } v ? v : double.PositiveInfinity).Order().ToArray();
         var result = Percentiles.OfSorted(sorted, percentile);
         return double.IsFinite(result) ? result : null;
     }
