@@ -21,7 +21,7 @@ namespace GenieHive.Tests.Bench;
 /// </summary>
 public sealed class QualityHarnessTests
 {
-    private const string Model = ScenarioCatalog.Model;
+    private const string Model = "bench-chat";
 
     [Fact]
     public void TheSameSeedBuildsTheSameTraceWithArrivalsAtTheirRate()
@@ -91,7 +91,7 @@ public sealed class QualityHarnessTests
     [Fact]
     public void ServiceTimeAndCapacityFollowTheSimulatorsSchedule()
     {
-        var fast = ScenarioCatalog.HeterogeneousEngines()[0];
+        var fast = ScenarioCatalog.HeterogeneousEngines(Model)[0];
         var shared = fast with { PromptTokensPerSecond = 400, DecodeContention = 0.5 };
 
         Assert.Equal(0.15 + (31 / 50.0), fast.ServiceSeconds(30, 32, busy: 4), 9);
@@ -100,7 +100,7 @@ public sealed class QualityHarnessTests
         Assert.Equal(0.15 + 1.0, shared.FirstTokenSeconds(400, busy: 1), 9);
 
         // The three engines: 4 / 2 / 2 slots over 0.77 s, 1.64 s and 4.875 s.
-        Assert.Equal((4 / 0.77) + (2 / 1.64) + (2 / 4.875), ScenarioCatalog.Capacity(ScenarioCatalog.HeterogeneousEngines(), 30, 32), 6);
+        Assert.Equal((4 / 0.77) + (2 / 1.64) + (2 / 4.875), ScenarioCatalog.Capacity(ScenarioCatalog.HeterogeneousEngines(Model), 30, 32), 6);
     }
 
     [Fact]
@@ -291,6 +291,10 @@ public sealed class QualityHarnessTests
                 Assert.InRange(s.TraceSeconds, 1, 60);
                 Assert.All(s.Sessions, session => Assert.Contains(session.Model, s.Models));
             });
+            Assert.Equal(scenarios.Count, scenarios.SelectMany(s => s.Models).Distinct().Count() - 3);
+            Assert.All(scenarios, s => Assert.All(s.Models, m => Assert.StartsWith(s.Name + "-", m, StringComparison.Ordinal)));
+            Assert.Equal("fast", scenarios[0].EngineOf("heterogeneous-40-fast"));
+            Assert.Null(scenarios[0].EngineOf("heterogeneous-80-fast"));
             Assert.True(scenarios.Single(s => s.Name == "cold-loads").ClientArmsDirect);
             Assert.False(scenarios.Single(s => s.Name == "heterogeneous-80").ClientArmsDirect);
             Assert.Equal("e3", scenarios.Single(s => s.Name == "engine-death").Kill!.EngineId);

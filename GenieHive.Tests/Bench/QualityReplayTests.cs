@@ -20,7 +20,7 @@ namespace GenieHive.Tests.Bench;
 /// </summary>
 public sealed class QualityReplayTests
 {
-    private const string Model = ScenarioCatalog.Model;
+    private const string Model = "bench-chat";
 
     [Fact]
     public async Task TheReferenceKeepsConversationsWhereTheirPromptsAreCached()

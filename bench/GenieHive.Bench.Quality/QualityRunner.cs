@@ -10,8 +10,9 @@ using GenieHive.Bench.Quality.Stats;
 namespace GenieHive.Bench.Quality;
 
 /// <summary>
-/// The run: for each scenario and each arm, a fresh cluster, the scenario's trace replayed through it, the engines'
-/// statistics read; then the report (JSON, markdown, chart) in bench/results/.
+/// The run: for each arm a fresh control plane (Control with the arm's strategy, the facade), and on it, one scenario
+/// after the other, the scenario's fresh engines and node agent, its trace replayed, the engines' statistics read;
+/// then the report (JSON, markdown, chart) in bench/results/.
 /// </summary>
 internal static class QualityRunner
 {
@@ -33,31 +34,35 @@ internal static class QualityRunner
             return 2;
         }
 
-        Log(clock, $"{scenarios.Count} scenarios × {settings.Arms.Count} arms ({string.Join(", ", settings.Arms.Select(a => a.Name))}); logs in {workRoot}");
-        using var client = new ChatStreamClient(QualityCluster.ClientKey);
+        Log(clock, $"{settings.Arms.Count} arms × {scenarios.Count} scenarios ({string.Join(", ", settings.Arms.Select(a => a.Name))}); logs in {workRoot}");
+        using var client = new ChatStreamClient(ClusterReadiness.ClientKey);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var reports = new List<ScenarioReport>();
-        foreach (var scenario in scenarios)
+        var processes = new RunProcesses(Path.Combine(workRoot, "pids"));
+        var results = scenarios.ToDictionary(s => s.Name, _ => new List<ArmResult>(), StringComparer.Ordinal);
+        foreach (var arm in settings.Arms)
         {
-            var results = new List<ArmResult>();
-            foreach (var arm in settings.Arms)
+            // One control plane per arm, fresh: nothing GenieHive learned in one arm carries to the next.
+            var armStarted = clock.Elapsed;
+            using var plane = await ControlPlane.StartAsync(settings, arm, processes, Path.Combine(workRoot, arm.Name), cancellationToken);
+            Log(clock, $"{arm.Name}: Control and facade up in {(clock.Elapsed - armStarted).TotalSeconds:0.0} s");
+            foreach (var scenario in scenarios)
             {
-                var armStarted = clock.Elapsed;
-                using var cluster = await QualityCluster.StartAsync(settings, scenario, arm, Path.Combine(workRoot, scenario.Name, arm.Name), Path.Combine(workRoot, "pids"), cancellationToken);
-                var ready = clock.Elapsed - armStarted;
-                var records = await new TraceReplayer(scenario, arm, cluster, client, settings).RunAsync(cancellationToken);
-                var stats = await cluster.EngineStatsAsync(http, cancellationToken);
+                var scenarioStarted = clock.Elapsed;
+                using var engines = await ScenarioEngines.StartAsync(settings, scenario, plane, processes, Path.Combine(workRoot, arm.Name, scenario.Name), cancellationToken);
+                var ready = clock.Elapsed - scenarioStarted;
+                var records = await new TraceReplayer(scenario, arm, engines, client, settings).RunAsync(cancellationToken);
+                var stats = await engines.EngineStatsAsync(http, cancellationToken);
                 var loads = stats.Values.Sum(s => s.TryGetProperty("model_loads", out var n) ? n.GetInt64() : 0);
                 var result = ArmResult.From(arm.Name, scenario, records, loads);
-                results.Add(result);
-                Log(clock, $"{scenario.Name} / {arm.Name}: ready in {ready.TotalSeconds:0.0} s, ran {(clock.Elapsed - armStarted - ready).TotalSeconds:0} s; "
+                results[scenario.Name].Add(result);
+                Log(clock, $"{arm.Name} / {scenario.Name}: engines ready in {ready.TotalSeconds:0.0} s, ran {(clock.Elapsed - scenarioStarted - ready).TotalSeconds:0} s; "
                     + $"TTFT p50 {Show(result.TtftP50)} p99 {Show(result.TtftP99)}, end-to-end p50 {Show(result.EndToEndP50)} p99 {Show(result.EndToEndP99)}, "
                     + $"failed {result.Requests - result.Succeeded}/{result.Requests}, cache hits {result.CacheHitRate:P0}");
             }
-
-            reports.Add(ScenarioReport.From(scenario, results, settings.Arms.FirstOrDefault(a => a.IsReference)?.Name));
         }
 
+        var baseline = settings.Arms.FirstOrDefault(a => a.IsReference)?.Name;
+        var reports = scenarios.Select(s => ScenarioReport.From(s, results[s.Name], baseline)).ToList();
         var report = new QualityReport
         {
             Started = started,

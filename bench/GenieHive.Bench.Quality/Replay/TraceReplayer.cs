@@ -125,7 +125,7 @@ internal sealed class TraceReplayer(Scenario scenario, ArmDefinition arm, IArmCl
                 var router = _router;
                 outcome = await SendOrCutAsync(url, ChatStreamClient.Body(model, messages, session.MaxTokens), since, timeout, () => router.FirstToken(ticket, Now), cut);
                 _router.Finished(ticket, outcome.Succeeded, outcome.Usage.CompletionTokens);
-                outcome = outcome with { ServedBy = outcome.ServedBy ?? engine.Id };
+                outcome = outcome with { ServedBy = outcome.ServedBy ?? scenario.ServiceId(engine) };
                 if (outcome.Succeeded || !outcome.FailedBeforeFirstToken || !Retryable.Contains(outcome.Failure!))
                 {
                     break;
@@ -148,7 +148,7 @@ internal sealed class TraceReplayer(Scenario scenario, ArmDefinition arm, IArmCl
             EndToEndSeconds = outcome.EndSeconds,
             PromptTokens = outcome.Usage.PromptTokens,
             CachedTokens = outcome.Usage.CachedTokens,
-            ServedBy = outcome.ServedBy,
+            ServedBy = scenario.EngineOf(outcome.ServedBy) ?? outcome.ServedBy,
             Attempts = attempts,
             Answer = outcome.Answer,
         };

@@ -29,8 +29,18 @@ internal sealed record Scenario
     /// <summary>An engine killed during the run, and when (seconds into the trace).</summary>
     public EngineKill? Kill { get; init; }
 
-    /// <summary>Whether arms that route client-side address the engines directly (<see cref="Cluster.QualityCluster.ClientRoute"/>).</summary>
+    /// <summary>Whether arms that route client-side address the engines directly (<see cref="Cluster.ScenarioEngines.ClientRoute"/>).</summary>
     public bool ClientArmsDirect => Engines.Any(engine => engine.Models.Count > 1);
+
+    /// <summary>
+    /// The service id an engine registers under: the scenario's name and the engine's, so that the scenarios of an arm,
+    /// run one after the other on one control plane, never share a service (nor its measurements or cooldowns).
+    /// </summary>
+    public string ServiceId(EngineProfile engine) => Name + "-" + engine.Id;
+
+    /// <summary>The engine a service id (as in <c>X-GenieHive-Service</c>) belongs to, or null when it is not this scenario's.</summary>
+    public string? EngineOf(string? serviceId) =>
+        Engines.FirstOrDefault(engine => string.Equals(ServiceId(engine), serviceId, StringComparison.Ordinal))?.Id;
 
     /// <summary>The models the sessions ask for.</summary>
     public IReadOnlyList<string> Models => [.. Engines.SelectMany(engine => engine.Models).Distinct(StringComparer.Ordinal)];
