@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GenieHive routing-quality benchmark: one command, loopback only, bounded in time (about 14 minutes; --quick about 6).
+# GenieHive routing-quality benchmark: one command, loopback only, bounded in time (about 14 minutes; --quick about 9).
 # Builds Release; per scenario and per arm starts a fresh cluster by hand (simulated engines, Control with the arm's
 # strategy, a node agent, the facade), replays the scenario's trace through it, and writes
 # bench/results/quality-<timestamp>.json, .md, .svg and .png. See bench/README.md ("Routing quality").
@@ -15,7 +15,7 @@ cd "$repo"
 
 limit=1200
 for arg in "$@"; do
-  if [[ "$arg" == "--quick" ]]; then limit=600; fi
+  if [[ "$arg" == "--quick" ]]; then limit=900; fi
   if [[ "$arg" == "-h" || "$arg" == "--help" ]]; then sed -n '2,11p' "$0"; exit 0; fi
 done
 

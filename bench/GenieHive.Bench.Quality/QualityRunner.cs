@@ -18,6 +18,12 @@ internal static class QualityRunner
 {
     public static async Task<int> RunAsync(QualitySettings settings, CancellationToken cancellationToken)
     {
+        if (settings.ChartOf is { } json)
+        {
+            var published = QualityReport.FromJson(await File.ReadAllTextAsync(json, cancellationToken));
+            return await WriteChartAsync(Path.ChangeExtension(json, null), published.Scenarios, cancellationToken) ? 0 : 1;
+        }
+
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var stamp = started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
@@ -79,12 +85,20 @@ internal static class QualityRunner
         await File.WriteAllTextAsync(baseName + ".json", report.ToJson(), cancellationToken);
         var markdown = report.ToMarkdown();
         await File.WriteAllTextAsync(baseName + ".md", markdown, cancellationToken);
-        await File.WriteAllTextAsync(baseName + ".svg", RatioChart.Svg(reports), cancellationToken);
-        var png = RatioChart.TryWritePng(baseName + ".svg", baseName + ".png");
         Console.WriteLine();
         Console.WriteLine(markdown);
-        Console.WriteLine("Results: " + baseName + ".json, .md, .svg" + (png ? ", .png" : " (no .png: install librsvg2-bin for rsvg-convert)"));
+        Console.WriteLine("Results: " + baseName + ".json, .md");
+        await WriteChartAsync(baseName, reports, cancellationToken);
         return 0;
+    }
+
+    // The chart as SVG, and as PNG where rsvg-convert is installed.
+    private static async Task<bool> WriteChartAsync(string baseName, IReadOnlyList<ScenarioReport> reports, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(baseName + ".svg", RatioChart.Svg(reports), cancellationToken);
+        var png = RatioChart.TryWritePng(baseName + ".svg", baseName + ".png");
+        Console.WriteLine("Chart: " + baseName + ".svg" + (png ? ", .png" : " (no .png: install librsvg2-bin for rsvg-convert)"));
+        return png;
     }
 
     private static string Show(double? seconds) => seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "∞";

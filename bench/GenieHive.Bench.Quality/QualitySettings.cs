@@ -30,6 +30,9 @@ internal sealed record QualitySettings
     /// <summary>Settings for the facade in every arm (<c>--facade-setting Key=Value</c>).</summary>
     public IReadOnlyDictionary<string, string> FacadeSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>A run's JSON whose chart to draw again (<c>--chart FILE</c>), instead of running.</summary>
+    public string? ChartOf { get; init; }
+
     /// <summary>The node agent's heartbeat (and discovery) interval, seconds; the shipped default is 5.</summary>
     public double HeartbeatSeconds { get; init; } = 5;
 
@@ -37,7 +40,7 @@ internal sealed record QualitySettings
     public double RequestTimeoutSeconds => Quick ? 30 : 60;
 
     /// <summary>After the last arrival, how long an arm may take to finish what is in flight before the rest is cut (failures).</summary>
-    public double DrainSeconds => Quick ? 15 : 20;
+    public double DrainSeconds => Quick ? 10 : 20;
 
     public static QualitySettings Parse(string[] args)
     {
@@ -51,6 +54,7 @@ internal sealed record QualitySettings
         var quick = false;
         var seed = 1;
         var heartbeat = 5.0;
+        string? chart = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(args[i] + " needs a value.");
@@ -82,6 +86,9 @@ internal sealed record QualitySettings
                     break;
                 case "--facade-setting":
                     AddSetting(facade, Value(), "--facade-setting");
+                    break;
+                case "--chart":
+                    chart = Value();
                     break;
                 case "--heartbeat-seconds":
                     heartbeat = double.Parse(Value(), CultureInfo.InvariantCulture);
@@ -122,6 +129,7 @@ internal sealed record QualitySettings
             ControlSettings = control,
             FacadeSettings = facade,
             HeartbeatSeconds = heartbeat,
+            ChartOf = chart,
         };
     }
 

@@ -13,8 +13,8 @@ namespace GenieHive.Bench.Quality.Replay;
 /// think time after the previous answer arrived, with that answer in the conversation. Strategy arms send the model
 /// name to the facade; router arms pick the engine and send its service id through the facade (or, where an engine
 /// serves several models, to the engine itself), and try another engine when one refuses before the first token. The
-/// scenario's engine is killed on time. After the last arrival the arm has a bounded time to finish; whatever is still
-/// unanswered then fails as <c>cut</c>.
+/// scenario's engine is killed on time. After the last arrival (and the longest session's thinking) the arm has a
+/// bounded time to finish; whatever is still unanswered then fails as <c>cut</c>.
 /// </summary>
 internal sealed class TraceReplayer(Scenario scenario, ArmDefinition arm, IArmCluster cluster, ChatStreamClient client, QualitySettings settings)
 {
@@ -29,7 +29,7 @@ internal sealed class TraceReplayer(Scenario scenario, ArmDefinition arm, IArmCl
     public async Task<IReadOnlyList<TurnRecord>> RunAsync(CancellationToken cancellationToken)
     {
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cut.CancelAfter(TimeSpan.FromSeconds(scenario.TraceSeconds + settings.DrainSeconds));
+        cut.CancelAfter(TimeSpan.FromSeconds(scenario.TraceSeconds + scenario.ThinkingSeconds + settings.DrainSeconds));
         _origin = Stopwatch.GetTimestamp();
         var work = scenario.Sessions.Select(session => Task.Run(() => RunSessionAsync(session, cut.Token), CancellationToken.None)).ToList();
         if (scenario.Kill is { } kill)

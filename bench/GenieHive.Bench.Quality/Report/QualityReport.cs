@@ -42,6 +42,10 @@ internal sealed record QualityReport
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>A run read back from its JSON (to draw its chart again).</summary>
+    public static QualityReport FromJson(string json) =>
+        JsonSerializer.Deserialize<QualityReport>(json, Json) ?? throw new ArgumentException("Not a routing-quality report.");
+
     public string ToMarkdown()
     {
         var text = new StringBuilder();

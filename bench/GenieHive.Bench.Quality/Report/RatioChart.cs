@@ -15,8 +15,8 @@ internal static class RatioChart
 {
     public const double Cap = 4;
 
-    private const int Width = 980;
-    private const int RowHeight = 16;
+    private const int Width = 1100;
+    private const int RowHeight = 24;
     private const int LabelWidth = 150;
     private const int PlotWidth = 640;
     private const double MustRatio = 1.25;
@@ -27,7 +27,7 @@ internal static class RatioChart
     {
         var arms = scenarios.SelectMany(s => s.Arms.Select(a => a.Arm)).Distinct(StringComparer.Ordinal).ToList();
         var body = new StringBuilder();
-        var y = 70;
+        var y = 85;
         foreach (var scenario in scenarios)
         {
             body.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{y + 12}\" class=\"scenario\">{Escape(scenario.Name)}</text>\n");
@@ -51,17 +51,18 @@ internal static class RatioChart
         svg.Append("<style>text{font-family:DejaVu Sans,sans-serif;font-size:12px;fill:#222} .scenario{font-weight:bold} .arm{text-anchor:end} .value{font-size:10px} .title{font-size:15px;font-weight:bold} .axis{font-size:10px;text-anchor:middle;fill:#555}</style>\n");
         svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         svg.Append("<text x=\"10\" y=\"22\" class=\"title\">Routing quality: end-to-end latency as a multiple of the reference router (light: p50, dark: p99)</text>\n");
-        svg.Append("<text x=\"10\" y=\"40\">Shorter is better; 1× is the reference (shortest expected delay with the engines' true parameters). Bars stop at 4×; ∞: requests too slow to finish in time reach the percentile.</text>\n");
+        svg.Append("<text x=\"10\" y=\"40\">Shorter is better; 1× is the reference (shortest expected delay with the engines' true parameters). Bars stop at 4×;</text>\n");
+        svg.Append("<text x=\"10\" y=\"55\">∞: requests too slow to finish in time reach the percentile; failed: requests an engine broke or refused.</text>\n");
         for (var tick = 0; tick <= Cap; tick++)
         {
             var x = X(tick);
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x}\" y1=\"60\" x2=\"{x}\" y2=\"{height - 25}\" stroke=\"#ddd\"/>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x}\" y1=\"75\" x2=\"{x}\" y2=\"{height - 25}\" stroke=\"#ddd\"/>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{height - 10}\" class=\"axis\">{tick}×</text>\n");
         }
 
         var must = X(MustRatio);
-        svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{must:0.#}\" y1=\"60\" x2=\"{must:0.#}\" y2=\"{height - 25}\" stroke=\"#d62728\" stroke-dasharray=\"4 3\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{must + 4:0.#}\" y=\"58\" class=\"value\" fill=\"#d62728\">1.25× (DESIGN.md: must)</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{must:0.#}\" y1=\"75\" x2=\"{must:0.#}\" y2=\"{height - 25}\" stroke=\"#d62728\" stroke-dasharray=\"4 3\"/>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{must + 4:0.#}\" y=\"73\" class=\"value\" fill=\"#d62728\">1.25× (DESIGN.md: must)</text>\n");
         svg.Append(body);
         svg.Append("</svg>\n");
         return svg.ToString();

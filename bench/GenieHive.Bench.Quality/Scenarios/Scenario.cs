@@ -20,6 +20,12 @@ internal sealed record Scenario
     /// <summary>The arrival window, in seconds (sessions may run on after it).</summary>
     public required double TraceSeconds { get; init; }
 
+    /// <summary>
+    /// How long after the arrival window the last session still thinks between its turns (the longest session's think
+    /// times): an arm's time runs out this much, plus the drain, after the window.
+    /// </summary>
+    public double ThinkingSeconds => Sessions.Count == 0 ? 0 : Sessions.Max(s => s.FollowUps.Sum(f => f.ThinkSeconds));
+
     /// <summary>Time to first token that counts a request as good (goodput).</summary>
     public required double TtftTargetSeconds { get; init; }
 

@@ -18,12 +18,12 @@ internal static class ScenarioCatalog
     /// <summary>Every scenario, in report order.</summary>
     public static IReadOnlyList<Scenario> All(bool quick, int seed) =>
     [
-        Heterogeneous("heterogeneous-40", 0.40, quick ? 10 : 20, seed),
-        Heterogeneous("heterogeneous-80", 0.80, quick ? 15 : 30, seed + 1),
+        Heterogeneous("heterogeneous-40", 0.40, quick ? 8 : 15, seed),
+        Heterogeneous("heterogeneous-80", 0.80, quick ? 12 : 25, seed + 1),
         MultiTurn(quick, seed + 2),
-        ColdLoads(quick ? 10 : 20, seed + 3),
-        EngineDeath(quick ? 12 : 24, seed + 4),
-        Bursts(quick ? 16 : 24, seed + 5),
+        ColdLoads(quick ? 8 : 15, seed + 3),
+        EngineDeath(quick ? 10 : 18, seed + 4),
+        Bursts(quick ? 12 : 20, seed + 5),
     ];
 
     /// <summary>The three engines: 150 ms / 400 ms / 1 s to first token, 50 / 25 / 8 tokens/s, 4 / 2 / 2 slots.</summary>
@@ -69,9 +69,9 @@ internal static class ScenarioCatalog
             PromptCache = true, PromptCacheTokens = 8_192, DecodeContention = 0.5,
         };
 
-        var conversations = quick ? 5 : 8;
+        var conversations = quick ? 4 : 6;
         var turns = quick ? 3 : 4;
-        var window = quick ? 5.0 : 10.0;
+        var window = quick ? 4.0 : 8.0;
         return new Scenario
         {
             Name = name,
