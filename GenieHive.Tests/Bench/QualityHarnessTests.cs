@@ -319,6 +319,43 @@ public sealed class QualityHarnessTests
         Assert.Contains(svg.Descendants().Where(e => e.Name.LocalName == "text"), t => t.Value.Contains("p99 2.00×", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void AReportReadBackFromItsJsonDrawsTheSameTablesAndChart()
+    {
+        var scenario = Scenario(ttftTarget: 1, traceSeconds: 10, sessions: 2, turns: 2);
+        var arm = ArmResult.From("reference", scenario, [Answered(0, ttft: 0.2), Failed(1, "cut")], modelLoads: null);
+        var report = new QualityReport
+        {
+            Started = DateTimeOffset.Parse("2026-12-02T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            DurationSeconds = 60,
+            Quick = true,
+            Seed = 1,
+            HeartbeatSeconds = 5,
+            RequestTimeoutSeconds = 30,
+            Machine = new quality::GenieHive.Bench.Load.Report.MachineInfo(2, "cpu", 1, "linux", ".NET", "10", "abc", false),
+            LoadAverageBefore = 1,
+            LoadAverageAfter = 1,
+            Scenarios = [ScenarioReport.From(scenario, [arm], "reference")],
+        };
+
+        var again = QualityReport.FromJson(report.ToJson());
+
+        Assert.Equal(report.ToMarkdown(), again.ToMarkdown());
+        Assert.Equal(RatioChart.Svg(report.Scenarios), RatioChart.Svg(again.Scenarios));
+        Assert.Null(again.Scenarios[0].Arms[0].TtftP99);
+        Assert.Equal("/tmp/run.json", QualitySettings.Parse(["--arms-file", ArmsFile(), "--chart", "/tmp/run.json"]).ChartOf);
+    }
+
+    [Fact]
+    public void AnArmsTimeCoversTheLongestConversationsThinking()
+    {
+        var single = Scenario(ttftTarget: 1, traceSeconds: 10, sessions: 3);
+        var conversations = Scenario(ttftTarget: 1, traceSeconds: 10, sessions: 3, turns: 4);
+
+        Assert.Equal(0, single.ThinkingSeconds);
+        Assert.Equal(3, conversations.ThinkingSeconds);
+    }
+
     private static string ArmsFile() => Path.Combine(QualitySettings.RepositoryRoot(), "bench", "GenieHive.Bench.Quality", "arms.json");
 
     private static Scenario Scenario(double ttftTarget, double traceSeconds, int sessions, int turns = 1) => new()
