@@ -37,6 +37,24 @@ public static class ClusterTopology
             .WithEnvironment("GenieHive__Auth__ClientApiKeys__0", clientKey)
             .WithHttpHealthCheck("/health");
 
+    /// <summary>
+    /// The benchmarker: claims the benchmark runs Control queues and measures them through the facade, as clients call
+    /// it, reporting back to Control; also where the schedule is acted on. It references both; neither references it,
+    /// so the references stay a chain (benchmarker → facade → control) without a cycle.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddBenchmarker(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<ProjectResource> control,
+        IResourceBuilder<ProjectResource> facade,
+        IResourceBuilder<ParameterResource> clientKey) =>
+        builder.AddProject<Projects.GenieHive_Benchmarker>("benchmarker", launchProfileName: null)
+            .WithHttpEndpoint(name: "http")
+            .WithReference(control)
+            .WithReference(facade)
+            .WaitFor(facade)
+            .WithEnvironment("GenieHive__Benchmarker__ApiKey", clientKey)
+            .WithHttpHealthCheck("/health");
+
     /// <summary>A simulated host: an engine simulator and a node agent that registers its services with Control.</summary>
     public static IResourceBuilder<ProjectResource> AddSimulatedHost(
         this IDistributedApplicationBuilder builder,

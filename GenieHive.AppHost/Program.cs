@@ -10,9 +10,7 @@ var database = builder.AddSqliteDatabase("geniehive", settings.DatabasePath);
 
 var control = builder.AddControl(database, clientKey, nodeKey, settings);
 var facade = builder.AddFacade(control, clientKey, settings);
-
-// Benchmark runs call the facade as clients do; no WaitFor, since the facade itself waits for Control.
-control.WithReference(facade);
+builder.AddBenchmarker(control, facade, clientKey);
 
 builder.AddSimulatedHost(SimulatedHosts.Alpha, control, nodeKey, settings);
 builder.AddSimulatedHost(SimulatedHosts.Beta, control, nodeKey, settings);

@@ -16,6 +16,13 @@ public static class HealthStates
     public const string Healthy = "healthy";
     public const string Unhealthy = "unhealthy";
     public const string Unknown = "unknown";
+
+    /// <summary>
+    /// A reported health as Control keeps it: trimmed and lower-cased (<c>"Healthy"</c> is <see cref="Healthy"/>).
+    /// Other words are kept (engines and older agents say <c>starting</c> or <c>degraded</c>); they are not routable.
+    /// </summary>
+    public static string? Canonical(string? health) =>
+        string.IsNullOrWhiteSpace(health) ? null : health.Trim().ToLowerInvariant();
 }
 
 /// <summary>Values of <c>state.availability</c> (missing means <see cref="Available"/>).</summary>
@@ -28,9 +35,40 @@ public static class Availability
     public const string Offline = "offline";
     public const string Quarantined = "quarantined";
 
-    /// <summary>True for the states in which a service takes no new requests.</summary>
+    /// <summary>Every value, in the order error messages list them.</summary>
+    public static readonly IReadOnlyList<string> All = [Available, Busy, Draining, PausedByUser, Offline, Quarantined];
+
+    /// <summary>True for the (canonical) states in which a service takes no new requests.</summary>
     public static bool RefusesWork(string? availability) =>
         availability is Draining or PausedByUser or Offline or Quarantined;
+
+    /// <summary>
+    /// A reported availability as Control keeps it: one of <see cref="All"/>, matched ignoring case and surrounding
+    /// spaces (<c>"Draining"</c> is <see cref="Draining"/>); null for a missing value and for an unknown word.
+    /// </summary>
+    /// <remarks>
+    /// Case and spacing are normalised rather than refused: the word is unambiguous, and refusing it would take the
+    /// whole host out of the cluster over a capital letter. An unknown word is refused at registration (400 naming
+    /// the field), since nobody can tell whether it means the service takes work.
+    /// </remarks>
+    public static string? Canonical(string? availability)
+    {
+        if (string.IsNullOrWhiteSpace(availability))
+        {
+            return null;
+        }
+
+        var trimmed = availability.Trim();
+        foreach (var value in All)
+        {
+            if (string.Equals(value, trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>How a node agent discovers what a model server has (<c>Discover</c> in the node configuration).</summary>

@@ -1,9 +1,14 @@
 using GenieHive.Control.Benchmarks;
-using GenieHive.Control.Cluster;
+using GenieHive.Control.Benchmarks.Scheduling;
 using GenieHive.Control.Hosting;
 using GenieHive.Control.Nodes;
+using GenieHive.Control.Observations;
+using GenieHive.Control.Registry;
+using GenieHive.Control.Roles;
+using GenieHive.Control.Routing;
 
-// GenieHive Control: the registry, the role catalog, route explanations and the routing table the facade follows.
+// GenieHive Control: the registry, the role catalog, route explanations, the routing table the facade follows,
+// and the benchmark runs the benchmarker works through.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -14,7 +19,14 @@ var app = builder.Build();
 app.UseControlErrorHandling();
 app.MapDefaultEndpoints();
 app.MapNodesApi();
-app.MapClusterApi();
+app.MapRegistryApi();
+app.MapRolesApi();
+app.MapRoutesApi();
+app.MapRoutingTableApi();
+app.MapObservationsApi();
+app.MapBenchmarkSamplesApi();
 app.MapBenchmarkRunsApi();
+app.MapBenchmarkWorkApi();
+app.MapBenchmarkScheduleApi();
 
 app.Run();

@@ -9,6 +9,7 @@ using GenieHive.Facade.Proxy;
 using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade;
 
@@ -22,16 +23,8 @@ public static class FacadeServices
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
-        // A blank key (an environment variable set to nothing) is refused, not skipped: skipping it could leave the
-        // facade open when the operator meant to close it. Control refuses the same.
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
-            .Validate(
-                static options => options.ClientApiKeys.All(static key => !string.IsNullOrWhiteSpace(key)),
-                AuthOptions.SectionName + ":ClientApiKeys has an empty entry; remove it or set a key (an empty list turns auth off).")
-            .Validate(
-                static options => options.ClientApiKeys.All(static key => key is null || key.Trim().Length <= ClientKeys.MaxKeyChars),
-                AuthOptions.SectionName + ":ClientApiKeys has a key longer than " + ClientKeys.MaxKeyChars + " characters; no client could present it.")
-            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RequestRoutingOptions>().BindConfiguration(RequestRoutingOptions.SectionName).ValidateDataAnnotations()

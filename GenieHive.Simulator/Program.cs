@@ -20,6 +20,7 @@ app.UseSimulatedFaults();
 // /health answers {"status":"ok"}, llama-server's shape.
 app.MapDefaultEndpoints();
 app.MapModelsApi();
+app.MapOllamaApi();
 app.MapChatApi();
 app.MapCompletionsApi();
 app.MapEmbeddingsApi();

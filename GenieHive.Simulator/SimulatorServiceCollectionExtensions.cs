@@ -13,7 +13,8 @@ public static class SimulatorServiceCollectionExtensions
 {
     /// <summary>
     /// Binds and validates <see cref="SimulatorOptions"/> (section <c>Simulator</c>, failing at start-up when
-    /// invalid) and registers the engine: model catalog, slots, pacing, counters, faults and the endpoint services.
+    /// invalid) and registers the engine: model catalog and residency, slots and their prompt cache, shared compute,
+    /// pacing, counters, faults and the endpoint services.
     /// </summary>
     public static IHostApplicationBuilder AddSimulatorServices(this IHostApplicationBuilder builder)
     {
@@ -26,6 +27,9 @@ public static class SimulatorServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<SlotPool>();
+        builder.Services.AddSingleton<PromptCache>();
+        builder.Services.AddSingleton<ModelResidency>();
+        builder.Services.AddSingleton<SharedThroughput>();
         builder.Services.AddSingleton<PreciseClock>();
         builder.Services.AddSingleton<GenerationPacer>();
         builder.Services.AddSingleton<EngineCounters>();

@@ -19,6 +19,20 @@ public sealed partial class SimulatorStartupLog(IOptions<SimulatorOptions> optio
             value.TimeToFirstTokenMs,
             value.TokensPerSecond.ToString(CultureInfo.InvariantCulture),
             value.LatencyMs);
+        if (value.PromptTokensPerSecond > 0 || value.PromptCache || value.DecodeContention > 0 || value.ModelLoadMs > 0)
+        {
+            LogUnderLoad(
+                logger,
+                value.PromptTokensPerSecond.ToString(CultureInfo.InvariantCulture),
+                value.PromptCache,
+                value.SlotPromptSimilarity.ToString(CultureInfo.InvariantCulture),
+                value.PromptCacheTokens,
+                value.DecodeContention.ToString(CultureInfo.InvariantCulture),
+                value.ModelLoadMs,
+                value.MemoryBudgetMb,
+                string.Join(", ", value.PreloadedModels));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -38,4 +52,20 @@ public sealed partial class SimulatorStartupLog(IOptions<SimulatorOptions> optio
         int timeToFirstTokenMs,
         string tokensPerSecond,
         int latencyMs);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Engine under load: prefill {PromptTokensPerSecond} prompt tokens/s, prompt cache {PromptCache} (slot similarity {SlotPromptSimilarity}, "
+            + "{PromptCacheTokens} tokens beyond the slots), decode contention {DecodeContention}, model load {ModelLoadMs} ms within {MemoryBudgetMb} MiB "
+            + "(0: unlimited), preloaded [{PreloadedModels}]")]
+    private static partial void LogUnderLoad(
+        ILogger logger,
+        string promptTokensPerSecond,
+        bool promptCache,
+        string slotPromptSimilarity,
+        int promptCacheTokens,
+        string decodeContention,
+        int modelLoadMs,
+        int memoryBudgetMb,
+        string preloadedModels);
 }

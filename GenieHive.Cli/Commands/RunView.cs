@@ -40,11 +40,11 @@ public static class RunView
         {
             var results = target.Results;
             services.Add(target.ServiceId, target.HostId, target.AssetId, target.Status,
-                Show.Percent(Show.Result(results, "pass_rate")),
-                Show.Number(Show.Result(results, "quality_score"), "0.000"),
-                Show.Milliseconds(Show.Result(results, "p50_latency_ms")),
-                Show.Milliseconds(Show.Result(results, "ttft_ms")),
-                Show.Number(Show.Result(results, "tokens_per_sec"), "0.0"),
+                Show.Percent(Show.Result(results, BenchmarkResultFields.PassRate)),
+                Show.Number(Show.Result(results, BenchmarkResultFields.QualityScore), "0.000"),
+                Show.Milliseconds(Show.Result(results, BenchmarkResultFields.P50LatencyMs)),
+                Show.Milliseconds(Show.Result(results, BenchmarkResultFields.TtftMs)),
+                Show.Number(Show.Result(results, BenchmarkResultFields.TokensPerSec), "0.0"),
                 $"{target.Cases.Count(c => c.Answered)}/{target.CasesTotal}");
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GenieHive.Contracts;
 
 namespace GenieHive.Cli.Rendering;
 
@@ -24,7 +25,7 @@ public static class Show
     /// <summary>Unix seconds as <c>2026-03-01 12:00:05</c> (UTC).</summary>
     public static string Time(double? unixSeconds) =>
         unixSeconds is { } seconds && double.IsFinite(seconds)
-            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+            ? UnixTime.FromUnixSeconds(seconds).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
             : None;
 
     /// <summary>A duration between two Unix times (<c>8.4 s</c>, <c>3 m 05 s</c>), or a dash.</summary>
@@ -44,7 +45,7 @@ public static class Show
     /// <summary>How long ago (<c>3 s ago</c>, <c>2 m ago</c>, <c>5 h ago</c>).</summary>
     public static string Ago(double unixSeconds, DateTimeOffset now)
     {
-        var seconds = Math.Max(0, now.ToUnixTimeMilliseconds() / 1000.0 - unixSeconds);
+        var seconds = Math.Max(0, now.ToUnixSeconds() - unixSeconds);
         return seconds switch
         {
             < 90 => string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s ago"),

@@ -15,6 +15,19 @@ public static class BenchmarkRunStatuses
     public static bool IsFinished(string? status) => status is Completed or Failed or Cancelled;
 }
 
+/// <summary>Values of a benchmark run's <c>trigger</c>: who asked for it.</summary>
+public static class BenchmarkRunTriggers
+{
+    /// <summary>An operator or client, through <c>POST /v1/cluster/benchmarks/runs</c>.</summary>
+    public const string Manual = "manual";
+
+    /// <summary>The benchmarker, because a schedule entry was due.</summary>
+    public const string Schedule = "schedule";
+
+    /// <summary>The benchmarker, because a service appeared or changed its loaded assets (<c>RunOnServiceChange</c>).</summary>
+    public const string ServiceChange = "service_change";
+}
+
 /// <summary>
 /// <c>POST /v1/cluster/benchmarks/runs</c>: run a workload against one service (<see cref="ServiceId"/>), the
 /// eligible services of a role (<see cref="Role"/>) or every routable service of a kind (<see cref="Kind"/>);
@@ -50,8 +63,8 @@ public sealed record BenchmarkRun
     /// <summary>The service id, role id or kind that was asked for.</summary>
     public required string TargetName { get; init; }
 
-    /// <summary><c>manual</c>, <c>schedule</c> or <c>service_change</c>.</summary>
-    public string Trigger { get; set; } = "manual";
+    /// <summary><c>manual</c>, <c>schedule</c> or <c>service_change</c> (<see cref="BenchmarkRunTriggers"/>).</summary>
+    public string Trigger { get; set; } = BenchmarkRunTriggers.Manual;
     public double TimeoutSeconds { get; init; }
     public int Repetitions { get; init; }
 
@@ -65,6 +78,15 @@ public sealed record BenchmarkRun
 
     /// <summary>Why the run failed or was cancelled.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The benchmarker that claimed the run (its name), once it is running.</summary>
+    public string? Worker { get; init; }
+
+    /// <summary>
+    /// Until when (Unix seconds) the claim holds without word from the benchmarker; each report renews it. A running
+    /// run whose lease ran out is failed: nothing is measuring it any more.
+    /// </summary>
+    public double? LeaseExpiresAt { get; init; }
 
     /// <summary>One entry per service, with its progress and, once done, its results.</summary>
     public List<BenchmarkRunTarget> Targets { get; set; } = [];

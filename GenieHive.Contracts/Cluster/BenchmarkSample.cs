@@ -4,9 +4,7 @@ namespace GenieHive.Contracts.Cluster;
 
 /// <summary>
 /// One benchmark result for a service and workload. Upserted by <see cref="BenchmarkId"/>.
-/// <see cref="Results"/> is free-form; the keys the scorer reads are quality_score, pass_rate,
-/// terminal_accuracy, completion_rate, terminal_tool_completion_rate, tool_success_rate (correctness)
-/// and tokens_per_sec, ttft_ms (speed).
+/// <see cref="Results"/> is free-form; the keys with a meaning, and those the scorer reads, are <see cref="BenchmarkResultFields"/>.
 /// </summary>
 public sealed record BenchmarkSample
 {

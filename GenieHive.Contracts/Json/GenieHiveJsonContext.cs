@@ -49,6 +49,15 @@ namespace GenieHive.Contracts.Json;
 [JsonSerializable(typeof(BenchmarkRun))]
 [JsonSerializable(typeof(ListResponse<BenchmarkRun>))]
 [JsonSerializable(typeof(ListResponse<BenchmarkWorkloadView>))]
+[JsonSerializable(typeof(BenchmarkClaimRequest))]
+[JsonSerializable(typeof(BenchmarkRunClaim))]
+[JsonSerializable(typeof(BenchmarkCaseMeasurement))]
+[JsonSerializable(typeof(BenchmarkRunTarget))]
+[JsonSerializable(typeof(BenchmarkTargetFinish))]
+[JsonSerializable(typeof(BenchmarkRunFinish))]
+[JsonSerializable(typeof(BenchmarkRunLease))]
+[JsonSerializable(typeof(BenchmarkSchedule))]
+[JsonSerializable(typeof(BenchmarkScheduleRunRequest))]
 public sealed partial class GenieHiveJsonContext : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context, for every typed client between the services.</summary>

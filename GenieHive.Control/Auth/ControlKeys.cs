@@ -1,11 +1,12 @@
+using GenieHive.Contracts.Auth;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Auth;
 
-/// <summary>The two separate powers: client keys (operator API) and node keys (node API).</summary>
+/// <summary>The two separate powers: client keys (operator API) and node keys (node API), compared as the facade compares them.</summary>
 public sealed class ControlKeys(IOptions<AuthOptions> options)
 {
-    public KeyRing Client { get; } = new(options.Value.ClientApiKeys);
+    public ApiKeySet Client { get; } = new(options.Value.ClientApiKeys);
 
-    public KeyRing Node { get; } = new(options.Value.NodeApiKeys);
+    public ApiKeySet Node { get; } = new(options.Value.NodeApiKeys);
 }

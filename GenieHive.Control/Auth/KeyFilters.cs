@@ -1,5 +1,6 @@
 using GenieHive.Contracts;
 using GenieHive.Control.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace GenieHive.Control.Auth;
 
@@ -9,35 +10,17 @@ namespace GenieHive.Control.Auth;
 /// </summary>
 public sealed class ClientKeyFilter(ControlKeys keys) : IEndpointFilter
 {
-    private const string BearerPrefix = "Bearer ";
-
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var ring = keys.Client;
         var request = context.HttpContext.Request;
-        // Either header may carry the key (a proxy may add one beside the caller's); both are checked.
-        if (!ring.IsEnabled || ring.Accepts(ApiKeyHeader(request)) | ring.Accepts(BearerToken(request)))
+        if (!ring.IsEnabled || ring.Accepts(KeyHeaders.Single(request.Headers[GenieHiveHeaders.ApiKey]), KeyHeaders.Single(request.Headers.Authorization)))
         {
             return next(context);
         }
 
         return ValueTask.FromResult<object?>(Problems.Unauthorized(
             "A valid client key is required (X-Api-Key or Authorization: Bearer)."));
-    }
-
-    private static ReadOnlySpan<char> ApiKeyHeader(HttpRequest request)
-    {
-        var apiKey = request.Headers[GenieHiveHeaders.ApiKey];
-        return apiKey.Count == 1 && apiKey[0] is { } value ? value.AsSpan().Trim() : [];
-    }
-
-    private static ReadOnlySpan<char> BearerToken(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization;
-        return authorization.Count == 1 && authorization[0] is { } value
-            && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
-                ? value.AsSpan(BearerPrefix.Length).Trim()
-                : [];
     }
 }
 
@@ -47,8 +30,7 @@ public sealed class NodeKeyFilter(ControlKeys keys) : IEndpointFilter
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var ring = keys.Node;
-        var presented = context.HttpContext.Request.Headers[GenieHiveHeaders.NodeKey];
-        if (!ring.IsEnabled || (presented.Count == 1 && ring.Accepts(presented[0].AsSpan().Trim())))
+        if (!ring.IsEnabled || ring.Accepts(KeyHeaders.Single(context.HttpContext.Request.Headers[GenieHiveHeaders.NodeKey]), authorization: null))
         {
             return next(context);
         }
@@ -56,4 +38,18 @@ public sealed class NodeKeyFilter(ControlKeys keys) : IEndpointFilter
         return ValueTask.FromResult<object?>(Problems.Unauthorized(
             "A valid node key is required (X-GenieHive-Node-Key)."));
     }
+}
+
+internal static class KeyHeaders
+{
+    /// <summary>A header sent once; a repeated header carries no key (which of them would be meant?).</summary>
+    public static string? Single(StringValues values) => values.Count == 1 ? values[0] : null;
+}
+
+/// <summary>Route groups of the operator API: every endpoint under them requires a client key.</summary>
+public static class ClientKeyGroups
+{
+    /// <summary>A group at <paramref name="prefix"/> behind <see cref="ClientKeyFilter"/>, tagged <paramref name="tag"/> (OpenAPI).</summary>
+    public static RouteGroupBuilder MapClientKeyGroup(this IEndpointRouteBuilder endpoints, string prefix, string tag) =>
+        endpoints.MapGroup(prefix).AddEndpointFilter<ClientKeyFilter>().WithTags(tag);
 }

@@ -11,9 +11,9 @@ namespace GenieHive.Control.Benchmarks;
 
 /// <summary>
 /// Benchmark runs and workloads on the operator API, behind the client key (the facade re-exposes them):
-/// <c>POST /v1/cluster/benchmarks/runs</c> (202 with the queued run), <c>GET .../runs</c> (newest first),
-/// <c>GET .../runs/{id}</c>, <c>DELETE .../runs/{id}</c> or <c>POST .../runs/{id}/cancel</c>, and
-/// <c>GET /v1/cluster/benchmarks/workloads</c>.
+/// <c>POST /v1/cluster/benchmarks/runs</c> (202 with the queued run, which the benchmarker claims),
+/// <c>GET .../runs</c> (newest first), <c>GET .../runs/{id}</c>, <c>DELETE .../runs/{id}</c> or
+/// <c>POST .../runs/{id}/cancel</c>, and <c>GET /v1/cluster/benchmarks/workloads</c>.
 /// </summary>
 public static class BenchmarkRunsApi
 {
@@ -23,9 +23,7 @@ public static class BenchmarkRunsApi
     /// <summary>Maps the run and workload endpoints under <c>/v1/cluster/benchmarks</c>.</summary>
     public static RouteGroupBuilder MapBenchmarkRunsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/cluster/benchmarks")
-            .AddEndpointFilter<ClientKeyFilter>()
-            .WithTags("Benchmarks");
+        var group = endpoints.MapClientKeyGroup("/v1/cluster/benchmarks", "Benchmarks");
 
         group.MapPost("/runs", StartAsync);
         group.MapGet("/runs", List);
@@ -37,7 +35,7 @@ public static class BenchmarkRunsApi
     }
 
     private static async Task<Results<Accepted<BenchmarkRun>, ProblemHttpResult>> StartAsync(
-        HttpRequest request, JsonBody body, BenchmarkRunPlanner planner, BenchmarkRunner runner, CancellationToken cancellationToken)
+        HttpRequest request, JsonBody body, BenchmarkRunPlanner planner, BenchmarkRunQueue queue, CancellationToken cancellationToken)
     {
         var read = await body.ReadAsync(request, GenieHiveJsonContext.Default.BenchmarkRunRequest, cancellationToken);
         if (read.Problem is not null)
@@ -45,27 +43,18 @@ public static class BenchmarkRunsApi
             return read.Problem;
         }
 
-        var plan = planner.Plan(read.Value!, "manual");
+        var plan = planner.Plan(read.Value!, BenchmarkRunTriggers.Manual);
         if (plan.Run is null)
         {
-            return TypedResults.Problem(
-                statusCode: plan.Status,
-                title: plan.Status switch
-                {
-                    StatusCodes.Status404NotFound => "Not found",
-                    StatusCodes.Status409Conflict => "Conflict",
-                    _ => "Invalid request",
-                },
-                detail: plan.Problem,
-                extensions: plan.Field is null ? null : new Dictionary<string, object?> { ["field"] = plan.Field });
+            return plan.ToProblem();
         }
 
-        var run = await runner.SubmitAsync(plan.Run, cancellationToken);
+        var run = await queue.SubmitAsync(plan.Run, cancellationToken);
         return TypedResults.Accepted($"/v1/cluster/benchmarks/runs/{run.Id}", run);
     }
 
     private static Results<Ok<ListResponse<BenchmarkRun>>, ProblemHttpResult> List(
-        BenchmarkRunBook runs,
+        BenchmarkRunStore runs,
         [FromQuery(Name = "status")] string? status,
         [FromQuery(Name = "limit")] int? limit)
     {
@@ -84,10 +73,11 @@ public static class BenchmarkRunsApi
         return TypedResults.Ok(new ListResponse<BenchmarkRun>(runs.List(status, limit ?? DefaultListLimit)));
     }
 
-    private static Results<Ok<BenchmarkRun>, ProblemHttpResult> Get(string id, BenchmarkRunBook runs) =>
+    private static Results<Ok<BenchmarkRun>, ProblemHttpResult> Get(string id, BenchmarkRunStore runs) =>
         runs.Get(id) is { } run ? TypedResults.Ok(run) : UnknownRun(id);
 
-    private static async Task<Results<Ok<BenchmarkRun>, ProblemHttpResult>> CancelAsync(string id, BenchmarkRunBook runs, BenchmarkRunner runner, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<BenchmarkRun>, ProblemHttpResult>> CancelAsync(
+        string id, BenchmarkRunStore runs, BenchmarkRunReports reports, CancellationToken cancellationToken)
     {
         if (runs.Get(id) is not { } existing)
         {
@@ -96,15 +86,16 @@ public static class BenchmarkRunsApi
 
         if (BenchmarkRunStatuses.IsFinished(existing.Status))
         {
-            return Problems.Conflict($"Run '{id}' already {existing.Status}.", new Dictionary<string, object?> { ["status"] = existing.Status });
+            return Problems.Conflict($"Run '{id}' already {existing.Status}.", new Dictionary<string, object?> { ["run_status"] = existing.Status });
         }
 
-        return await runner.CancelAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : UnknownRun(id);
+        return await reports.CancelAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : UnknownRun(id);
     }
 
     private static Ok<ListResponse<BenchmarkWorkloadView>> GetWorkloads(WorkloadCatalog workloads) =>
         TypedResults.Ok(new ListResponse<BenchmarkWorkloadView>([.. workloads.All.Select(w => w.ToView())]));
 
-    private static ProblemHttpResult UnknownRun(string id) =>
+    /// <summary>The 404 of a run id nobody knows.</summary>
+    public static ProblemHttpResult UnknownRun(string id) =>
         Problems.NotFound("Unknown run", $"No benchmark run '{id}'.", new Dictionary<string, object?> { ["run_id"] = id });
 }

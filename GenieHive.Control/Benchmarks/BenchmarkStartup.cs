@@ -8,15 +8,13 @@ namespace GenieHive.Control.Benchmarks;
 /// <summary>
 /// Brings benchmarking up after Control's state: the workloads file (a bad one stops start-up with a message
 /// naming the file and the field), the schedule checked against the known workloads, and the stored runs read
-/// back, with those a restart interrupted marked failed.
+/// back: queued ones wait for the benchmarker, running ones for their benchmarker to report again within the lease.
 /// </summary>
 public sealed partial class BenchmarkStartup(
     IOptions<BenchmarksOptions> options,
     IHostEnvironment environment,
     WorkloadCatalog workloads,
-    BenchmarkRunBook runs,
-    FacadeBenchmarkClient facade,
-    TimeProvider time,
+    BenchmarkRunStore runs,
     ILogger<BenchmarkStartup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -52,15 +50,10 @@ public sealed partial class BenchmarkStartup(
             }
         }
 
-        var interrupted = runs.Load(time.UnixSeconds());
-        if (interrupted > 0)
+        var running = runs.Load();
+        if (running.Count > 0)
         {
-            LogInterrupted(logger, interrupted);
-        }
-
-        if (facade.FacadeAddress is null)
-        {
-            LogNoFacade(logger);
+            LogRunning(logger, running.Count, options.Value.LeaseSeconds);
         }
 
         return Task.CompletedTask;
@@ -71,9 +64,6 @@ public sealed partial class BenchmarkStartup(
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {WorkloadCount} benchmark workloads from {Path}")]
     private static partial void LogWorkloadsLoaded(ILogger logger, int workloadCount, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{RunCount} benchmark runs were interrupted by the last stop and are marked failed")]
-    private static partial void LogInterrupted(ILogger logger, int runCount);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Benchmark runs cannot reach the facade: set services:facade:http:0 (AppHost: control.WithReference(facade)) or GenieHive:Benchmarks:FacadeUrl")]
-    private static partial void LogNoFacade(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{RunCount} benchmark runs were running when Control stopped; each fails unless its benchmarker reports within {LeaseSeconds} s")]
+    private static partial void LogRunning(ILogger logger, int runCount, double leaseSeconds);
 }

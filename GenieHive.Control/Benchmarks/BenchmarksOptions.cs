@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace GenieHive.Control.Benchmarks;
 
-/// <summary>Benchmark runs, workloads, schedule and sample ageing (<c>GenieHive:Benchmarks</c>).</summary>
+/// <summary>
+/// Benchmark runs, workloads, schedule and sample ageing (<c>GenieHive:Benchmarks</c>), on Control. The benchmarker
+/// measures the runs and acts on the schedule; its own settings are <c>GenieHive:Benchmarker</c>.
+/// </summary>
 public sealed class BenchmarksOptions
 {
     public const string SectionName = "GenieHive:Benchmarks";
@@ -13,7 +16,10 @@ public sealed class BenchmarksOptions
     /// </summary>
     public string? WorkloadsPath { get; set; }
 
-    /// <summary>Workloads re-run every <c>EveryHours</c> against a kind or a role. Default: none.</summary>
+    /// <summary>
+    /// Workloads re-run every <c>EveryHours</c> against a kind or a role, checked against the workloads at start-up and
+    /// served to the benchmarker, which queues them when due. Default: none.
+    /// </summary>
     public List<BenchmarkScheduleEntry> Schedule { get; set; } = [];
 
     /// <summary>
@@ -41,19 +47,17 @@ public sealed class BenchmarksOptions
     [Range(1, 100)]
     public int MaxRepetitions { get; set; } = 10;
 
-    /// <summary>Services of one run measured at the same time (each one case at a time). Default 4.</summary>
-    [Range(1, 64)]
-    public int MaxParallelServices { get; set; } = 4;
+    /// <summary>
+    /// Seconds a running run's claim holds without word from the benchmarker (default 30). It renews the lease every
+    /// few seconds while it measures; when the lease runs out (the benchmarker stopped, or could not reach Control for
+    /// that long), the run fails with the reason.
+    /// </summary>
+    [Range(1, 3600)]
+    public double LeaseSeconds { get; set; } = 30;
 
     /// <summary>Finished runs kept (older ones are deleted). Default 200.</summary>
     [Range(1, 100_000)]
     public int KeepRuns { get; set; } = 200;
-
-    /// <summary>
-    /// The facade's base URL, which runs call as clients do. Default: <c>services:facade:http:0</c> (Aspire writes it
-    /// when the AppHost gives Control a reference to the facade). Re-read when configuration reloads.
-    /// </summary>
-    public string? FacadeUrl { get; set; }
 
     /// <summary>The oldest <c>observed_at</c> (Unix seconds) that still counts at <paramref name="now"/>.</summary>
     public double SampleCutoff(double now) => MaxSampleAgeHours <= 0 ? double.NegativeInfinity : now - (MaxSampleAgeHours * 3600);

@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Control.Benchmarks;
 using GenieHive.Control.Registry;
 using GenieHive.Control.Roles;
@@ -19,7 +20,7 @@ public sealed partial class ControlStartup(
     ControlDatabase database,
     RoleCatalog roles,
     ClusterRegistry registry,
-    BenchmarkBook benchmarks,
+    BenchmarkSampleStore benchmarks,
     RoutingTablePublisher publisher,
     TimeProvider time,
     ILogger<ControlStartup> logger) : IHostedService
@@ -30,14 +31,14 @@ public sealed partial class ControlStartup(
         var catalog = LoadCatalog(now);
 
         database.Initialize();
-        database.Write((connection, transaction) => RoleRepository.ReplaceAll(connection, transaction, catalog.Roles));
+        database.Write((connection, transaction) => RoleStore.ReplaceAll(connection, transaction, catalog.Roles));
         roles.Replace(catalog.Roles);
 
         var (hosts, services, samples) = database.Read(connection =>
         {
-            var loadedServices = RegistryRepository.LoadServices(connection);
-            var loadedHosts = RegistryRepository.WithServiceIds(RegistryRepository.LoadHosts(connection), loadedServices);
-            return (loadedHosts, loadedServices, BenchmarkBook.LoadAll(connection));
+            var loadedServices = RegistryStore.LoadServices(connection);
+            var loadedHosts = RegistryStore.WithServiceIds(RegistryStore.LoadHosts(connection), loadedServices);
+            return (loadedHosts, loadedServices, BenchmarkSampleStore.LoadAll(connection));
         });
         registry.Load(hosts, services, now);
         benchmarks.Load(samples);

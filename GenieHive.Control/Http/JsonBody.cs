@@ -14,11 +14,11 @@ public readonly record struct BodyResult<T>(T? Value, ProblemHttpResult? Problem
 
 /// <summary>
 /// Reads every POST body the same way, so malformed input gets the same answers everywhere:
-/// 415 for a non-JSON content type, 413 above <see cref="LimitsOptions.MaxRequestBodyBytes"/>,
+/// 415 for a non-JSON content type, 413 above <see cref="ControlApiOptions.MaxRequestBodyBytes"/>,
 /// 400 naming the field for malformed, truncated, mistyped, incomplete or too deeply nested JSON.
 /// Never an exception, so never a 500.
 /// </summary>
-public sealed class JsonBody(IOptions<LimitsOptions> limits)
+public sealed class JsonBody(IOptions<ControlApiOptions> limits)
 {
     private readonly long _maxBytes = limits.Value.MaxRequestBodyBytes;
 

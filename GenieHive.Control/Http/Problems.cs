@@ -25,7 +25,7 @@ public static class Problems
         TypedResults.Problem(
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "Request body too large",
-            detail: $"The request body exceeds {limit} bytes (GenieHive:Limits:MaxRequestBodyBytes).");
+            detail: $"The request body exceeds {limit} bytes (GenieHive:ControlApi:MaxRequestBodyBytes).");
 
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
         TypedResults.Problem(

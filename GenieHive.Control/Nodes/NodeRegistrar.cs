@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Nodes;
 using GenieHive.Control.Diagnostics;
 using GenieHive.Control.Registry;
@@ -47,7 +48,7 @@ public sealed partial class NodeRegistrar(
             {
                 // Each host is written as it is now in memory, so a heartbeat that landed meanwhile is not undone.
                 var rows = outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>().ToList();
-                RegistryRepository.Save(connection, transaction, rows);
+                RegistryStore.Save(connection, transaction, rows);
             }, cancellationToken);
         }
         catch (SqliteException)

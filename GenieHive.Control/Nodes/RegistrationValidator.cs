@@ -117,8 +117,14 @@ public static class RegistrationValidator
         state is null
             ? null
             : Text(state.Health, field + ".health", required: false, maxLength: 64)
-                ?? Text(state.Availability, field + ".availability", required: false, maxLength: 64)
+                ?? AvailabilityValue(state.Availability, field + ".availability")
                 ?? Text(state.LoadState, field + ".load_state", required: false, maxLength: 64);
+
+    // Any case is accepted (ServiceRecords keeps the canonical word); an unknown word is refused.
+    private static ValidationError? AvailabilityValue(string? availability, string field) =>
+        string.IsNullOrWhiteSpace(availability) || Availability.Canonical(availability) is not null
+            ? null
+            : new ValidationError(field, "must be one of " + string.Join(", ", Availability.All));
 
     private static ValidationError? Kind(string? kind, string field) =>
         string.IsNullOrEmpty(kind) ? new ValidationError(field, "is required")

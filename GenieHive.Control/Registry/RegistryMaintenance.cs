@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Control.Observations;
 using GenieHive.Control.Routing;
 using GenieHive.Control.Storage;
@@ -13,7 +14,7 @@ namespace GenieHive.Control.Registry;
 /// </summary>
 public sealed partial class RegistryMaintenance(
     ClusterRegistry registry,
-    ObservationBook observations,
+    ObservationMerger observations,
     RoutingChanges changes,
     ControlDatabase database,
     TimeProvider time,
@@ -90,7 +91,7 @@ public sealed partial class RegistryMaintenance(
                 dirty = registry.TakeDirty();
                 if (dirty.Count > 0)
                 {
-                    RegistryRepository.Save(connection, transaction, dirty);
+                    RegistryStore.Save(connection, transaction, dirty);
                 }
             });
         }

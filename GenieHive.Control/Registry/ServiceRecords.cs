@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Nodes;
 using GenieHive.Control.Storage;
@@ -12,7 +13,7 @@ public static class ServiceRecords
     public const int MaxDetailLength = 1024;
 
     /// <summary>
-    /// Normalises the report (owner host id, default protocol), freezes its JSON trees for sharing between
+    /// Normalises the report (owner host id, default protocol, canonical health and availability), freezes its JSON trees for sharing between
     /// threads, and computes the canonical JSON that decides whether a later report changed anything.
     /// </summary>
     public static ServiceRecord Create(RegisteredService service, double updatedAt, string? hostId = null)
@@ -22,10 +23,7 @@ public static class ServiceRecords
             HostId = hostId ?? service.HostId,
             Protocol = string.IsNullOrWhiteSpace(service.Protocol) ? "openai" : service.Protocol,
             Assets = service.Assets ?? [],
-            // A probe's error text can be a whole HTML page: keep the start rather than refuse the heartbeat.
-            State = service.State is { Detail.Length: > MaxDetailLength } state
-                ? state with { Detail = state.Detail[..MaxDetailLength] + "…" }
-                : service.State,
+            State = Canonical(service.State),
         };
 
         foreach (var asset in normalized.Assets)
@@ -35,5 +33,28 @@ public static class ServiceRecords
 
         var fingerprint = JsonSerializer.SerializeToUtf8Bytes(normalized, GenieHiveJsonContext.Default.RegisteredService);
         return new ServiceRecord(normalized, updatedAt, fingerprint);
+    }
+
+    /// <summary>
+    /// The state as every reader compares it (the routing rule, listings, the benchmark planner): health and
+    /// availability canonical, once here for registrations and heartbeats alike, so nobody lower-cases on their own.
+    /// </summary>
+    private static ServiceState? Canonical(ServiceState? state)
+    {
+        if (state is null)
+        {
+            return null;
+        }
+
+        var canonical = state with
+        {
+            Health = HealthStates.Canonical(state.Health),
+            Availability = Availability.Canonical(state.Availability),
+        };
+
+        // A probe's error text can be a whole HTML page: keep the start rather than refuse the heartbeat.
+        return canonical is { Detail.Length: > MaxDetailLength }
+            ? canonical with { Detail = canonical.Detail[..MaxDetailLength] + "…" }
+            : canonical;
     }
 }

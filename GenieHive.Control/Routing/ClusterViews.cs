@@ -1,7 +1,7 @@
-using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Observations;
 using GenieHive.Control.Registry;
+using GenieHive.Routing;
 
 namespace GenieHive.Control.Routing;
 
@@ -10,10 +10,10 @@ public sealed record ClusterState(double Now, List<HostView> Hosts, List<Service
 
 /// <summary>
 /// Turns the registry and the facades' observations into views: staleness and cooldowns evaluated at
-/// <c>now</c>, <c>routable</c> set as the routing brain will judge it. Listings and the routing table share
+/// <c>now</c>, <c>routable</c> by the routing brain's own rule (<see cref="Routability"/>). Listings and the routing table share
 /// this, so <c>/v1/cluster/services</c> shows exactly what the facade routes on.
 /// </summary>
-public sealed class ClusterViews(ClusterRegistry registry, ObservationBook observations)
+public sealed class ClusterViews(ClusterRegistry registry, ObservationMerger observations)
 {
     public ClusterState Capture(double now)
     {
@@ -21,11 +21,13 @@ public sealed class ClusterViews(ClusterRegistry registry, ObservationBook obser
         var merged = observations.Current;
 
         var hosts = new List<HostView>(snapshot.Hosts.Count);
+        var hostsById = new Dictionary<string, HostView>(snapshot.Hosts.Count, StringComparer.Ordinal);
         var staleHosts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var host in snapshot.Hosts)
         {
             var view = registry.ToView(host, now);
             hosts.Add(view);
+            hostsById[host.HostId] = view;
             if (view.Status.Stale)
             {
                 staleHosts.Add(host.HostId);
@@ -38,7 +40,7 @@ public sealed class ClusterViews(ClusterRegistry registry, ObservationBook obser
         foreach (var record in snapshot.Services)
         {
             merged.TryGetValue(record.ServiceId, out var observation);
-            services.Add(ToView(record, staleHosts.Contains(record.HostId), observation, now));
+            services.Add(ToView(record, hostsById.GetValueOrDefault(record.HostId), staleHosts.Contains(record.HostId), observation, now));
         }
 
         services.Sort(static (a, b) =>
@@ -50,18 +52,11 @@ public sealed class ClusterViews(ClusterRegistry registry, ObservationBook obser
         return new ClusterState(now, hosts, services, [.. staleHosts.Order(StringComparer.Ordinal)]);
     }
 
-    public static ServiceView ToView(ServiceRecord record, bool hostStale, MergedObservation? observation, double now)
+    public static ServiceView ToView(ServiceRecord record, HostView? host, bool hostStale, MergedObservation? observation, double now)
     {
         var service = record.Service;
         var cooldown = observation?.Cooldown is { } active && active.Until > now ? active : null;
-        var state = service.State;
-        var routable = state is { Health: HealthStates.Healthy }
-            && state.AcceptRequests != false
-            && !Availability.RefusesWork(state.Availability)
-            && !hostStale
-            && cooldown is null;
-
-        return new ServiceView
+        var view = new ServiceView
         {
             ServiceId = service.ServiceId,
             HostId = record.HostId,
@@ -75,8 +70,8 @@ public sealed class ClusterViews(ClusterRegistry registry, ObservationBook obser
             Measured = observation?.Measured,
             Cooldown = cooldown,
             HostStale = hostStale,
-            Routable = routable,
             UpdatedAt = record.UpdatedAt,
         };
+        return view with { Routable = Routability.Refusal(view, host, now) is null };
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Routing;
 using GenieHive.Control.Benchmarks;
@@ -20,7 +21,7 @@ namespace GenieHive.Control.Routing;
 public sealed partial class RoutingTablePublisher(
     ClusterViews views,
     RoleCatalog roles,
-    BenchmarkBook benchmarks,
+    BenchmarkSampleStore benchmarks,
     ClusterRegistry registry,
     RoutingChanges changes,
     ControlDatabase database,

@@ -1,5 +1,6 @@
 using GenieHive.Contracts.Api;
 using GenieHive.Contracts.Json;
+using Microsoft.Extensions.Http.Resilience;
 using Refit;
 
 namespace GenieHive.Facade.Cluster;
@@ -32,18 +33,9 @@ public static class ControlClient
             .ConfigureHttpClient(static client => client.BaseAddress = new Uri(ServiceUri))
             .AddHttpMessageHandler<ControlKeyHandler>();
 
-        // The defaults' 10 s attempt timeout is too short for the routing-table long poll (up to 25 s). Experimental
-        // API, pinned by the central package version: the supported way to replace the default handler on one client.
-#pragma warning disable EXTEXP0001
-        control.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        control.AddStandardResilienceHandler(static options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
-            options.Retry.ShouldHandle = static _ => ValueTask.FromResult(false);
-        });
+        // The long-poll timeouts every client that watches Control uses, but no retry at all (see the summary).
+        control.AddLongPollServiceResilience()
+            .Configure(static options => options.Retry.ShouldHandle = static _ => ValueTask.FromResult(false));
 
         services.AddSingleton<ControlRelay>();
         return services;

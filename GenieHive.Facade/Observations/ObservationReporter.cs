@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Api;
 using GenieHive.Contracts.Observations;
 using Microsoft.Extensions.Options;
@@ -64,7 +65,7 @@ internal sealed partial class ObservationReporter(
 
     internal ObservationReport BuildReport()
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        var now = time.UnixSeconds();
         var window = options.Value.WindowSeconds;
         var services = new List<ServiceObservation>();
         foreach (var stats in tracker.All)

@@ -200,7 +200,7 @@ internal sealed partial class FailoverForwarder(
         }
     }
 
-    private double NowSeconds() => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+    private double NowSeconds() => time.UnixSeconds();
 
     [LoggerMessage(1, LogLevel.Debug, "Request {RequestId}: failing over from {FromService} to {ToService} after {Failure}")]
     private static partial void LogFailover(ILogger logger, string requestId, string fromService, string toService, AttemptResult failure);

@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Facade.Observations;
 using GenieHive.Routing;
 
@@ -61,7 +62,7 @@ internal sealed partial class PassiveHealth(ServiceLoadTracker tracker, TimeProv
         return soonest > now && soonest < double.MaxValue ? Math.Max(1, (int)Math.Ceiling(soonest - now)) : null;
     }
 
-    private double NowSeconds() => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+    private double NowSeconds() => time.UnixSeconds();
 
     [LoggerMessage(1, LogLevel.Debug, "Request {RequestId}: {ServiceId} failed with {Failure}; cooling down for {Seconds} s")]
     private static partial void LogCooldown(ILogger logger, string requestId, string serviceId, AttemptResult failure, double seconds);

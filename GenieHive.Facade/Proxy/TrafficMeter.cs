@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenieHive.Contracts;
 using GenieHive.Facade.Observations;
 using GenieHive.Routing;
 
@@ -42,7 +43,7 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, TimeProvider time)
         var latency = time.GetElapsedTime(meter.Start, end).TotalMilliseconds;
         // Only streamed answers have a time to first token; a JSON answer's is NaN and stays out of the TTFT figures.
         var ttft = meter.TtftMs(time);
-        stats.Record(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, latency, ttft, meter.TokensPerSecond(time, end), failed);
+        stats.Record(time.UnixSeconds(), latency, ttft, meter.TokensPerSecond(time, end), failed);
         if (failed)
         {
             telemetry.UpstreamErrors.Add(1, new KeyValuePair<string, object?>("service", stats.ServiceId));

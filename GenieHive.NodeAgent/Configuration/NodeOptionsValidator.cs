@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace GenieHive.NodeAgent.Configuration;
 
-/// <summary>Checks what data annotations cannot: the service list, its kinds, endpoints and discovery protocols.</summary>
+/// <summary>Checks what data annotations cannot: the service list, its kinds, endpoints, availability and discovery protocols.</summary>
 internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 {
     private static readonly string[] s_discoveryProtocols =
@@ -44,6 +44,12 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             if (!s_discoveryProtocols.Contains(service.Discover, StringComparer.Ordinal))
             {
                 failures.Add($"{path}:Discover must be one of {string.Join(", ", s_discoveryProtocols)} (was '{service.Discover}').");
+            }
+
+            // Control refuses an unknown availability at registration; the agent says so at start instead.
+            if (!string.IsNullOrWhiteSpace(service.State?.Availability) && Availability.Canonical(service.State.Availability) is null)
+            {
+                failures.Add($"{path}:State:Availability must be one of {string.Join(", ", Availability.All)} (was '{service.State.Availability}').");
             }
 
             for (var j = 0; j < service.Assets.Count; j++)

@@ -57,7 +57,7 @@ internal sealed class RegistrationBuilder(NodeInventory inventory, IOptions<Node
             Status = new HeartbeatStatus
             {
                 State = "online",
-                LastSeen = timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
+                LastSeen = timeProvider.UnixSeconds(),
             },
             Metrics = new JsonObject
             {

@@ -56,9 +56,7 @@ internal sealed record ServiceDefinition
             VramUsedBytes = observed.VramUsedBytes,
             MaxContextTokens = observed.MaxContextTokens,
         } : null,
-        Availability = string.IsNullOrWhiteSpace(options.State?.Availability)
-            ? Contracts.Availability.Available
-            : options.State.Availability.Trim().ToLowerInvariant(),
+        Availability = Contracts.Availability.Canonical(options.State?.Availability) ?? Contracts.Availability.Available,
         AcceptRequests = options.State?.AcceptRequests ?? true,
     };
 

@@ -1,5 +1,3 @@
-using GenieHive.Contracts;
-
 namespace GenieHive.Routing.Planning;
 
 /// <summary>
@@ -11,45 +9,7 @@ internal static class Eligibility
 {
     private static readonly string[] EmployeeTiers = ["employee_device", "personal_device"];
 
-    /// <summary>Direct eligibility: healthy, host not stale, accepting, available, and allowed by the host's family rules.</summary>
-    public static string? AcceptsWork(ServiceFacts service)
-    {
-        var view = service.View;
-        var state = view.State;
-        if (state?.Health != HealthStates.Healthy)
-        {
-            return ExclusionReasons.Health(state?.Health);
-        }
-
-        if (view.HostStale)
-        {
-            return ExclusionReasons.HostStale;
-        }
-
-        if (state.AcceptRequests == false)
-        {
-            return ExclusionReasons.NotAccepting;
-        }
-
-        var availability = state.Availability?.Trim().ToLowerInvariant();
-        if (Availability.RefusesWork(availability))
-        {
-            return ExclusionReasons.Availability(availability!);
-        }
-
-        if (service.Host.AllowedFamilies.Length > 0)
-        {
-            var text = service.HostFamilyText();
-            if (!service.Host.AllowedFamilies.Any(family => text.Contains(family, StringComparison.Ordinal)))
-            {
-                return ExclusionReasons.HostFamilyRestricted;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Role eligibility on top of <see cref="AcceptsWork"/>: trust tier, device class, workload class and context gates.</summary>
+    /// <summary>Role eligibility on top of <see cref="Routability"/> (<see cref="ServiceFacts.AcceptReason"/>): trust tier, device class, workload class and context gates.</summary>
     public static string? ForRole(RoleFacts role, ServiceFacts service)
     {
         if (service.AcceptReason is { } reason)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Routing.Scoring;
@@ -22,7 +21,7 @@ internal sealed class ServiceFacts
         MaxContext = KnownMaxContext(view);
         AssetText = string.Join(' ', view.Assets.Select(a => a.AssetId)).ToLowerInvariant();
         BaseUrl = BaseUrlOf(view.Endpoint);
-        AcceptReason = Eligibility.AcceptsWork(this);
+        AcceptReason = Routability.RefusesWork(view, host);
 
         // Direct targets (and role targets without workloads or families) all see the service the same way:
         // computed once here and shared, instead of once per name the service answers to.
@@ -66,23 +65,6 @@ internal sealed class ServiceFacts
     /// <summary>Match text: service id, host id, asset ids, runtime engine, launcher and extras as "key value".</summary>
     public HashSet<string> TextTokens => LazyInitializer.EnsureInitialized(ref _textTokens, BuildTextTokens);
 
-    /// <summary>The reference's host family text: service id, asset ids and every non-empty runtime value, lower-cased.</summary>
-    public string HostFamilyText()
-    {
-        var text = new StringBuilder(View.ServiceId);
-        foreach (var asset in View.Assets)
-        {
-            text.Append(' ').Append(asset.AssetId);
-        }
-
-        foreach (var (_, value) in RuntimeEntries(View))
-        {
-            text.Append(' ').Append(value);
-        }
-
-        return text.ToString().ToLowerInvariant();
-    }
-
     private HashSet<string> BuildTextTokens()
     {
         var tokens = Scoring.TextTokens.Of(View.ServiceId, View.HostId);
@@ -100,7 +82,8 @@ internal sealed class ServiceFacts
         return tokens;
     }
 
-    private static IEnumerable<(string Key, string Value)> RuntimeEntries(ServiceView view)
+    /// <summary>The runtime's engine, launcher and scalar extras as (key, value), in that order.</summary>
+    internal static IEnumerable<(string Key, string Value)> RuntimeEntries(ServiceView view)
     {
         var runtime = view.Runtime;
         if (runtime is null)

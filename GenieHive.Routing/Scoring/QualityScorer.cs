@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GenieHive.Contracts.Cluster;
 
 namespace GenieHive.Routing.Scoring;
 
@@ -11,16 +12,8 @@ namespace GenieHive.Routing.Scoring;
 /// </summary>
 public static class QualityScorer
 {
-    /// <summary>Result keys read as correctness, each in [0, 1].</summary>
-    public static readonly IReadOnlyList<string> CorrectnessKeys =
-    [
-        "quality_score",
-        "pass_rate",
-        "terminal_accuracy",
-        "completion_rate",
-        "terminal_tool_completion_rate",
-        "tool_success_rate",
-    ];
+    /// <summary>Result keys read as correctness, each in [0, 1] (<see cref="BenchmarkResultFields.Correctness"/>).</summary>
+    public static IReadOnlyList<string> CorrectnessKeys => BenchmarkResultFields.Correctness;
 
     public const double CorrectnessWeight = 0.65;
     public const double SpeedWeight = 0.35;
@@ -43,12 +36,12 @@ public static class QualityScorer
         }
 
         var speed = 0.0;
-        if (TryNumber(results, "tokens_per_sec", out var tokensPerSec))
+        if (TryNumber(results, BenchmarkResultFields.TokensPerSec, out var tokensPerSec))
         {
             speed += Math.Clamp(tokensPerSec / 80.0, 0.0, 0.5);
         }
 
-        if (TryNumber(results, "ttft_ms", out var ttftMs))
+        if (TryNumber(results, BenchmarkResultFields.TtftMs, out var ttftMs))
         {
             speed += TtftPoints(ttftMs);
         }

@@ -56,7 +56,7 @@ public sealed partial class EmbeddingsService(
                 var start = pacer.Now();
                 slot.Describe(SlotWork.Embedding, request.PromptTokens, 0, false);
                 await pacer.WaitLatencyAsync(start, cancellationToken).ConfigureAwait(false);
-                counters.PromptProcessed(request.PromptTokens, pacer.Since(start));
+                counters.PromptProcessed(request.PromptTokens, 0, pacer.Since(start));
                 if (fault.DropsConnection)
                 {
                     context.Abort();

@@ -41,8 +41,8 @@ public static class EngineApi
                 state.IsProcessing,
                 state.TaskId,
                 state.IsProcessing ? state.PromptTokens : 0,
-                state.IsProcessing ? state.PromptTokens : 0,
-                NPromptTokensCache: 0,
+                state.IsProcessing ? state.PromptTokens - state.ReusedTokens : 0,
+                NPromptTokensCache: state.IsProcessing ? state.ReusedTokens : 0,
                 Params(state.TokensToPredict, state.Stream, state.Work),
                 [new SlotNextToken(state.IsProcessing && remaining > 0, false, remaining, state.IsProcessing ? state.Decoded : 0)]);
         }
@@ -50,7 +50,7 @@ public static class EngineApi
         return TypedResults.Json(infos, SimulatorJson.Context.SlotInfoArray);
     }
 
-    private static IResult GetMetrics(SlotPool slots, EngineCounters counters)
+    private static IResult GetMetrics(SlotPool slots, ModelResidency residency, EngineCounters counters)
     {
         var promptTokens = counters.PromptTokens;
         var promptSeconds = counters.PromptSeconds;
@@ -59,7 +59,7 @@ public static class EngineApi
         var decodes = counters.DecodeCalls;
         var text = new StringBuilder(2048);
         Metric(text, "prompt_tokens_total", "counter", "Number of prompt tokens processed, excluding cached tokens", promptTokens);
-        Metric(text, "prompt_tokens_cached_total", "counter", "Number of prompt tokens reused from the cache", 0);
+        Metric(text, "prompt_tokens_cached_total", "counter", "Number of prompt tokens reused from the cache", counters.CachedTokens);
         Metric(text, "prompt_seconds_total", "counter", "Total time spent processing prompts", promptSeconds);
         Metric(text, "tokens_predicted_total", "counter", "Number of generation tokens processed", predictedTokens);
         Metric(text, "tokens_predicted_seconds_total", "counter", "Total time spent generating tokens", predictedSeconds);
@@ -68,7 +68,7 @@ public static class EngineApi
         Metric(text, "prompt_tokens_seconds", "gauge", "Average prompt throughput in tokens/s", promptSeconds > 0 ? promptTokens / promptSeconds : 0);
         Metric(text, "predicted_tokens_seconds", "gauge", "Average generation throughput in tokens/s", predictedSeconds > 0 ? predictedTokens / predictedSeconds : 0);
         Metric(text, "requests_processing", "gauge", "Number of requests processing", slots.Processing);
-        Metric(text, "requests_deferred", "gauge", "Number of requests deferred", slots.Deferred);
+        Metric(text, "requests_deferred", "gauge", "Number of requests deferred", slots.Deferred + residency.Waiting);
         Metric(text, "n_busy_slots_per_decode", "gauge", "Average number of busy slots per llama_decode() call", decodes > 0 ? 1 : 0);
         return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
     }

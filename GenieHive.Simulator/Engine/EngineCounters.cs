@@ -7,6 +7,7 @@ namespace GenieHive.Simulator.Engine;
 public sealed class EngineCounters
 {
     private long _promptTokens;
+    private long _cachedTokens;
     private long _promptMicroseconds;
     private long _predictedTokens;
     private long _predictedMicroseconds;
@@ -14,6 +15,9 @@ public sealed class EngineCounters
     private long _largestSequence;
 
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
+
+    /// <summary>Prompt tokens reused from slots' caches instead of being evaluated.</summary>
+    public long CachedTokens => Interlocked.Read(ref _cachedTokens);
 
     public long PredictedTokens => Interlocked.Read(ref _predictedTokens);
 
@@ -42,10 +46,14 @@ public sealed class EngineCounters
         }
     }
 
-    /// <summary>A prompt was processed (one decode call for the whole batch, as llama.cpp does).</summary>
-    public void PromptProcessed(int tokens, TimeSpan elapsed)
+    /// <summary>
+    /// A prompt was processed: <paramref name="tokens"/> evaluated, <paramref name="cached"/> reused from the slot
+    /// (one decode call for the whole batch, as llama.cpp does).
+    /// </summary>
+    public void PromptProcessed(int tokens, int cached, TimeSpan elapsed)
     {
         Interlocked.Add(ref _promptTokens, tokens);
+        Interlocked.Add(ref _cachedTokens, cached);
         Interlocked.Add(ref _promptMicroseconds, (long)(elapsed.Ticks / 10.0));
         Interlocked.Increment(ref _decodeCalls);
     }

@@ -31,6 +31,21 @@ public sealed class EngineSlot(int id)
     /// <summary>Tokens generated so far; written by the request as it generates.</summary>
     internal int Decoded;
 
+    /// <summary>Whether the current task has processed its prompt (reached its first token).</summary>
+    internal bool PromptDone { get; set; }
+
+    /// <summary>Prompt tokens the current task reused from the slot's cache (<c>/slots</c> <c>n_prompt_tokens_cache</c>).</summary>
+    internal int ReusedTokens { get; set; }
+
+    /// <summary>The model whose prompt and answer the slot holds (prompt cache), or null.</summary>
+    internal Models.ServedModel? CachedModel { get; set; }
+
+    /// <summary>The last prompt and answer the slot processed, as token ids (prompt cache), or null.</summary>
+    internal TokenSequence? CachedTokens { get; set; }
+
+    /// <summary>When the slot was last released, as a release count (llama-server's <c>t_last_used</c>, for LRU choice).</summary>
+    internal long LastUsed { get; set; }
+
     /// <summary>Records what the holder is about to do, for <c>/slots</c>.</summary>
     public void Describe(SlotWork work, int promptTokens, int tokensToPredict, bool stream)
     {
@@ -38,6 +53,8 @@ public sealed class EngineSlot(int id)
         PromptTokens = promptTokens;
         TokensToPredict = tokensToPredict;
         Stream = stream;
+        ReusedTokens = 0;
+        PromptDone = false;
         Volatile.Write(ref Decoded, 0);
     }
 

@@ -5,7 +5,9 @@ namespace GenieHive.Simulator.Engine;
 
 /// <summary>
 /// Counts a prompt's tokens (as whitespace-separated words, close enough to a tokenizer for a simulator) and
-/// hashes its text (FNV-1a, stable across processes) so that the same prompt always gets the same answer.
+/// hashes its text (FNV-1a, stable across processes) so that the same prompt always gets the same answer. With a
+/// token sink (the prompt cache is on) it also records each word's id (<see cref="TokenIds"/>), sealed with the role
+/// of the message it belongs to.
 /// </summary>
 public struct PromptMeter
 {
@@ -14,6 +16,16 @@ public struct PromptMeter
 
     private ulong _hash;
     private bool _started;
+    private int _unsealed;
+
+    /// <summary>A meter that also records token ids into <paramref name="tokens"/> (null: count and hash only).</summary>
+    public PromptMeter(TokenSequence? tokens)
+    {
+        RecordedTokens = tokens;
+    }
+
+    /// <summary>The ids of the words seen so far, when recording (words of the current message are not sealed yet).</summary>
+    public readonly TokenSequence? RecordedTokens { get; }
 
     /// <summary>Words seen so far.</summary>
     public int Tokens { get; private set; }
@@ -27,6 +39,8 @@ public struct PromptMeter
         var hash = _started ? _hash : FnvOffset;
         var inWord = false;
         var words = 0;
+        var word = FnvOffset;
+        var ids = RecordedTokens;
         foreach (var b in utf8)
         {
             hash = (hash ^ b) * FnvPrime;
@@ -34,9 +48,27 @@ public struct PromptMeter
             if (!space && !inWord)
             {
                 words++;
+                word = FnvOffset;
+            }
+
+            if (ids is not null)
+            {
+                if (!space)
+                {
+                    word = (word ^ b) * FnvPrime;
+                }
+                else if (inWord)
+                {
+                    ids.Add((uint)word);
+                }
             }
 
             inWord = !space;
+        }
+
+        if (ids is not null && inWord)
+        {
+            ids.Add((uint)word);
         }
 
         // A separator between values, so ["ab","c"] and ["a","bc"] hash differently.
@@ -52,6 +84,22 @@ public struct PromptMeter
         _hash = (hash ^ (ulong)token) * FnvPrime;
         _started = true;
         Tokens++;
+        RecordedTokens?.Add((uint)TokenText.Mix((ulong)token));
+    }
+
+    /// <summary>
+    /// Gives the words recorded since the last seal their role (a message's role may come after its content in the
+    /// JSON), so that the same words said by the user and by the assistant are different tokens.
+    /// </summary>
+    public void Seal(ulong role)
+    {
+        if (RecordedTokens is not { } ids)
+        {
+            return;
+        }
+
+        TokenIds.Seal(ids.From(_unsealed), role);
+        _unsealed = ids.Count;
     }
 
     /// <summary>Counts and hashes the current string token of a reader, unescaping when it has to.</summary>

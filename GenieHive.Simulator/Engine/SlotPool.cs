@@ -5,25 +5,34 @@ namespace GenieHive.Simulator.Engine;
 /// <summary>
 /// The engine's parallel slots with a FIFO queue in front of them, like llama-server's task queue: a request
 /// takes a free slot or waits (counted as deferred) until one is released. A waiter that is cancelled leaves
-/// the queue at once; a released slot goes straight to the oldest waiter.
+/// the queue at once; a released slot goes straight to the oldest waiter. Without the prompt cache the slot
+/// released last is taken first; with it, the free slot is chosen as llama-server chooses (<see cref="SlotChoice"/>).
 /// </summary>
 public sealed class SlotPool
 {
     private readonly Lock _gate = new();
     private readonly EngineSlot[] _slots;
-    private readonly Stack<EngineSlot> _free;
+
+    // Free slots; the last one is the most recently released.
+    private readonly List<EngineSlot> _free;
     private readonly LinkedList<Waiter> _queue = new();
+    private readonly bool _choose;
+    private readonly double _similarity;
     private long _nextTaskId;
+    private long _releases;
 
     public SlotPool(IOptions<SimulatorOptions> options)
     {
-        var count = options.Value.Slots;
+        var value = options.Value;
+        var count = value.Slots;
+        _choose = value.PromptCache;
+        _similarity = value.SlotPromptSimilarity;
         _slots = new EngineSlot[count];
-        _free = new Stack<EngineSlot>(count);
+        _free = new List<EngineSlot>(count);
         for (var i = count - 1; i >= 0; i--)
         {
             _slots[i] = new EngineSlot(i);
-            _free.Push(_slots[i]);
+            _free.Add(_slots[i]);
         }
     }
 
@@ -52,14 +61,23 @@ public sealed class SlotPool
     }
 
     /// <summary>Takes a free slot, or waits in FIFO order for one. The caller must <see cref="Release"/> it.</summary>
-    public ValueTask<EngineSlot> AcquireAsync(CancellationToken cancellationToken)
+    public ValueTask<EngineSlot> AcquireAsync(CancellationToken cancellationToken) => AcquireAsync(null, null, cancellationToken);
+
+    /// <summary>
+    /// Takes a free slot, with the prompt cache the one whose cached prompt suits <paramref name="prompt"/> of
+    /// <paramref name="model"/> best, or waits in FIFO order for one. The caller must <see cref="Release"/> it.
+    /// </summary>
+    public ValueTask<EngineSlot> AcquireAsync(Models.ServedModel? model, TokenSequence? prompt, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Waiter waiter;
         lock (_gate)
         {
-            if (_queue.Count == 0 && _free.TryPop(out var slot))
+            if (_queue.Count == 0 && _free.Count > 0)
             {
+                var index = _choose ? SlotChoice.Pick(_free, model, prompt, _similarity) : _free.Count - 1;
+                var slot = _free[index];
+                _free.RemoveAt(index);
                 Assign(slot);
                 return ValueTask.FromResult(slot);
             }
@@ -89,6 +107,7 @@ public sealed class SlotPool
         {
             slot.IsProcessing = false;
             slot.SetDecoded(0);
+            slot.LastUsed = ++_releases;
             while (_queue.First is { } first)
             {
                 _queue.RemoveFirst();
@@ -102,7 +121,23 @@ public sealed class SlotPool
                 slot.IsProcessing = false;
             }
 
-            _free.Push(slot);
+            _free.Add(slot);
+        }
+    }
+
+    /// <summary>Drops what idle slots hold of <paramref name="model"/>'s prompts (the model was unloaded).</summary>
+    public void Forget(Models.ServedModel model)
+    {
+        lock (_gate)
+        {
+            foreach (var slot in _free)
+            {
+                if (ReferenceEquals(slot.CachedModel, model))
+                {
+                    slot.CachedModel = null;
+                    slot.CachedTokens = null;
+                }
+            }
         }
     }
 
@@ -123,7 +158,8 @@ public sealed class SlotPool
                     slot.PromptTokens,
                     slot.TokensToPredict,
                     slot.Stream,
-                    Volatile.Read(ref slot.Decoded));
+                    Volatile.Read(ref slot.Decoded),
+                    slot.ReusedTokens);
             }
         }
 
@@ -186,4 +222,5 @@ public readonly record struct SlotState(
     int PromptTokens,
     int TokensToPredict,
     bool Stream,
-    int Decoded);
+    int Decoded,
+    int ReusedTokens);

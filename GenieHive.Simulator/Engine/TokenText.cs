@@ -20,11 +20,21 @@ public static class TokenText
 
     private static readonly byte[][] Tokens = [.. Words.Select(word => Encoding.UTF8.GetBytes(" " + word))];
 
+    // Each word's raw hash as PromptMeter records a prompt's words (the word's bytes, without the space).
+    private static readonly uint[] WordHashes = [.. Words.Select(word => (uint)PromptMeter.HashBytes(PromptMeter.Start, Encoding.UTF8.GetBytes(word)))];
+
     /// <summary>The UTF-8 bytes of token <paramref name="index"/> of the answer to a prompt with this hash (JSON-safe).</summary>
-    public static ReadOnlySpan<byte> Token(ulong seed, int index) => Tokens[(int)(Mix(seed + ((ulong)index * 0x9E3779B97F4A7C15UL)) % (ulong)Tokens.Length)];
+    public static ReadOnlySpan<byte> Token(ulong seed, int index) => Tokens[WordIndex(seed, index)];
 
     /// <summary>A different stream of words from the same seed (reasoning before the answer).</summary>
-    public static ReadOnlySpan<byte> ReasoningToken(ulong seed, int index) => Token(Mix(seed ^ 0x5EA5_0000_0000_0001UL), index);
+    public static ReadOnlySpan<byte> ReasoningToken(ulong seed, int index) => Token(ReasoningSeed(seed), index);
+
+    /// <summary>The raw hash of the word of <see cref="Token"/> (or <see cref="ReasoningToken"/>), as a prompt's word would hash.</summary>
+    public static uint WordHash(ulong seed, int index, bool reasoning) => WordHashes[WordIndex(reasoning ? ReasoningSeed(seed) : seed, index)];
+
+    private static int WordIndex(ulong seed, int index) => (int)(Mix(seed + ((ulong)index * 0x9E3779B97F4A7C15UL)) % (ulong)Tokens.Length);
+
+    private static ulong ReasoningSeed(ulong seed) => Mix(seed ^ 0x5EA5_0000_0000_0001UL);
 
     /// <summary>SplitMix64's finalizer: spreads a seed's bits.</summary>
     public static ulong Mix(ulong value)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenieHive.Simulator.Engine;
+using GenieHive.Simulator.Models;
 using GenieHive.Simulator.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,10 +24,10 @@ public static partial class FaultsApi
             return TypedResults.Json(faults.Current, SimulatorJson.Context.FaultState);
         });
         group.MapGet("/stats", GetStats);
-        group.MapDelete("/stats", (SimulatorStats stats, SlotPool slots) =>
+        group.MapDelete("/stats", (SimulatorStats stats, SlotPool slots, ModelResidency residency) =>
         {
             stats.Reset();
-            return GetStats(stats, slots);
+            return GetStats(stats, slots, residency);
         });
         return group;
     }
@@ -63,7 +64,7 @@ public static partial class FaultsApi
         return TypedResults.Json(current, SimulatorJson.Context.FaultState);
     }
 
-    private static JsonHttpResult<SimStats> GetStats(SimulatorStats stats, SlotPool slots)
+    private static JsonHttpResult<SimStats> GetStats(SimulatorStats stats, SlotPool slots, ModelResidency residency)
     {
         var chat = stats.ReceivedBy(SimEndpoint.ChatCompletions);
         var completions = stats.ReceivedBy(SimEndpoint.Completions);
@@ -78,7 +79,10 @@ public static partial class FaultsApi
                 stats.RejectedCount,
                 stats.FaultedCount,
                 stats.CancelledCount,
-                stats.LastCancelledAt),
+                stats.LastCancelledAt,
+                residency.Waiting,
+                residency.Loads,
+                residency.Evictions),
             SimulatorJson.Context.SimStats);
     }
 

@@ -9,6 +9,9 @@ namespace GenieHive.Simulator.Faults;
 /// <param name="Faulted">Requests an injected fault affected.</param>
 /// <param name="Cancelled">Requests whose client went away before the answer was complete.</param>
 /// <param name="LastCancelledAt">When the simulator noticed the last of those (Unix seconds, microsecond resolution); null before any.</param>
+/// <param name="WaitingForModel">Requests waiting for their model to load (models loading on demand).</param>
+/// <param name="ModelLoads">Model loads finished since start-up (not zeroed by a reset).</param>
+/// <param name="ModelEvictions">Models evicted to make room since start-up (not zeroed by a reset).</param>
 public sealed record SimStats(
     SimRequestCounts Requests,
     int Processing,
@@ -17,7 +20,10 @@ public sealed record SimStats(
     long Rejected,
     long Faulted,
     long Cancelled,
-    double? LastCancelledAt = null);
+    double? LastCancelledAt = null,
+    int WaitingForModel = 0,
+    long ModelLoads = 0,
+    long ModelEvictions = 0);
 
 /// <summary>Requests received, per model endpoint.</summary>
 public sealed record SimRequestCounts(long ChatCompletions, long Completions, long Embeddings, long Transcriptions, long Total);

@@ -17,6 +17,9 @@ public readonly ref struct GenerationResult
 
     public int PromptTokens { get; init; }
 
+    /// <summary>Prompt tokens reused from the slot's cache (included in <see cref="PromptTokens"/>).</summary>
+    public int CachedTokens { get; init; }
+
     public int ReasoningTokens { get; init; }
 
     public int ContentTokens { get; init; }
@@ -73,7 +76,7 @@ public abstract class GenerationFormat
         writer.WriteString("system_fingerprint", SseWriter.Fingerprint);
         writer.WriteString("object", objectName);
         writer.WritePropertyName("usage");
-        new GenerationUsage(result.PromptTokens, result.CompletionTokens).Write(writer);
+        new GenerationUsage(result.PromptTokens, result.CompletionTokens, result.CachedTokens).Write(writer);
         writer.WriteString("id", result.Id);
         writer.WritePropertyName("timings");
         result.Timings.Write(writer);

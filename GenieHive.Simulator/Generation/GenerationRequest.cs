@@ -17,16 +17,25 @@ public struct GenerationRequest
     public int PromptTokens;
     public ulong PromptHash;
 
+    /// <summary>The prompt's token ids, when the prompt cache is on (null otherwise).</summary>
+    public TokenSequence? PromptIds;
+
+    /// <summary>llama-server's <c>cache_prompt</c>: whether this request may reuse a slot's cached prefix (default true).</summary>
+    public bool CachePrompt;
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
     /// <summary>
     /// Reads the fields the simulator uses (<c>model</c>, <c>stream</c>, <c>stream_options.include_usage</c>,
-    /// <c>max_tokens</c>/<c>max_completion_tokens</c>/<c>n_predict</c>, <c>sim_reasoning</c>, and <c>messages</c>
-    /// for chat or <c>prompt</c> for text), skipping every other field. Returns the error to answer, or null.
+    /// <c>max_tokens</c>/<c>max_completion_tokens</c>/<c>n_predict</c>, <c>cache_prompt</c>, <c>sim_reasoning</c>,
+    /// and <c>messages</c> for chat or <c>prompt</c> for text), skipping every other field. With
+    /// <paramref name="recordTokens"/> (the prompt cache is on) it also records the prompt's token ids. Returns the
+    /// error to answer, or null.
     /// </summary>
-    public static OpenAiError? TryParse(in ReadOnlySequence<byte> body, ModelCatalog catalog, bool chat, out GenerationRequest request)
+    public static OpenAiError? TryParse(in ReadOnlySequence<byte> body, ModelCatalog catalog, bool chat, bool recordTokens, out GenerationRequest request)
     {
         request = default;
+        request.CachePrompt = true;
         if (RequestBody.IsBlank(body))
         {
             return OpenAiError.BadRequest("The request body is empty; expected a JSON object.");
@@ -37,7 +46,7 @@ public struct GenerationRequest
         var hasInput = false;
         int? maxTokens = null;
         int? maxCompletionTokens = null;
-        var meter = new PromptMeter();
+        var meter = new PromptMeter(recordTokens ? new TokenSequence() : null);
         try
         {
             // A body that arrived in one segment is read as a span, which the reader walks faster.
@@ -71,6 +80,14 @@ public struct GenerationRequest
                     if (!JsonFields.TryReadBool(ref reader, ref request.Reasoning))
                     {
                         return OpenAiError.BadRequest("'sim_reasoning' must be a boolean.", "sim_reasoning");
+                    }
+                }
+                else if (reader.ValueTextEquals("cache_prompt"u8))
+                {
+                    reader.Read();
+                    if (!JsonFields.TryReadBool(ref reader, ref request.CachePrompt))
+                    {
+                        return OpenAiError.BadRequest("'cache_prompt' must be a boolean.", "cache_prompt");
                     }
                 }
                 else if (reader.ValueTextEquals("stream_options"u8))
@@ -115,6 +132,7 @@ public struct GenerationRequest
                         return OpenAiError.BadRequest("'prompt' must be a string, an array of strings or an array of tokens.", "prompt");
                     }
 
+                    meter.Seal(TokenIds.NoRole);
                     hasInput = true;
                 }
                 else
@@ -156,6 +174,7 @@ public struct GenerationRequest
         request.MaxTokens = maxCompletionTokens ?? maxTokens;
         request.PromptTokens = Math.Max(1, meter.Tokens);
         request.PromptHash = meter.Hash;
+        request.PromptIds = meter.RecordedTokens;
         return null;
     }
 
@@ -191,12 +210,15 @@ public struct GenerationRequest
         return true;
     }
 
-    // Counts the words of every "content" string and "text" part; true when there was at least one message.
+    // Counts the words of every "content" string and "text" part; true when there was at least one message. Each
+    // message's words are sealed with its role when the message ends (the role may come after the content).
     private static bool MeasureMessages(ref Utf8JsonReader reader, ref PromptMeter meter)
     {
         var depth = reader.CurrentDepth;
         var messages = 0;
         var countNext = false;
+        var roleNext = false;
+        var role = TokenIds.NoRole;
         while (reader.Read() && reader.CurrentDepth > depth)
         {
             switch (reader.TokenType)
@@ -204,24 +226,36 @@ public struct GenerationRequest
                 case JsonTokenType.StartObject when reader.CurrentDepth == depth + 1:
                     messages++;
                     countNext = false;
+                    role = TokenIds.NoRole;
+                    break;
+                case JsonTokenType.EndObject when reader.CurrentDepth == depth + 1:
+                    meter.Seal(role);
                     break;
                 case JsonTokenType.PropertyName:
                     countNext = reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8);
+                    roleNext = reader.CurrentDepth == depth + 2 && reader.ValueTextEquals("role"u8);
                     break;
                 case JsonTokenType.String:
                     if (countNext)
                     {
                         meter.AddString(ref reader);
                     }
+                    else if (roleNext && meter.RecordedTokens is not null)
+                    {
+                        role = TokenIds.Role(reader.HasValueSequence || reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan);
+                    }
 
                     countNext = false;
+                    roleNext = false;
                     break;
                 case JsonTokenType.StartArray:
                     // "content": [ {"type":"text","text":"..."} ]: the parts name their own fields.
                     countNext = false;
+                    roleNext = false;
                     break;
                 default:
                     countNext = false;
+                    roleNext = false;
                     break;
             }
         }

@@ -10,13 +10,16 @@ namespace GenieHive.Simulator.Generation;
 
 /// <summary>
 /// Runs a chat or text completion like an engine would: validate, check the context, pass the fault gate,
-/// wait for a slot (FIFO), then generate on the pacer's schedule, as SSE or as one JSON answer. A client that
+/// wait for the model to be loaded (when models load on demand), wait for a slot (FIFO), reuse what the slot holds
+/// of the prompt (prompt cache), then generate on the pacer's schedule, as SSE or as one JSON answer. A client that
 /// goes away cancels the generation at once and frees the slot.
 /// </summary>
 public sealed partial class GenerationService(
     IOptions<SimulatorOptions> options,
     ModelCatalog catalog,
+    ModelResidency residency,
     SlotPool slots,
+    PromptCache promptCache,
     GenerationPacer pacer,
     EngineCounters counters,
     SimulatorStats stats,
@@ -45,7 +48,7 @@ public sealed partial class GenerationService(
             }
             else
             {
-                error = GenerationRequest.TryParse(body.Buffer, catalog, format.IsChat, out request);
+                error = GenerationRequest.TryParse(body.Buffer, catalog, format.IsChat, promptCache.Enabled, out request);
             }
 
             bodyReader.AdvanceTo(body.Buffer.End);
@@ -70,23 +73,9 @@ public sealed partial class GenerationService(
                 return;
             }
 
-            var slot = await slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (await GenerateAsync(context, format, request, tokens, fault, cancellationToken).ConfigureAwait(false))
             {
-                var start = pacer.Now();
-                slot.Describe(SlotWork.Completion, request.PromptTokens, tokens, request.Stream);
-                counters.SequenceStarted((long)request.PromptTokens + tokens);
-                var completed = request.Stream
-                    ? await StreamAsync(context, format, request, tokens, slot, start, fault, cancellationToken).ConfigureAwait(false)
-                    : await AnswerAsync(context, format, request, tokens, slot, start, fault, cancellationToken).ConfigureAwait(false);
-                if (completed)
-                {
-                    stats.Completed();
-                }
-            }
-            finally
-            {
-                slots.Release(slot);
+                stats.Completed();
             }
         }
         catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or IOException)
@@ -96,23 +85,62 @@ public sealed partial class GenerationService(
         }
     }
 
+    // The model loaded (when models load on demand), a slot, what the slot holds of the prompt, then the generation.
+    private async Task<bool> GenerateAsync(HttpContext context, GenerationFormat format, GenerationRequest request, int tokens, FaultDecision fault, CancellationToken cancellationToken)
+    {
+        using var lease = await residency.AcquireAsync(request.Model, cancellationToken).ConfigureAwait(false);
+        var slot = await slots.AcquireAsync(request.Model, request.PromptIds, cancellationToken).ConfigureAwait(false);
+        var reused = 0;
+        try
+        {
+            slot.Describe(SlotWork.Completion, request.PromptTokens, tokens, request.Stream);
+            reused = request.PromptIds is { } prompt ? promptCache.Reuse(slot, request.Model, prompt, request.CachePrompt) : 0;
+            slot.ReusedTokens = reused;
+            counters.SequenceStarted((long)request.PromptTokens + tokens);
+            var schedule = pacer.Begin(request.PromptTokens - reused);
+            try
+            {
+                return request.Stream
+                    ? await StreamAsync(context, format, request, tokens, reused, slot, schedule, fault, cancellationToken).ConfigureAwait(false)
+                    : await AnswerAsync(context, format, request, tokens, reused, slot, schedule, fault, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                pacer.End(schedule);
+            }
+        }
+        finally
+        {
+            if (request.PromptIds is { } prompt)
+            {
+                RememberPrompt(slot, format, request, prompt, reused);
+            }
+
+            slots.Release(slot);
+        }
+    }
+
     private async Task<bool> AnswerAsync(
         HttpContext context,
         GenerationFormat format,
         GenerationRequest request,
         int tokens,
+        int reused,
         EngineSlot slot,
-        long start,
+        GenerationSchedule schedule,
         FaultDecision fault,
         CancellationToken cancellationToken)
     {
         // The answer is ready when its last token would have been streamed.
-        await pacer.WaitForTokenAsync(start, tokens - 1, cancellationToken).ConfigureAwait(false);
-        var elapsed = pacer.Since(start);
+        await pacer.WaitForTokenAsync(schedule, 0, cancellationToken).ConfigureAwait(false);
+        var firstToken = pacer.Since(schedule.Start);
+        slot.PromptDone = true;
+        await pacer.WaitForTokenAsync(schedule, tokens - 1, cancellationToken).ConfigureAwait(false);
+        var elapsed = pacer.Since(schedule.Start);
         slot.SetDecoded(tokens);
-        var promptTime = Min(pacer.PromptTime, elapsed);
-        counters.PromptProcessed(request.PromptTokens, promptTime);
-        counters.TokensPredicted(tokens, elapsed - promptTime);
+        var promptTime = pacer.PromptTime(firstToken);
+        counters.PromptProcessed(request.PromptTokens - reused, reused, promptTime);
+        counters.TokensPredicted(tokens, elapsed - firstToken);
         if (fault.DropsConnection)
         {
             context.Abort();
@@ -120,7 +148,7 @@ public sealed partial class GenerationService(
         }
 
         var body = PooledJsonResponse.Rent();
-        WriteAnswer(body, format, request, tokens, new GenerationTimings(request.PromptTokens, promptTime.TotalMilliseconds, tokens, (elapsed - promptTime).TotalMilliseconds));
+        WriteAnswer(body, format, request, tokens, new GenerationTimings(reused, request.PromptTokens - reused, promptTime.TotalMilliseconds, tokens, (elapsed - firstToken).TotalMilliseconds));
         await body.SendAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8").ConfigureAwait(false);
         return true;
     }
@@ -130,8 +158,9 @@ public sealed partial class GenerationService(
         GenerationFormat format,
         GenerationRequest request,
         int tokens,
+        int reused,
         EngineSlot slot,
-        long start,
+        GenerationSchedule schedule,
         FaultDecision fault,
         CancellationToken cancellationToken)
     {
@@ -144,14 +173,16 @@ public sealed partial class GenerationService(
         var sse = CreateWriter(response.BodyWriter, format, request.Model, pacer.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
         var reasoning = ReasoningTokens(format, request, tokens);
         var generated = 0;
-        var promptTime = TimeSpan.Zero;
+        var firstToken = TimeSpan.Zero;
         try
         {
             // Headers, the opening chunk and the first token leave together at the time to first token, as
             // llama-server sends nothing before the prompt is processed.
-            await pacer.WaitForTokenAsync(start, 0, cancellationToken).ConfigureAwait(false);
-            promptTime = pacer.Since(start);
-            counters.PromptProcessed(request.PromptTokens, promptTime);
+            await pacer.WaitForTokenAsync(schedule, 0, cancellationToken).ConfigureAwait(false);
+            firstToken = pacer.Since(schedule.Start);
+            slot.PromptDone = true;
+            var promptTime = pacer.PromptTime(firstToken);
+            counters.PromptProcessed(request.PromptTokens - reused, reused, promptTime);
             if (await DropAsync(context, sse, fault, cancellationToken).ConfigureAwait(false))
             {
                 return false;
@@ -167,7 +198,7 @@ public sealed partial class GenerationService(
             {
                 if (i > 0)
                 {
-                    await pacer.WaitForTokenAsync(start, i, cancellationToken).ConfigureAwait(false);
+                    await pacer.WaitForTokenAsync(schedule, i, cancellationToken).ConfigureAwait(false);
                 }
 
                 var isReasoning = i < reasoning;
@@ -183,8 +214,8 @@ public sealed partial class GenerationService(
                 await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var predictedTime = pacer.Since(start) - promptTime;
-            var timings = new GenerationTimings(request.PromptTokens, promptTime.TotalMilliseconds, tokens, predictedTime.TotalMilliseconds);
+            var predictedTime = pacer.Since(schedule.Start) - firstToken;
+            var timings = new GenerationTimings(reused, request.PromptTokens - reused, promptTime.TotalMilliseconds, tokens, predictedTime.TotalMilliseconds);
             format.WriteFinish(sse, request.MaxTokens.HasValue, request.IncludeUsage ? null : timings);
             if (await DropAsync(context, sse, fault, cancellationToken).ConfigureAwait(false))
             {
@@ -193,7 +224,7 @@ public sealed partial class GenerationService(
 
             if (request.IncludeUsage)
             {
-                format.WriteUsage(sse, new GenerationUsage(request.PromptTokens, tokens), timings);
+                format.WriteUsage(sse, new GenerationUsage(request.PromptTokens, tokens, reused), timings);
                 if (await DropAsync(context, sse, fault, cancellationToken).ConfigureAwait(false))
                 {
                     return false;
@@ -211,7 +242,23 @@ public sealed partial class GenerationService(
         }
         finally
         {
-            counters.TokensPredicted(generated, pacer.Since(start) - promptTime);
+            counters.TokensPredicted(generated, slot.PromptDone ? pacer.Since(schedule.Start) - firstToken : TimeSpan.Zero);
+        }
+    }
+
+    // The slot now holds the prompt and what was generated of the answer; a request that ended before its first
+    // token leaves only the part it reused (the rest of its prompt may not have been processed).
+    private static void RememberPrompt(EngineSlot slot, GenerationFormat format, in GenerationRequest request, TokenSequence prompt, int reused)
+    {
+        if (slot.PromptDone)
+        {
+            var generated = Volatile.Read(ref slot.Decoded);
+            PromptCache.Remember(slot, request.Model, prompt, request.PromptHash, generated, ReasoningTokens(format, request, slot.TokensToPredict));
+        }
+        else
+        {
+            slot.CachedModel = reused > 0 ? request.Model : null;
+            slot.CachedTokens = reused > 0 ? prompt.Prefix(reused) : null;
         }
     }
 
@@ -227,6 +274,7 @@ public sealed partial class GenerationService(
             Model = request.Model,
             Seed = request.PromptHash,
             PromptTokens = request.PromptTokens,
+            CachedTokens = timings.CacheTokens,
             ReasoningTokens = reasoning,
             ContentTokens = tokens - reasoning,
             Limited = request.MaxTokens.HasValue,
@@ -265,8 +313,6 @@ public sealed partial class GenerationService(
     // With sim_reasoning, the first quarter of a chat generation (at least one token) is reasoning.
     private static int ReasoningTokens(GenerationFormat format, in GenerationRequest request, int tokens) =>
         format.IsChat && request.Reasoning && tokens >= 2 ? Math.Max(1, tokens / 4) : 0;
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Client cancelled {Path}")]
     private static partial void LogCancelled(ILogger logger, PathString path);

@@ -3,13 +3,16 @@ using System.Text.Json;
 
 namespace GenieHive.Simulator.Generation;
 
-/// <summary>llama-server's <c>timings</c> object: how long the prompt and the generation took, measured.</summary>
-public readonly record struct GenerationTimings(int PromptTokens, double PromptMs, int PredictedTokens, double PredictedMs)
+/// <summary>
+/// llama-server's <c>timings</c> object: how many prompt tokens came from the slot's cache (<c>cache_n</c>) and how
+/// many were processed (<c>prompt_n</c>), and how long the prompt and the generation took, measured.
+/// </summary>
+public readonly record struct GenerationTimings(int CacheTokens, int PromptTokens, double PromptMs, int PredictedTokens, double PredictedMs)
 {
     public void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("cache_n", 0);
+        writer.WriteNumber("cache_n", CacheTokens);
         writer.WriteNumber("prompt_n", PromptTokens);
         WriteMillis(writer, "prompt_ms"u8, PromptMs);
         WriteMillis(writer, "prompt_per_token_ms"u8, PromptTokens > 0 ? PromptMs / PromptTokens : 0);
@@ -56,8 +59,11 @@ public readonly record struct GenerationTimings(int PromptTokens, double PromptM
     }
 }
 
-/// <summary>The usage object every OpenAI-compatible server returns.</summary>
-public readonly record struct GenerationUsage(int PromptTokens, int CompletionTokens)
+/// <summary>
+/// The usage object every OpenAI-compatible server returns; <c>prompt_tokens</c> counts the whole prompt and
+/// <c>prompt_tokens_details.cached_tokens</c> the part reused from the cache, as llama-server reports them.
+/// </summary>
+public readonly record struct GenerationUsage(int PromptTokens, int CompletionTokens, int CachedTokens = 0)
 {
     public void Write(Utf8JsonWriter writer)
     {
@@ -66,7 +72,7 @@ public readonly record struct GenerationUsage(int PromptTokens, int CompletionTo
         writer.WriteNumber("prompt_tokens", PromptTokens);
         writer.WriteNumber("total_tokens", PromptTokens + CompletionTokens);
         writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", 0);
+        writer.WriteNumber("cached_tokens", CachedTokens);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

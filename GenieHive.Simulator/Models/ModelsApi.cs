@@ -3,18 +3,31 @@ using Microsoft.Extensions.Options;
 
 namespace GenieHive.Simulator.Models;
 
-/// <summary><c>GET /v1/models</c>: the served models, serialized once at start-up.</summary>
+/// <summary>
+/// <c>GET /v1/models</c>: the served models, serialized once at start-up; when models load on demand, built per
+/// request with each chat model's <c>status</c>, as llama-server's router mode lists its models.
+/// </summary>
 public static class ModelsApi
 {
     /// <summary>Maps the model list.</summary>
     public static IEndpointConventionBuilder MapModelsApi(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
-        var list = BuildList(services.GetRequiredService<ModelCatalog>(), services.GetRequiredService<IOptions<SimulatorOptions>>().Value);
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(list, SimulatorJson.Context.ModelList);
+        var catalog = services.GetRequiredService<ModelCatalog>();
+        var options = services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+        var residency = services.GetRequiredService<ModelResidency>();
+        if (residency.OnDemand)
+        {
+            return endpoints.MapGet("/v1/models", context => WriteAsync(context, Serialize(BuildList(catalog, options, residency))))
+                .WithName("ListModels");
+        }
+
+        var body = Serialize(BuildList(catalog, options));
         return endpoints.MapGet("/v1/models", context => WriteAsync(context, body))
             .WithName("ListModels");
     }
+
+    private static byte[] Serialize(ModelList list) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(list, SimulatorJson.Context.ModelList);
 
     private static async Task WriteAsync(HttpContext context, byte[] body)
     {
@@ -23,9 +36,13 @@ public static class ModelsApi
         await context.Response.BodyWriter.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>The list: chat models only (as llama-server lists the one model it serves) unless ListAllModels.</summary>
-    public static ModelList BuildList(ModelCatalog catalog, SimulatorOptions options)
+    /// <summary>
+    /// The list: chat models only (as llama-server lists the one model it serves) unless ListAllModels; with
+    /// <paramref name="residency"/>, each chat model carries its status.
+    /// </summary>
+    public static ModelList BuildList(ModelCatalog catalog, SimulatorOptions options, ModelResidency? residency = null)
     {
+        var statuses = residency?.Snapshot().ToDictionary(entry => entry.Model, entry => entry.Status);
         var models = new List<ServedModel>(catalog.Chat);
         if (options.ListAllModels)
         {
@@ -58,9 +75,17 @@ public static class ModelsApi
                     NEmbd: options.EmbeddingDimensions,
                     NParams: 8_000_000_000,
                     Size: 4_900_000_000,
-                    Ftype: "Q4_K - Medium")));
+                    Ftype: "Q4_K - Medium"),
+                statuses is not null && statuses.TryGetValue(model, out var status) ? new ModelEntryStatus(StatusName(status)) : null));
         }
 
         return new ModelList(summaries, "list", entries);
     }
+
+    private static string StatusName(ModelStatus status) => status switch
+    {
+        ModelStatus.Loaded => "loaded",
+        ModelStatus.Loading => "loading",
+        _ => "unloaded",
+    };
 }

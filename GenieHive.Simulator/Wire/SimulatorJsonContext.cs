@@ -17,6 +17,8 @@ namespace GenieHive.Simulator.Wire;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(OllamaTagList))]
+[JsonSerializable(typeof(OllamaRunningList))]
 [JsonSerializable(typeof(SlotInfo[]))]
 [JsonSerializable(typeof(PropsInfo))]
 [JsonSerializable(typeof(FaultSettings))]

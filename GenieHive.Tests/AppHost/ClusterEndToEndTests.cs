@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using GenieHive.Tests.Control;
 using OpenAI;
 using OpenAI.Chat;
 using OpenAI.Embeddings;
 
 namespace GenieHive.Tests.AppHost;
 
-/// <summary>Chat (JSON and streamed) and embeddings through the whole topology the AppHost starts.</summary>
+/// <summary>Chat (JSON and streamed), embeddings and a benchmark run through the whole topology the AppHost starts.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterEndToEndTests(ClusterFixture cluster)
 {
@@ -97,6 +98,24 @@ public sealed class ClusterEndToEndTests(ClusterFixture cluster)
         Assert.Equal("Unknown model or role 'no-such-model'.", (await ErrorOf(unknown, ct))["message"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("invalid_request_error", (await ErrorOf(malformed, ct))["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ABenchmarkRunStartedThroughTheFacadeIsMeasuredByTheBenchmarker()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        using var started = await cluster.Facade.PostAsJsonAsync("/v1/cluster/benchmarks/runs",
+            new { workload = "chat.short_reasoning", role = "mentor" }, ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+        var run = await ControlTestData.EventuallyAsync(
+            async () => (await cluster.Facade.GetFromJsonAsync<JsonObject>("/v1/cluster/benchmarks/runs/" + id, ct))!,
+            r => r["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled", seconds: 90);
+
+        Assert.Equal("completed", run["status"]!.GetValue<string>());
+        Assert.StartsWith("benchmarker@", run["worker"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.All(run["targets"]!.AsArray(), target => Assert.NotNull(target!["benchmark_id"]?.GetValue<string>()));
     }
 
     private static async Task<JsonObject> ErrorOf(HttpResponseMessage response, CancellationToken ct)

@@ -7,7 +7,7 @@ using Aspire.Hosting.Testing;
 namespace GenieHive.Tests.AppHost;
 
 /// <summary>
-/// The whole default topology (SQLite resource, control, facade, two simulated hosts with their node
+/// The whole default topology (SQLite resource, control, facade, benchmarker, two simulated hosts with their node
 /// agents) started once for the collection through the real AppHost, on a free facade port and a
 /// temporary database.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         App = await builder.BuildAsync(ct).WaitAsync(s_startTimeout, ct);
         await App.StartAsync(ct).WaitAsync(s_startTimeout, ct);
-        foreach (var resource in new[] { "control", "facade", "node-alpha", "node-beta" })
+        foreach (var resource in new[] { "control", "facade", "benchmarker", "node-alpha", "node-beta" })
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct).WaitAsync(s_startTimeout, ct);
         }

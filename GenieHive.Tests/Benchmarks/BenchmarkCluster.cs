@@ -16,8 +16,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GenieHive.Tests.Benchmarks;
 
 /// <summary>
-/// A real cluster in process, every hop over HTTP: Control, the facade, and two engine simulators registered as two
-/// hosts serving the same model, one slow (300 ms to first token, 20 tokens/s) and one fast (20 ms, 200 tokens/s).
+/// A real cluster in process, every hop over HTTP: Control, the facade, the benchmarker (which claims runs from Control
+/// and measures them through the facade), and two engine simulators registered as two hosts serving the same model, one slow (300 ms to first token, 20 tokens/s) and one fast (20 ms, 200 tokens/s).
 /// The fast host also serves embeddings. One role, <see cref="Role"/>, pools both chat services. The shared fixture
 /// names the chat services <see cref="SlowChat"/> and <see cref="FastChat"/>; <see cref="StartAsync"/> can name them
 /// otherwise (routing breaks score ties by service id, so a test can choose which one wins while nothing is measured).
@@ -57,6 +57,9 @@ public sealed class BenchmarkCluster : IAsyncLifetime
     public SimulatorApp Fast { get; private set; } = null!;
     public KestrelApp<ControlMarker> Control { get; private set; } = null!;
     public KestrelApp<FacadeMarker> Facade { get; private set; } = null!;
+
+    /// <summary>Claims the runs Control queues and measures them through the facade, with the client key.</summary>
+    public BenchmarkerApp Benchmarker { get; private set; } = null!;
 
     /// <summary>The facade, with the client key (the operator API is re-exposed there).</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -106,7 +109,7 @@ public sealed class BenchmarkCluster : IAsyncLifetime
             ["GenieHive:Auth:ClientApiKeys:0"] = ClientKey,
             ["GenieHive:Observations:IntervalSeconds"] = "0.2",
         });
-        Control.SetAndReload("services:facade:http:0", Facade.Url);
+        Benchmarker = BenchmarkerApp.Start(Control.Url, Facade.Url, ClientKey);
 
         Client = new HttpClient { BaseAddress = new Uri(Facade.Url), Timeout = TimeSpan.FromSeconds(60) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClientKey);
@@ -126,6 +129,11 @@ public sealed class BenchmarkCluster : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
+        if (Benchmarker is not null)
+        {
+            await Benchmarker.DisposeAsync();
+        }
+
         if (Facade is not null)
         {
             await Facade.DisposeAsync();
@@ -176,10 +184,15 @@ public sealed class BenchmarkCluster : IAsyncLifetime
 
     private static string SimulatorUrl(SimulatorApp simulator) => KestrelStart.ListeningUrl(simulator.Services);
 
+    /// <summary>A service answered by <paramref name="simulator"/> (<see cref="Fast"/> or <see cref="Slow"/>), as the fixture registers its own.</summary>
+    public static RegisteredService SimulatorService(string serviceId, string kind, string asset, SimulatorApp simulator) =>
+        Service(serviceId, kind, asset, SimulatorUrl(simulator));
+
     private static RegisteredService Service(string serviceId, string kind, string asset, string endpoint) =>
         ControlTestData.Service(serviceId, kind, asset, contextSize: 4096, p50: null, tokensPerSec: null) with { Endpoint = endpoint };
 
-    private async Task RegisterAsync(string hostId, params RegisteredService[] services)
+    /// <summary>Registers a host with Control, with the node key, as a node agent would.</summary>
+    public async Task RegisterAsync(string hostId, params RegisteredService[] services)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Control.Url + "/v1/nodes/register")
         {

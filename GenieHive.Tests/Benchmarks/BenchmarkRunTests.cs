@@ -10,7 +10,7 @@ using static GenieHive.Tests.Benchmarks.BenchmarkCluster;
 
 namespace GenieHive.Tests.Benchmarks;
 
-/// <summary>Runs through the real cluster: the facade relays the run API, Control measures through the facade.</summary>
+/// <summary>Runs through the real cluster: the facade relays the run API, the benchmarker measures through the facade.</summary>
 [Collection(BenchmarkClusterCollection.Name)]
 public sealed class BenchmarkRunTests(BenchmarkCluster cluster)
 {

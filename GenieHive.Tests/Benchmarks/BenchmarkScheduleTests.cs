@@ -1,21 +1,19 @@
 using System.Net.Http.Json;
+using GenieHive.Benchmarker.Scheduling;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
-using GenieHive.Control.Benchmarks.Scheduling;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Tests.Control;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using static GenieHive.Tests.Control.ControlTestData;
 
 namespace GenieHive.Tests.Benchmarks;
 
 /// <summary>
 /// The schedule (<c>GenieHive:Benchmarks:Schedule</c>): workloads re-run every <c>EveryHours</c>, and with
-/// <c>RunOnServiceChange</c> for a service that appears or changes its loaded model. Control runs against a stand-in
-/// facade that answers embeddings at once, so the runs finish quickly and the tests are about when they start.
+/// <c>RunOnServiceChange</c> for a service that appears or changes its loaded model. Control serves the schedule, the
+/// benchmarker acts on it and runs against a stand-in facade that answers embeddings at once, so the runs finish
+/// quickly and the tests are about when they start.
 /// </summary>
 public sealed class BenchmarkScheduleTests
 {
@@ -28,7 +26,7 @@ public sealed class BenchmarkScheduleTests
     [Fact]
     public async Task AScheduledWorkloadRunsOnceItHasServicesAndAgainOnlyAfterItsPeriod()
     {
-        await using var facade = await EmbeddingsFacade.StartAsync();
+        await using var facade = await StandInFacade.StartAsync();
         var workloadsPath = Path.Combine(Path.GetTempPath(), "geniehive-tests", $"workloads-{Guid.NewGuid():N}.yaml");
         Directory.CreateDirectory(Path.GetDirectoryName(workloadsPath)!);
         await File.WriteAllTextAsync(workloadsPath, $"""
@@ -41,9 +39,8 @@ public sealed class BenchmarkScheduleTests
         try
         {
             var clock = ControlFactory.NewClock();
-            await using var control = new ControlFactory(settings: new Dictionary<string, string?>
+            await using var control = ControlFactory.StartWithBenchmarker(facade.Url, settings: new Dictionary<string, string?>
             {
-                ["GenieHive:Benchmarks:FacadeUrl"] = facade.Url,
                 ["GenieHive:Benchmarks:WorkloadsPath"] = workloadsPath,
                 // Every 2 hours, and (a witness that the scheduler looked) the file workload every half hour.
                 ["GenieHive:Benchmarks:Schedule:0:Workload"] = BuiltInWorkloads.EmbeddingsSimilarity,
@@ -60,7 +57,7 @@ public sealed class BenchmarkScheduleTests
             await client.RegisterOkAsync(Host("sched-host", Service("sched-embed", ServiceKinds.Embeddings, "sim-embed")));
 
             // The first look may have come before the service registered: the next one, a minute later, finds it.
-            clock.Advance(BenchmarkScheduler.Interval);
+            clock.Advance(ScheduleLoop.Interval);
             var first = await EventuallyAsync(() => ScheduledRunsAsync(client),
                 runs => runs.Count == 2 && runs.All(r => r.Status == BenchmarkRunStatuses.Completed), seconds: 30);
             Assert.Equal([FaqWorkload, BuiltInWorkloads.EmbeddingsSimilarity], first.Select(r => r.Workload).Order(StringComparer.Ordinal));
@@ -77,7 +74,7 @@ public sealed class BenchmarkScheduleTests
             Assert.Equal([similarity.Id], hourLater.Where(r => r.Workload == BuiltInWorkloads.EmbeddingsSimilarity).Select(r => r.Id));
 
             // Past two hours it runs again.
-            clock.Advance(TimeSpan.FromHours(1) + BenchmarkScheduler.Interval);
+            clock.Advance(TimeSpan.FromHours(1) + ScheduleLoop.Interval);
             var later = await EventuallyAsync(() => ScheduledRunsAsync(client),
                 runs => runs.Count(r => r.Workload == BuiltInWorkloads.EmbeddingsSimilarity) == 2, seconds: 30);
             var again = later.Where(r => r.Workload == BuiltInWorkloads.EmbeddingsSimilarity).MaxBy(r => r.CreatedAt)!;
@@ -93,10 +90,9 @@ public sealed class BenchmarkScheduleTests
     [Fact]
     public async Task AServiceThatAppearsOrChangesItsLoadedModelIsBenchmarkedWithTheScheduledWorkloads()
     {
-        await using var facade = await EmbeddingsFacade.StartAsync();
-        await using var control = new ControlFactory(settings: new Dictionary<string, string?>
+        await using var facade = await StandInFacade.StartAsync();
+        await using var control = ControlFactory.StartWithBenchmarker(facade.Url, settings: new Dictionary<string, string?>
         {
-            ["GenieHive:Benchmarks:FacadeUrl"] = facade.Url,
             ["GenieHive:Benchmarks:Schedule:0:Workload"] = BuiltInWorkloads.EmbeddingsSimilarity,
             ["GenieHive:Benchmarks:Schedule:0:Kind"] = ServiceKinds.Embeddings,
             ["GenieHive:Benchmarks:Schedule:0:EveryHours"] = "24",
@@ -123,44 +119,11 @@ public sealed class BenchmarkScheduleTests
     }
 
     private static async Task<List<BenchmarkRun>> ScheduledRunsAsync(HttpClient client) =>
-        [.. (await ListRunsAsync(client)).Where(r => r.Trigger == BenchmarkScheduler.ScheduleTrigger)];
+        [.. (await ListRunsAsync(client)).Where(r => r.Trigger == BenchmarkRunTriggers.Schedule)];
 
     private static async Task<List<BenchmarkRun>> ChangeRunsAsync(HttpClient client) =>
-        [.. (await ListRunsAsync(client)).Where(r => r.Trigger == BenchmarkScheduler.ServiceChangeTrigger)];
+        [.. (await ListRunsAsync(client)).Where(r => r.Trigger == BenchmarkRunTriggers.ServiceChange)];
 
     private static async Task<IReadOnlyList<BenchmarkRun>> ListRunsAsync(HttpClient client) =>
         (await client.GetFromJsonAsync("/v1/cluster/benchmarks/runs?limit=100", Json.ListResponseBenchmarkRun, Ct))!.Data;
-
-    /// <summary>A stand-in facade: it routes every model and answers every embeddings request at once, correctly ordered.</summary>
-    private sealed class EmbeddingsFacade : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private EmbeddingsFacade(WebApplication app, string url)
-        {
-            _app = app;
-            Url = url;
-        }
-
-        public string Url { get; }
-
-        public static async Task<EmbeddingsFacade> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            app.MapGet("/v1/models/{id}", (string id) => Results.Json(new { id, @object = "model" }));
-            app.MapPost("/v1/embeddings", () => Results.Text(
-                """{"object":"list","data":[{"index":0,"embedding":[1,0,0]},{"index":1,"embedding":[0.9,0.1,0]},{"index":2,"embedding":[0,0,1]}],"usage":{"prompt_tokens":9,"total_tokens":9}}""",
-                "application/json"));
-            await app.StartAsync(Ct);
-            return new EmbeddingsFacade(app, app.Urls.First());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-    }
 }

@@ -5,14 +5,11 @@ using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Tests.Control;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using static GenieHive.Tests.Control.ControlTestData;
 
 namespace GenieHive.Tests.Benchmarks;
 
-/// <summary>Runs live in SQLite: a restart shows what happened to them.</summary>
+/// <summary>Runs live in Control's SQLite: a restart shows what happened to them.</summary>
 public sealed class RunPersistenceTests
 {
     private static readonly GenieHiveJsonContext Json = GenieHiveJsonContext.Default;
@@ -22,14 +19,15 @@ public sealed class RunPersistenceTests
     [Fact]
     public async Task ARunInterruptedByARestartShowsFailedWithTheReasonAfterwards()
     {
-        await using var facade = await HangingFacade.StartAsync();
+        await using var facade = await StandInFacade.StartAsync();
         var databasePath = ControlFactory.NewDatabasePath();
-        var settings = new Dictionary<string, string?> { ["GenieHive:Benchmarks:FacadeUrl"] = facade.Url };
+        // A short lease: the run is failed that long after its benchmarker, stopped with the first Control, went quiet.
+        var settings = new Dictionary<string, string?> { ["GenieHive:Benchmarks:LeaseSeconds"] = "2" };
         try
         {
             string runId;
             string finishedId;
-            await using (var first = new ControlFactory(databasePath, settings) { KeepDatabase = true })
+            await using (var first = ControlFactory.StartWithBenchmarker(facade.Url, databasePath, settings, keepDatabase: true))
             {
                 using var client = first.CreateClient();
                 await client.RegisterOkAsync(Host("persist-host", Service("persist-chat"), Service("persist-embed", ServiceKinds.Embeddings, "sim-embed")));
@@ -45,7 +43,7 @@ public sealed class RunPersistenceTests
             await using var second = new ControlFactory(databasePath, settings);
             using var restarted = second.CreateClient();
 
-            var interrupted = await GetAsync(restarted, runId);
+            var interrupted = await EventuallyAsync(() => GetAsync(restarted, runId), r => BenchmarkRunStatuses.IsFinished(r.Status), seconds: 20);
             Assert.Equal(BenchmarkRunStatuses.Failed, interrupted.Status);
             Assert.Contains("Control", interrupted.Error, StringComparison.Ordinal);
             Assert.NotNull(interrupted.FinishedAt);
@@ -67,7 +65,7 @@ public sealed class RunPersistenceTests
     [Fact]
     public async Task ARunWithoutTheFacadesAddressFailsSayingSo()
     {
-        await using var control = new ControlFactory();
+        await using var control = ControlFactory.StartWithBenchmarker(facadeUrl: null);
         using var client = control.CreateClient();
         await client.RegisterOkAsync(Host("lost-host", Service("lost-chat")));
 
@@ -89,49 +87,4 @@ public sealed class RunPersistenceTests
 
     private static async Task<BenchmarkRun> GetAsync(HttpClient client, string id) =>
         (await client.GetFromJsonAsync("/v1/cluster/benchmarks/runs/" + id, Json.BenchmarkRun, Ct))!;
-
-    /// <summary>
-    /// A stand-in facade: it routes every model, answers embeddings at once, and holds every chat request open
-    /// until the caller goes away, so a run is reliably mid-case when Control stops.
-    /// </summary>
-    private sealed class HangingFacade : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private int _chatRequests;
-
-        private HangingFacade(WebApplication app)
-        {
-            _app = app;
-        }
-
-        public string Url { get; private set; } = "";
-
-        public int ChatRequests => Volatile.Read(ref _chatRequests);
-
-        public static async Task<HangingFacade> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var facade = new HangingFacade(app);
-            app.MapGet("/v1/models/{id}", (string id) => Results.Json(new { id, @object = "model" }));
-            app.MapPost("/v1/embeddings", () => Results.Text(
-                """{"object":"list","data":[{"index":0,"embedding":[1,0,0]},{"index":1,"embedding":[0.9,0.1,0]},{"index":2,"embedding":[0,0,1]}],"usage":{"prompt_tokens":9,"total_tokens":9}}""",
-                "application/json"));
-            app.MapPost("/v1/chat/completions", async (HttpContext context) =>
-            {
-                Interlocked.Increment(ref facade._chatRequests);
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-            });
-            await app.StartAsync(Ct);
-            facade.Url = app.Urls.First();
-            return facade;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-    }
 }

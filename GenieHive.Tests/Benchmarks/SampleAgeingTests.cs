@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using GenieHive.Tests.Control;
@@ -26,7 +27,7 @@ public sealed class SampleAgeingTests
         }, time: clock);
         using var client = control.CreateClient();
         await client.RegisterOkAsync(Host("ageing-host", Service("ageing-chat")));
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        var now = clock.UnixSeconds();
         await IngestAsync(client,
             Sample("ageing-old", "chat.short_reasoning", now - (167 * 3600)),
             Sample("ageing-new", "chat.concise_support", now - 60),

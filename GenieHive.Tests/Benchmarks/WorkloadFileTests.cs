@@ -151,7 +151,6 @@ public sealed class WorkloadFileTests
     [Theory]
     [InlineData("GenieHive:Benchmarks:Schedule:0:Role", "mentor")]
     [InlineData("GenieHive:Benchmarks:Schedule:0:EveryHours", "0")]
-    [InlineData("GenieHive:Benchmarks:FacadeUrl", "not a url")]
     [InlineData("GenieHive:Benchmarks:MaxSampleAgeHours", "-1")]
     public async Task ControlRefusesToStartWithInvalidBenchmarkSettings(string key, string value)
     {

@@ -1,3 +1,4 @@
+using GenieHive.Contracts;
 using GenieHive.Facade.Observations;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
@@ -36,5 +37,5 @@ public sealed class MeasurementCompatTests(PacedCluster fixture)
         Assert.True(afterStream.TtftMs > 0 && afterStream.TtftMs < afterStream.P95LatencyMs, "TTFT " + afterStream.TtftMs + " ms, latency p95 " + afterStream.P95LatencyMs + " ms");
     }
 
-    private static double Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+    private static double Now => TimeProvider.System.UnixSeconds();
 }

@@ -145,7 +145,7 @@ public sealed class BadInputTests(BadInputTests.SmallLimitControl control) : ICl
     {
         public ControlFactory Factory { get; } = new(settings: new Dictionary<string, string?>
         {
-            ["GenieHive:Limits:MaxRequestBodyBytes"] = BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["GenieHive:ControlApi:MaxRequestBodyBytes"] = BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
         public HttpClient Client { get; private set; } = null!;

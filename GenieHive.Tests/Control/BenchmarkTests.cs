@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using static GenieHive.Tests.Control.ControlTestData;
 
@@ -81,7 +82,7 @@ public sealed class BenchmarkTests(ControlFixture control) : IClassFixture<Contr
     {
         await _client.RegisterOkAsync(Host("bench-host", Service("bench-table-svc")));
         // Recent samples: older ones than GenieHive:Benchmarks:MaxSampleAgeHours (a week) leave the table.
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = TimeProvider.System.UnixSeconds();
         await IngestAsync(
             Sample("table-old", "bench-table-svc", "coding", now - 300, 0.1),
             Sample("table-new", "bench-table-svc", "coding", now - 200, 0.9),

@@ -1,12 +1,13 @@
 using GenieHive.Control;
 using GenieHive.Control.Hosting;
+using GenieHive.Tests.Benchmarks;
+using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GenieHive.Tests.Control;
@@ -20,11 +21,23 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
     private readonly Dictionary<string, string?> _settings;
     private readonly FakeTimeProvider? _time;
 
+    private BenchmarkerApp? _benchmarker;
+
     public ControlFactory(
         string? databasePath = null,
         IDictionary<string, string?>? settings = null,
         FakeTimeProvider? time = null)
+        : this(databasePath, settings, time, kestrelPort: null)
     {
+    }
+
+    private ControlFactory(string? databasePath, IDictionary<string, string?>? settings, FakeTimeProvider? time, int? kestrelPort)
+    {
+        if (kestrelPort is { } port)
+        {
+            UseKestrel(port);
+        }
+
         DatabasePath = databasePath ?? NewDatabasePath();
         _time = time;
         _settings = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -38,6 +51,42 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The base URL on a real socket (<see cref="StartOnPort"/>, <see cref="StartWithBenchmarker"/>); empty on a test server.</summary>
+    public string Url { get; private set; } = "";
+
+    /// <summary>Control on a real socket at <paramref name="port"/> (0: any free one), so another process can call it.</summary>
+    public static ControlFactory StartOnPort(
+        int port,
+        string? databasePath = null,
+        IDictionary<string, string?>? settings = null,
+        FakeTimeProvider? time = null,
+        bool keepDatabase = false)
+    {
+        var control = KestrelStart.Start(
+            () => new ControlFactory(databasePath, settings, time, kestrelPort: port) { KeepDatabase = keepDatabase },
+            static factory => factory.StartServer());
+        control.Url = KestrelStart.ListeningUrl(control.Services);
+        return control;
+    }
+
+    /// <summary>
+    /// Control on a real socket with a benchmarker beside it, on the same clock, as the AppHost runs them: the
+    /// benchmarker claims the runs Control queues and measures them through the facade at <paramref name="facadeUrl"/>
+    /// (null: none, so runs fail saying so). Disposing stops Control first, then the benchmarker, which by then can
+    /// no longer report: a run it was measuring is left to its lease, as when a whole machine stops.
+    /// </summary>
+    public static ControlFactory StartWithBenchmarker(
+        string? facadeUrl,
+        string? databasePath = null,
+        IDictionary<string, string?>? settings = null,
+        FakeTimeProvider? time = null,
+        bool keepDatabase = false)
+    {
+        var control = StartOnPort(0, databasePath, settings, time, keepDatabase);
+        control._benchmarker = BenchmarkerApp.Start(control.Url, facadeUrl, time: time);
+        return control;
+    }
 
     /// <summary>Leaves the database file in place on dispose (a restart test starts another factory on it).</summary>
     public bool KeepDatabase { get; init; }
@@ -78,17 +127,7 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
         }
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
-        builder.ConfigureTestServices(services =>
-        {
-            if (_time is not null)
-            {
-                services.AddSingleton<TimeProvider>(_time);
-            }
-        });
-    }
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => TestHostSettings.Apply(builder, _settings, _time);
 
     /// <summary>Deletes a database file and its WAL companions.</summary>
     public static void DeleteDatabase(string path)
@@ -110,6 +149,11 @@ public sealed class ControlFactory : WebApplicationFactory<ControlMarker>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_benchmarker is not null)
+        {
+            await _benchmarker.DisposeAsync();
+        }
+
         if (!KeepDatabase)
         {
             DeleteDatabase(DatabasePath);

@@ -84,7 +84,7 @@ public sealed class InvalidCatalogTests
     [InlineData("GenieHive:Auth:ClientApiKeys:0", "")]
     [InlineData("GenieHive:Auth:NodeApiKeys:0", " ")]
     [InlineData("GenieHive:Routing:HostTimeoutSeconds", "0")]
-    [InlineData("GenieHive:Limits:MaxRequestBodyBytes", "10")]
+    [InlineData("GenieHive:ControlApi:MaxRequestBodyBytes", "10")]
     public async Task ControlRefusesToStartWithInvalidSettings(string key, string value)
     {
         var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { [key] = value });

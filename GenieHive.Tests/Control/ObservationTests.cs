@@ -1,4 +1,5 @@
 using System.Net;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Observations;
 using Microsoft.Extensions.Time.Testing;
 using static GenieHive.Tests.Control.ControlTestData;
@@ -20,7 +21,7 @@ public sealed class ObservationTests : IAsyncLifetime
             time: _clock);
     }
 
-    private double Now => _clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+    private double Now => _clock.UnixSeconds();
 
     public async ValueTask InitializeAsync()
     {

@@ -9,7 +9,7 @@ namespace GenieHive.Tests.Facade;
 /// <summary>Routing tables pointing at fake upstreams.</summary>
 internal static class TestTables
 {
-    public static double Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+    public static double Now => TimeProvider.System.UnixSeconds();
 
     public static RoutingTable Table(long version, IEnumerable<ServiceView> services, IEnumerable<RoleView>? roles = null) => new()
     {

@@ -4,6 +4,9 @@ using GenieHive.Simulator;
 using GenieHive.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GenieHive.Tests.Simulator;
 
@@ -47,6 +50,13 @@ public sealed class SimulatorApp : WebApplicationFactory<SimulatorMarker>
 
         return new SimulatorApp(values, kestrel);
     }
+
+    /// <summary>This simulator with its time (pacing, model loads) from a fake clock the test advances.</summary>
+    public WebApplicationFactory<SimulatorMarker> OnClock(FakeTimeProvider clock) =>
+        WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
+
+    /// <summary>A fake clock at a fixed start, for <see cref="OnClock"/>.</summary>
+    public static FakeTimeProvider NewClock() => new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

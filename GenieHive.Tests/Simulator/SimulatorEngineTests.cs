@@ -178,6 +178,11 @@ public sealed class SimulatorEngineTests
     [InlineData("ContextSize", "1")]
     [InlineData("EmbeddingDimensions", "0")]
     [InlineData("ChatModels:0", " ")]
+    [InlineData("PromptTokensPerSecond", "-1")]
+    [InlineData("SlotPromptSimilarity", "1.5")]
+    [InlineData("DecodeContention", "2")]
+    [InlineData("PreloadedModels:0", "not-served")]
+    [InlineData("MemoryBudgetMb", "10")]
     public void InvalidOptionsStopTheStart(string key, string value)
     {
         using var app = SimulatorApp.InMemory((key, value));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 
+using GenieHive.Contracts;
 namespace GenieHive.Bench.Soak;
 
 /// <summary>Seconds since the measured phase began (monotonic), shared by every driver and sampler.</summary>
@@ -11,5 +12,5 @@ internal sealed class RunClock
 
     public double Seconds => Stopwatch.GetElapsedTime(_start).TotalSeconds;
 
-    public static double UnixNow => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+    public static double UnixNow => TimeProvider.System.UnixSeconds();
 }

@@ -2,6 +2,8 @@ using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Control.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using GenieHive.Routing;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Benchmarks.Runs;
@@ -16,6 +18,18 @@ public sealed record RunPlan(BenchmarkRun? Run, int Status, string? Problem, str
     public static RunPlan NotFound(string problem, string field) => new(null, StatusCodes.Status404NotFound, problem, field);
 
     public static RunPlan Conflict(string problem, string? field = null) => new(null, StatusCodes.Status409Conflict, problem, field);
+
+    /// <summary>Why the request cannot run, as the ProblemDetails its endpoint answers (naming the field).</summary>
+    public ProblemHttpResult ToProblem() => TypedResults.Problem(
+        statusCode: Status,
+        title: Status switch
+        {
+            StatusCodes.Status404NotFound => "Not found",
+            StatusCodes.Status409Conflict => "Conflict",
+            _ => "Invalid request",
+        },
+        detail: Problem,
+        extensions: Field is null ? null : new Dictionary<string, object?> { ["field"] = Field });
 }
 
 /// <summary>
@@ -85,7 +99,8 @@ public sealed class BenchmarkRunPlanner(
 
             if (!service.Routable)
             {
-                return RunPlan.Conflict($"Service '{targetName}' takes no traffic now ({WhyNotRoutable(service)}).", "service_id");
+                var host = table.Hosts.FirstOrDefault(h => string.Equals(h.HostId, service.HostId, StringComparison.Ordinal));
+                return RunPlan.Conflict($"Service '{targetName}' takes no traffic now ({Routability.Refusal(service, host, now)}).", "service_id");
             }
 
             services = [service];
@@ -166,11 +181,4 @@ public sealed class BenchmarkRunPlanner(
     /// <summary>The asset a request naming the service is answered with: the first loaded one, else the first.</summary>
     public static string? UpstreamAsset(ServiceView service) =>
         service.Assets.FirstOrDefault(asset => asset.Loaded)?.AssetId ?? service.Assets.FirstOrDefault()?.AssetId;
-
-    private static string WhyNotRoutable(ServiceView service) =>
-        service.HostStale ? "its host is stale"
-        : service.Cooldown is { } cooldown ? "cooling down: " + cooldown.Reason
-        : service.State?.Health is not HealthStates.Healthy ? "health is " + (service.State?.Health ?? "unknown")
-        : service.State?.AcceptRequests == false ? "it does not accept requests"
-        : "availability is " + (service.State?.Availability ?? "unknown");
 }

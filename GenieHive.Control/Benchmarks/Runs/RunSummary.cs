@@ -4,9 +4,9 @@ using GenieHive.Contracts.Cluster;
 namespace GenieHive.Control.Benchmarks.Runs;
 
 /// <summary>
-/// One service's case outcomes folded into a benchmark sample's results: pass_rate, response_rate,
-/// quality_score (the mean check score), medians of latency, time to first token and tokens per second over
-/// the answered cases, and mean token counts. Keys without a value (ttft for embeddings) are left out.
+/// One service's case outcomes folded into a benchmark sample's results (<see cref="BenchmarkResultFields"/>): pass rate,
+/// response rate, quality score (the mean check score), medians of latency, time to first token and tokens per second
+/// over the answered cases, and mean token counts. Keys without a value (ttft for embeddings) are left out.
 /// </summary>
 public static class RunSummary
 {
@@ -18,20 +18,20 @@ public static class RunSummary
         var count = cases.Count;
         var results = new JsonObject
         {
-            ["source"] = Source,
-            ["run_id"] = runId,
-            ["workload"] = workload,
-            ["case_count"] = count,
-            ["pass_rate"] = Ratio(cases.Count(c => c.Passed), count),
-            ["response_rate"] = Ratio(answered.Count, count),
-            ["quality_score"] = count == 0 ? 0 : Math.Round(cases.Average(c => c.Score), 4),
-            ["errors"] = count - answered.Count,
+            [BenchmarkResultFields.Source] = Source,
+            [BenchmarkResultFields.RunId] = runId,
+            [BenchmarkResultFields.Workload] = workload,
+            [BenchmarkResultFields.CaseCount] = count,
+            [BenchmarkResultFields.PassRate] = Ratio(cases.Count(c => c.Passed), count),
+            [BenchmarkResultFields.ResponseRate] = Ratio(answered.Count, count),
+            [BenchmarkResultFields.QualityScore] = count == 0 ? 0 : Math.Round(cases.Average(c => c.Score), 4),
+            [BenchmarkResultFields.Errors] = count - answered.Count,
         };
-        Add(results, "p50_latency_ms", Median(answered.Select(c => c.LatencyMs)), 1);
-        Add(results, "ttft_ms", Median(answered.Select(c => c.TtftMs)), 1);
-        Add(results, "tokens_per_sec", Median(answered.Select(c => c.TokensPerSec)), 2);
-        AddMean(results, "prompt_tokens", answered.Select(c => c.PromptTokens));
-        AddMean(results, "completion_tokens", answered.Select(c => c.CompletionTokens));
+        Add(results, BenchmarkResultFields.P50LatencyMs, Median(answered.Select(c => c.LatencyMs)), 1);
+        Add(results, BenchmarkResultFields.TtftMs, Median(answered.Select(c => c.TtftMs)), 1);
+        Add(results, BenchmarkResultFields.TokensPerSec, Median(answered.Select(c => c.TokensPerSec)), 2);
+        AddMean(results, BenchmarkResultFields.PromptTokens, answered.Select(c => c.PromptTokens));
+        AddMean(results, BenchmarkResultFields.CompletionTokens, answered.Select(c => c.CompletionTokens));
         return results;
     }
 

@@ -244,32 +244,14 @@ internal sealed class BenchCluster : IDisposable
 
     private async Task PollAsync(string what, DateTime deadline, Func<Task<bool>> check, CancellationToken cancellationToken)
     {
-        Exception? last = null;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_processes.FirstOrDefault(p => p.HasExited) is { } dead)
-            {
-                dead.Dispose();
-                var tail = string.Join(Environment.NewLine, File.ReadLines(LogPath(dead.Name)).TakeLast(15));
-                throw new InvalidOperationException(dead.Name + " exited during start-up; see " + LogPath(dead.Name) + Environment.NewLine + tail);
-            }
-
-            try
-            {
-                if (await check())
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                last = ex;
-            }
-
-            await Task.Delay(200, cancellationToken);
+            await ServiceReadiness.PollAsync(what, deadline, _processes, LogPath, check, TimeSpan.FromMilliseconds(200), cancellationToken);
         }
-
-        throw new TimeoutException("Not ready in time: " + what + (last is null ? "" : " (" + last.Message + ")") + "; logs in " + LogDir);
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + "; logs in " + LogDir, ex);
+        }
     }
 
     private ManagedProcess Add(ManagedProcess process)

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using GenieHive.Contracts.Cluster;
+using GenieHive.Contracts.Json;
+using GenieHive.Control.Routing;
+using GenieHive.Control.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace GenieHive.Control.Benchmarks;
+
+/// <summary>
+/// Benchmark samples: every sample in SQLite and in memory (served from memory), upserted by benchmark id.
+/// The routing table carries the latest sample per (service, asset, workload) of registered services.
+/// </summary>
+public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChanges changes)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, BenchmarkSample> _samples = new(StringComparer.Ordinal);
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _samples.Count;
+            }
+        }
+    }
+
+    public void Load(IEnumerable<BenchmarkSample> samples)
+    {
+        lock (_gate)
+        {
+            foreach (var sample in samples)
+            {
+                _samples[sample.BenchmarkId] = sample;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Upserts the samples in one transaction; memory is updated under the same writer lock, so concurrent
+    /// ingests of the same id end the same way in memory and on disk.
+    /// </summary>
+    public async Task IngestAsync(IReadOnlyList<BenchmarkSample> samples, CancellationToken cancellationToken)
+    {
+        foreach (var sample in samples)
+        {
+            StoredJson.Freeze(sample.Results);
+        }
+
+        await database.WriteAsync((connection, transaction) =>
+        {
+            Upsert(connection, transaction, samples);
+            lock (_gate)
+            {
+                foreach (var sample in samples)
+                {
+                    _samples[sample.BenchmarkId] = sample;
+                }
+            }
+        }, cancellationToken);
+        changes.Mark();
+    }
+
+    /// <summary>Samples filtered by service and workload (exact), newest first, then by benchmark id.</summary>
+    public List<BenchmarkSample> Query(string? serviceId, string? workload, IReadOnlySet<string>? serviceIds = null)
+    {
+        lock (_gate)
+        {
+            return [.. _samples.Values
+                .Where(sample => (serviceId is null || string.Equals(sample.ServiceId, serviceId, StringComparison.Ordinal))
+                    && (workload is null || string.Equals(sample.Workload, workload, StringComparison.Ordinal))
+                    && (serviceIds is null || serviceIds.Contains(sample.ServiceId)))
+                .OrderByDescending(sample => sample.ObservedAt)
+                .ThenBy(sample => sample.BenchmarkId, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The newest sample per (service, asset, workload), for services that <paramref name="isKnownService"/> accepts.</summary>
+    public List<BenchmarkSample> LatestPerWorkload(Func<string, bool> isKnownService) =>
+        LatestPerWorkload(isKnownService, double.NegativeInfinity);
+
+    /// <summary>
+    /// The newest sample per (service, asset, workload) observed at or after <paramref name="notBefore"/> (Unix
+    /// seconds), for services that <paramref name="isKnownService"/> accepts: older samples have aged out of scoring.
+    /// </summary>
+    public List<BenchmarkSample> LatestPerWorkload(Func<string, bool> isKnownService, double notBefore)
+    {
+        lock (_gate)
+        {
+            return [.. _samples.Values
+                .Where(sample => sample.ObservedAt >= notBefore && isKnownService(sample.ServiceId))
+                .GroupBy(sample => (sample.ServiceId, sample.AssetId, sample.Workload))
+                .Select(group => group.MaxBy(sample => (sample.ObservedAt, sample.BenchmarkId))!)
+                .OrderBy(sample => sample.ServiceId, StringComparer.Ordinal)
+                .ThenBy(sample => sample.Workload, StringComparer.Ordinal)
+                .ThenBy(sample => sample.BenchmarkId, StringComparer.Ordinal)];
+        }
+    }
+
+    public static List<BenchmarkSample> LoadAll(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT benchmark_id, service_id, asset_id, workload, observed_at, results_json FROM benchmark_samples;";
+        using var reader = command.ExecuteReader();
+        var samples = new List<BenchmarkSample>();
+        while (reader.Read())
+        {
+            samples.Add(new BenchmarkSample
+            {
+                BenchmarkId = reader.GetString(0),
+                ServiceId = reader.GetString(1),
+                AssetId = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Workload = reader.GetString(3),
+                ObservedAt = reader.GetDouble(4),
+                Results = StoredJson.Freeze(StoredJson.Read(reader.GetValue(5), GenieHiveJsonContext.Default.JsonObject)) ?? [],
+            });
+        }
+
+        return samples;
+    }
+
+    private static void Upsert(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<BenchmarkSample> samples)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO benchmark_samples (benchmark_id, service_id, asset_id, workload, observed_at, results_json)
+            VALUES ($benchmark_id, $service_id, $asset_id, $workload, $observed_at, $results)
+            ON CONFLICT (benchmark_id) DO UPDATE SET
+                service_id = excluded.service_id, asset_id = excluded.asset_id, workload = excluded.workload,
+                observed_at = excluded.observed_at, results_json = excluded.results_json;
+            """;
+        var benchmarkId = command.Parameters.Add("$benchmark_id", SqliteType.Text);
+        var serviceId = command.Parameters.Add("$service_id", SqliteType.Text);
+        var assetId = command.Parameters.Add("$asset_id", SqliteType.Text);
+        var workload = command.Parameters.Add("$workload", SqliteType.Text);
+        var observedAt = command.Parameters.Add("$observed_at", SqliteType.Real);
+        var results = command.Parameters.Add("$results", SqliteType.Text);
+        foreach (var sample in samples)
+        {
+            benchmarkId.Value = sample.BenchmarkId;
+            serviceId.Value = sample.ServiceId;
+            assetId.Value = (object?)sample.AssetId ?? DBNull.Value;
+            workload.Value = sample.Workload;
+            observedAt.Value = sample.ObservedAt;
+            results.Value = JsonSerializer.Serialize(sample.Results, GenieHiveJsonContext.Default.JsonObject);
+            command.ExecuteNonQuery();
+        }
+    }
+}

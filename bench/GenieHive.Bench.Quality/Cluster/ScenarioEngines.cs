@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GenieHive.Bench.Load.Cluster;
+using GenieHive.Bench.Quality.Engines;
+using GenieHive.Bench.Quality.Scenarios;
+
+namespace GenieHive.Bench.Quality.Cluster;
+
+/// <summary>
+/// One scenario's engines on an arm's control plane: one fresh simulator per engine (the scenario's true parameters)
+/// and a node agent that discovers them as llama-servers (models and what is loaded, slots, queues) and registers them
+/// under the scenario's service ids. Ready when the facade routes to every engine. Stopped (agent first) on dispose;
+/// an engine can be killed mid-run.
+/// </summary>
+internal sealed class ScenarioEngines : IArmCluster, IDisposable
+{
+    private readonly Scenario _scenario;
+    private readonly ControlPlane _plane;
+    private readonly RunProcesses _processes;
+    private readonly List<ManagedProcess> _started = [];
+    private readonly Dictionary<string, (ManagedProcess Process, Uri Url)> _engines = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _killed = new(StringComparer.Ordinal);
+
+    private ScenarioEngines(Scenario scenario, ControlPlane plane, RunProcesses processes)
+    {
+        _scenario = scenario;
+        _plane = plane;
+        _processes = processes;
+    }
+
+    public Uri Facade => _plane.Facade;
+
+    public static async Task<ScenarioEngines> StartAsync(QualitySettings settings, Scenario scenario, ControlPlane plane, RunProcesses processes, string workDir, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(workDir);
+        var engines = new ScenarioEngines(scenario, plane, processes);
+        try
+        {
+            await engines.StartAllAsync(settings, workDir, cancellationToken);
+            return engines;
+        }
+        catch
+        {
+            engines.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Through the facade by service id; where an engine serves several models, to the engine itself (a service id
+    /// routes to the service's first loaded model, so it cannot name both the engine and the model).
+    /// </summary>
+    public (Uri Url, string Model) ClientRoute(EngineProfile engine, string model) =>
+        _scenario.ClientArmsDirect ? (_engines[engine.Id].Url, model) : (Facade, _scenario.ServiceId(engine));
+
+    public void Kill(string engineId)
+    {
+        lock (_killed)
+        {
+            _killed.Add(engineId);
+        }
+
+        _processes.Stop(_engines[engineId].Process);
+    }
+
+    /// <summary>The <c>/sim/stats</c> of every engine still running, by engine id.</summary>
+    public async Task<IReadOnlyDictionary<string, JsonElement>> EngineStatsAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var stats = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (id, (_, url)) in _engines)
+        {
+            lock (_killed)
+            {
+                if (_killed.Contains(id))
+                {
+                    continue;
+                }
+            }
+
+            using var response = await http.GetAsync(new Uri(url, "/sim/stats"), cancellationToken);
+            stats[id] = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
+        }
+
+        return stats;
+    }
+
+    public void Dispose()
+    {
+        // The agent stops before the engines it reports on.
+        for (var i = _started.Count - 1; i >= 0; i--)
+        {
+            _processes.Stop(_started[i]);
+        }
+
+        _started.Clear();
+    }
+
+    private async Task StartAllAsync(QualitySettings settings, string workDir, CancellationToken cancellationToken)
+    {
+        using var readiness = new ClusterReadiness(_processes, workDir);
+        var simulatorDll = LoopbackPorts.ReleaseDll(settings.RepoRoot, "GenieHive.Simulator", "GenieHive.Simulator");
+        var ports = new LoopbackPorts();
+        foreach (var engine in _scenario.Engines)
+        {
+            var url = new Uri(LoopbackPorts.Url(ports.Next()));
+            var name = "engine-" + engine.Id;
+            var process = _processes.Start(name, simulatorDll, ["--urls", ClusterReadiness.Origin(url), ClusterReadiness.LogTimes, .. engine.SimulatorArguments()], readiness.LogPath(name));
+            _started.Add(process);
+            _engines[engine.Id] = (process, url);
+        }
+
+        var agentArgs = new List<string>
+        {
+            "--urls", LoopbackPorts.Url(ports.Next()),
+            ClusterReadiness.LogTimes,
+            "--services:control:http:0=" + ClusterReadiness.Origin(_plane.Control),
+            "--GenieHive:Node:HostId=quality-" + _scenario.Name,
+            "--GenieHive:Node:Address=127.0.0.1",
+            "--GenieHive:Node:NodeApiKey=" + ClusterReadiness.NodeKey,
+            "--GenieHive:Node:HeartbeatIntervalSeconds=" + settings.HeartbeatSeconds.ToString(CultureInfo.InvariantCulture),
+        };
+        var index = 0;
+        foreach (var engine in _scenario.Engines)
+        {
+            var prefix = "--GenieHive:Node:Services:" + index.ToString(CultureInfo.InvariantCulture) + ":";
+            agentArgs.Add(prefix + "ServiceId=" + _scenario.ServiceId(engine));
+            agentArgs.Add(prefix + "Kind=chat");
+            agentArgs.Add(prefix + "Endpoint=" + ClusterReadiness.Origin(_engines[engine.Id].Url));
+            agentArgs.Add(prefix + "Discover=llamacpp");
+            index++;
+        }
+
+        // The agent starts once the engines answer, so that its first discovery finds them all.
+        foreach (var (_, url) in _engines.Values)
+        {
+            await readiness.HealthyAsync(url, cancellationToken);
+        }
+
+        _started.Add(_processes.Start("nodeagent", LoopbackPorts.ReleaseDll(settings.RepoRoot, "GenieHive.NodeAgent", "GenieHive.NodeAgent"), agentArgs, readiness.LogPath("nodeagent")));
+        await WaitRoutableAsync(readiness, cancellationToken);
+    }
+
+    // Registered with every model discovered, then routable: one token through the facade from each engine.
+    private async Task WaitRoutableAsync(ClusterReadiness readiness, CancellationToken cancellationToken)
+    {
+        await readiness.UntilAsync("every engine registered with its models", async () =>
+        {
+            using var document = JsonDocument.Parse(await readiness.Http.GetStringAsync(new Uri(Facade, "/v1/cluster/services"), cancellationToken));
+            var registered = document.RootElement.GetProperty("data").EnumerateArray()
+                .ToDictionary(s => s.GetProperty("service_id").GetString()!, s => s.GetProperty("assets").GetArrayLength(), StringComparer.Ordinal);
+            return _scenario.Engines.All(e => registered.TryGetValue(_scenario.ServiceId(e), out var assets) && assets == e.Models.Count);
+        }, cancellationToken);
+
+        foreach (var engine in _scenario.Engines)
+        {
+            await readiness.UntilAsync("facade routes " + _scenario.ServiceId(engine), async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Facade, "/v1/chat/completions"))
+                {
+                    Content = new StringContent("{\"model\":\"" + _scenario.ServiceId(engine) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"ready?\"}],\"max_tokens\":1}", Encoding.UTF8, "application/json"),
+                };
+                using var response = await readiness.Http.SendAsync(request, cancellationToken);
+                return response.IsSuccessStatusCode;
+            }, cancellationToken);
+        }
+    }
+}
