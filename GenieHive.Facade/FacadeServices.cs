@@ -1,7 +1,7 @@
-using GenieHive.Contracts.Api;
-using GenieHive.Contracts.Json;
 using GenieHive.Facade.Auth;
+using GenieHive.Facade.Chat;
 using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Memory;
 using GenieHive.Facade.Observations;
@@ -10,19 +10,15 @@ using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using Refit;
 
 namespace GenieHive.Facade;
 
 /// <summary>Registration of everything the facade runs.</summary>
 public static class FacadeServices
 {
-    /// <summary>Control's service name: <c>services:control:http:0</c> holds its URL (Aspire writes it).</summary>
-    public const string ControlServiceUri = "http://control";
-
     /// <summary>
-    /// Adds the facade's options (validated at start), client auth, the routing-table watcher, the upstream proxy,
-    /// measurements and their reporter, telemetry, and the Refit <see cref="IClusterApi"/> client to Control.
+    /// Adds the facade's options (validated at start), client auth, the routing-table watcher, the proxied endpoints
+    /// and their request path, measurements and their reporter, telemetry, and the client to Control.
     /// </summary>
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -31,7 +27,12 @@ public static class FacadeServices
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RequestRoutingOptions>().BindConfiguration(RequestRoutingOptions.SectionName).ValidateDataAnnotations()
+            .Validate<IConfiguration>(
+                static (_, configuration) => !RequestRoutingOptions.MovedKeys.Any(key => configuration["GenieHive:Routing:" + key] is not null),
+                "GenieHive:Routing is Control's section; the facade's " + string.Join(" and ", RequestRoutingOptions.MovedKeys)
+                    + " belong in " + RequestRoutingOptions.SectionName + ".")
+            .ValidateOnStart();
         services.AddOptions<CooldownOptions>().BindConfiguration(CooldownOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ObservationsOptions>().BindConfiguration(ObservationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -46,21 +47,21 @@ public static class FacadeServices
         services.AddSingleton<FacadeTelemetry>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<ServiceLoadTracker>();
-        services.AddSingleton<ProxyForwarder>();
-        services.AddSingleton<TranscriptionForwarder>();
+        services.AddSingleton<UpstreamAttempt>();
+        services.AddSingleton<PassiveHealth>();
+        services.AddSingleton<TrafficMeter>();
+        services.AddSingleton<FailoverForwarder>();
+        services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<CompletionsEndpoint>();
+        services.AddSingleton<EmbeddingsEndpoint>();
+        services.AddSingleton<TranscriptionsEndpoint>();
         services.AddHostedService<ObservationReporter>();
 
         services.AddSingleton<RequestActivity>();
         services.AddSingleton<IdleMemoryTrimmer>();
         services.AddHostedService(static provider => provider.GetRequiredService<IdleMemoryTrimmer>());
 
-        services.AddTransient<ControlKeyHandler>();
-        var control = services.AddRefitGeneratedClient<IClusterApi>(GenieHiveJsonContext.CreateRefitSettings())
-            .ConfigureHttpClient(client => client.BaseAddress = new Uri(ControlServiceUri))
-            .AddHttpMessageHandler<ControlKeyHandler>();
-
-        // The routing-table long poll needs a longer attempt timeout than the defaults'; POSTs are never retried.
-        control.AddLongPollServiceResilience();
+        services.AddControlClient();
 
         // The facade enforces its own body limits per endpoint, with OpenAI-shaped answers.
         services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);

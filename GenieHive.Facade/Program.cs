@@ -1,7 +1,10 @@
 using GenieHive.Facade;
+using GenieHive.Facade.Chat;
 using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Embeddings;
+using GenieHive.Facade.Errors;
 using GenieHive.Facade.Models;
-using GenieHive.Facade.Proxy;
+using GenieHive.Facade.Transcriptions;
 
 // The slim builder leaves out what a model gateway does not use (IIS integration, QUIC, static web assets, the Debug
 // and EventSource log providers, regex route constraints): less start-up work and about 6 MB less resident memory
@@ -17,7 +20,10 @@ var app = builder.Build();
 app.UseFacadeEdge();
 app.MapDefaultEndpoints();
 app.MapModelsApi();
-app.MapOpenAiApi();
+app.MapChatApi();
+app.MapEmbeddingsApi();
+app.MapTranscriptionsApi();
 app.MapClusterApi();
+app.MapNotFoundApi();
 
 app.Run();

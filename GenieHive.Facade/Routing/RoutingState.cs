@@ -7,7 +7,7 @@ namespace GenieHive.Facade.Routing;
 /// The routing snapshot requests are served from, swapped atomically when Control publishes a new version,
 /// and the selector that orders a plan's targets per request (its round-robin counters outlive snapshots).
 /// </summary>
-public sealed class RoutingState(IOptions<RoutingOptions> options)
+public sealed class RoutingState(IOptions<RequestRoutingOptions> options)
 {
     private volatile RoutingSnapshot? _current;
 

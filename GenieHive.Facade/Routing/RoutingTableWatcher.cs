@@ -14,7 +14,7 @@ namespace GenieHive.Facade.Routing;
 internal sealed partial class RoutingTableWatcher(
     IClusterApi cluster,
     RoutingState state,
-    IOptions<RoutingOptions> options,
+    IOptions<RequestRoutingOptions> options,
     TimeProvider time,
     ILogger<RoutingTableWatcher> logger) : BackgroundService
 {

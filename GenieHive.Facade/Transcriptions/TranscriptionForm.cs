@@ -9,10 +9,10 @@ namespace GenieHive.Facade.Transcriptions;
 /// <summary>Reading the parts of an incoming transcription upload.</summary>
 internal static class TranscriptionForm
 {
-    public static ClientBodyFailure Malformed { get; } =
+    public static ClientError Malformed { get; } =
         new(StatusCodes.Status400BadRequest, "The multipart body could not be read.", OpenAiErrorCodes.InvalidJson);
 
-    public static ClientBodyFailure TooLarge(long limit) =>
+    public static ClientError TooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge,
             "The upload is larger than the limit of " + limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes.",
             OpenAiErrorCodes.RequestTooLarge);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
@@ -13,15 +12,6 @@ public sealed class FailoverTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A loopback URL on which nothing listens.</summary>
-    private static string ClosedPortUrl()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return "http://127.0.0.1:" + port;
-    }
-
     /// <summary>Two services behind one role; the first (better score by latency) is the one that fails.</summary>
     private static async Task<(FakeControl Control, FacadeHost Facade)> StartAsync(string firstUrl, string secondUrl, Dictionary<string, string?>? settings = null)
     {
@@ -59,7 +49,7 @@ public sealed class FailoverTests
     public async Task ConnectionRefusedFailsOverAndCoolsTheServiceDown()
     {
         await using var second = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
-        var (control, facade) = await StartAsync(ClosedPortUrl(), second.Url);
+        var (control, facade) = await StartAsync(Upstreams.ClosedPortUrl(), second.Url);
         await using var _ = control;
         await using var __ = facade;
 
@@ -140,7 +130,7 @@ public sealed class FailoverTests
     [Fact]
     public async Task AllTargetsUnreachableGives502()
     {
-        var (control, facade) = await StartAsync(ClosedPortUrl(), ClosedPortUrl());
+        var (control, facade) = await StartAsync(Upstreams.ClosedPortUrl(), Upstreams.ClosedPortUrl());
         await using var _ = control;
         await using var __ = facade;
 

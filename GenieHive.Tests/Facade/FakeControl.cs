@@ -22,6 +22,7 @@ internal sealed class FakeControl : IAsyncDisposable
     private WebApplication? _app;
     private RoutingTable _table;
     private TaskCompletionSource _changed = NewSignal();
+    private int _failPolls;
 
     private FakeControl(RoutingTable table)
     {
@@ -35,6 +36,9 @@ internal sealed class FakeControl : IAsyncDisposable
     public ConcurrentQueue<ObservationReport> Reports { get; } = new();
 
     public ConcurrentQueue<string?> ApiKeysSeen { get; } = new();
+
+    /// <summary>Every operator call other than the routing-table watch and observation reports, as it arrived.</summary>
+    public ConcurrentQueue<OperatorCall> OperatorCalls { get; } = new();
 
     public RoutingTable Table
     {
@@ -68,6 +72,19 @@ internal sealed class FakeControl : IAsyncDisposable
         changed.TrySetResult();
     }
 
+    /// <summary>
+    /// Swaps the table without waking the long polls, and fails the next <paramref name="failedPolls"/> polls that
+    /// name a version with 503: a Control that went away and came back counting versions anew.
+    /// </summary>
+    public void RestartWithoutNotice(RoutingTable table, int failedPolls)
+    {
+        lock (_gate)
+        {
+            _table = table;
+            _failPolls = failedPolls;
+        }
+    }
+
     public async Task StopAsync()
     {
         if (_app is not null)
@@ -93,6 +110,16 @@ internal sealed class FakeControl : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             ApiKeysSeen.Enqueue(context.Request.Headers["X-Api-Key"].FirstOrDefault());
+            var path = context.Request.Path.Value ?? "";
+            if (path is not "/v1/cluster/routing-table" and not "/v1/cluster/observations")
+            {
+                OperatorCalls.Enqueue(new OperatorCall(
+                    context.Request.Method,
+                    path + context.Request.QueryString,
+                    context.Request.Headers["X-Api-Key"].FirstOrDefault(),
+                    context.Request.Headers.Authorization.FirstOrDefault()));
+            }
+
             await next(context);
         });
 
@@ -113,8 +140,41 @@ internal sealed class FakeControl : IAsyncDisposable
             Results.Json(new { error = "no_route", model = context.Request.Query["model"].ToString() }, statusCode: 404));
         app.MapPost("/v1/cluster/routes/match", async (HttpContext context) =>
         {
-            var request = await JsonSerializer.DeserializeAsync(context.Request.Body, GenieHiveJsonContext.Default.RouteMatchRequest);
+            RouteMatchRequest? request;
+            try
+            {
+                request = await JsonSerializer.DeserializeAsync(context.Request.Body, GenieHiveJsonContext.Default.RouteMatchRequest);
+            }
+            catch (JsonException)
+            {
+                // As Control answers a body it cannot read; the facade relays whatever Control says.
+                return Results.Problem("The request body is not valid JSON.", statusCode: 400);
+            }
+
             return Results.Json(new RouteMatchResponse { Tasks = [request!.Task ?? ""], TaskCount = 1, Kind = request.Kind }, GenieHiveJsonContext.Default.RouteMatchResponse);
+        });
+
+        // A Control that is failing: a POST it answers 503 must reach it once (a retry could queue a run twice).
+        app.MapPost("/v1/cluster/benchmarks/runs", () => Results.Problem("The run queue is unavailable.", statusCode: 503));
+        // A read that fails once, then succeeds: the facade relays the failure (the caller decides whether to retry).
+        var flakyReads = 0;
+        app.MapGet("/v1/cluster/flaky", () => Interlocked.Increment(ref flakyReads) == 1
+            ? Results.Problem("Busy.", statusCode: 503)
+            : Results.Json(new { calls = flakyReads }));
+        // An endpoint the facade was never told about.
+        app.MapGet("/v1/cluster/added-later/{id}", (string id, HttpContext context) =>
+            Results.Json(new { id, query = context.Request.QueryString.Value }, statusCode: 201));
+        app.MapPost("/v1/cluster/benchmarks", async (HttpContext context) =>
+        {
+            var bytes = 0L;
+            var buffer = new byte[8192];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                bytes += read;
+            }
+
+            return Results.Json(new { bytes, content_type = context.Request.ContentType });
         });
 
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -131,6 +191,12 @@ internal sealed class FakeControl : IAsyncDisposable
         Task changed;
         lock (_gate)
         {
+            if (after is not null && _failPolls > 0)
+            {
+                _failPolls--;
+                return Results.Problem("Control is starting.", statusCode: 503);
+            }
+
             table = _table;
             changed = _changed.Task;
         }
@@ -154,3 +220,6 @@ internal sealed class FakeControl : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>An operator call as the fake Control received it.</summary>
+internal sealed record OperatorCall(string Method, string PathAndQuery, string? ApiKey, string? Authorization);

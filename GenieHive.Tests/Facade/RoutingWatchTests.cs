@@ -68,6 +68,25 @@ public sealed class RoutingWatchTests
     }
 
     [Fact]
+    public async Task AfterAFailedPollTheWholeTableIsFetchedAgainEvenAtTheSameVersion()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
+        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama"])]));
+        await using var facade = await FacadeHost.StartAsync(control, new Dictionary<string, string?> { ["GenieHive:RequestRouting:WatchWaitSeconds"] = "1" });
+
+        // One failed poll, then a table under the version the facade holds: only asking for the whole table (no
+        // version) finds it, and the watcher does that only if it saw the failure (no retry hid it).
+        control.RestartWithoutNotice(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama", "mistral"])]) with { GeneratedAt = TestTables.Now + 1 }, failedPolls: 1);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (facade.Routing.Current?.Find("mistral", ServiceKinds.Chat) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The facade did not fetch the whole table after a failed poll. Its log:\n" + string.Join("\n", facade.Logs));
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    [Fact]
     public async Task ObservationsAreReportedToControl()
     {
         await using var upstream = await FakeUpstream.StartAsync(Upstreams.Sse(

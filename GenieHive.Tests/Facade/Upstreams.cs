@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -8,6 +10,16 @@ internal static class Upstreams
 {
     public const string ChatJson =
         """{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""";
+
+    /// <summary>The URL of a loopback port that was free a moment ago and has no listener now (connection refused).</summary>
+    public static string ClosedPortUrl()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return "http://127.0.0.1:" + port;
+    }
 
     public static Func<HttpContext, ReceivedRequest, Task> Json(string json, int status = 200, string contentType = "application/json") =>
         async (context, _) =>

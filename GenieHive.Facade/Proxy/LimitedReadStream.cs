@@ -1,4 +1,4 @@
-namespace GenieHive.Facade.Transcriptions;
+namespace GenieHive.Facade.Proxy;
 
 /// <summary>Thrown when an upload grows past its limit while it is read.</summary>
 internal sealed class RequestTooLargeException(long limit) : IOException("The request body is larger than " + limit + " bytes.")

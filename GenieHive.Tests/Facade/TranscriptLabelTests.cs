@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
-using GenieHive.Facade.Proxy;
+using GenieHive.Facade.Transcriptions;
 
 namespace GenieHive.Tests.Facade;
 
-public sealed class MediaTypesTests
+public sealed class TranscriptLabelTests
 {
     [Theory]
     [InlineData("text/html; charset=utf-8", "text/plain; charset=utf-8")]
@@ -14,12 +14,12 @@ public sealed class MediaTypesTests
     [InlineData("application/json; charset=utf-8", null)]
     public void TextTranscriptsAreLabelledPlainTextAsOpenAiLabelsThem(string upstream, string? expected)
     {
-        Assert.Equal(expected, MediaTypes.TranscriptLabel(MediaTypeHeaderValue.Parse(upstream)));
+        Assert.Equal(expected, TranscriptLabel.For(MediaTypeHeaderValue.Parse(upstream)));
     }
 
     [Fact]
     public void AnUnlabelledTranscriptKeepsNoLabel()
     {
-        Assert.Null(MediaTypes.TranscriptLabel(null));
+        Assert.Null(TranscriptLabel.For(null));
     }
 }

@@ -1,5 +1,7 @@
+using GenieHive.Contracts;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Proxy;
+using GenieHive.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -10,42 +12,46 @@ namespace GenieHive.Facade.Transcriptions;
 /// <summary>
 /// <c>POST /v1/audio/transcriptions</c>: a streaming multipart proxy. Form fields pass unchanged except <c>model</c>,
 /// which is rewritten; the upload is never held in memory (streamed straight through when <c>model</c> comes first,
-/// spooled to a temporary file otherwise) and is limited to <see cref="LimitsOptions.MaxTranscriptionBytes"/>.
+/// spooled to a temporary file otherwise) and is limited to <see cref="LimitsOptions.MaxTranscriptionBytes"/>. A
+/// transcript in a text format is labelled <c>text/plain</c>, as OpenAI labels it.
 /// </summary>
-internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<LimitsOptions> limits, TimeProvider time)
+internal sealed class TranscriptionsEndpoint(IOptions<LimitsOptions> limits)
+    : ProxyEndpoint<TranscriptionRequest>("transcriptions", ServiceKinds.Transcription, OpenAiProxyErrors.Instance)
 {
     private const int MaxFieldBytes = 1024 * 1024;
 
-    public async Task ForwardAsync(HttpContext context)
+    private static readonly UpstreamPath Path = new("/v1/audio/transcriptions");
+    private static readonly StreamCopyRelay TranscriptRelay = new(TranscriptLabel.For);
+    private static readonly ClientError NotMultipart = ClientError.UnsupportedMediaType("Transcription uploads must be multipart/form-data.");
+
+    private readonly long _maxBytes = limits.Value.MaxTranscriptionBytes;
+
+    public override async ValueTask<TranscriptionRequest?> ReadAsync(HttpContext context)
     {
-        var start = time.GetTimestamp();
         var request = context.Request;
-        var maxBytes = limits.Value.MaxTranscriptionBytes;
         var boundary = BoundaryOf(request.ContentType);
         if (boundary is null)
         {
-            await OpenAiErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                "Transcription uploads must be multipart/form-data.", OpenAiErrorTypes.InvalidRequest, OpenAiErrorCodes.UnsupportedMediaType);
-            return;
+            await Errors.WriteClientErrorAsync(context, NotMultipart);
+            return null;
         }
 
-        if (request.ContentLength > maxBytes)
+        if (request.ContentLength > _maxBytes)
         {
-            await ProxyForwarder.WriteTooLargeAsync(context, maxBytes);
-            return;
+            await Errors.WriteClientErrorAsync(context, ClientError.TooLarge(_maxBytes));
+            return null;
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = maxBytes < long.MaxValue ? maxBytes + 1 : null;
+            sizeFeature.MaxRequestBodySize = _maxBytes < long.MaxValue ? _maxBytes + 1 : null;
         }
 
-        var reader = new MultipartReader(boundary, new LimitedReadStream(request.Body, maxBytes)) { BodyLengthLimit = null };
+        var reader = new MultipartReader(boundary, new LimitedReadStream(request.Body, _maxBytes)) { BodyLengthLimit = null };
         var fields = new List<FormField>();
         string? model = null;
         FileStream? spooled = null;
         string? fileName = null, fileContentType = null;
-        var handedOver = false;
         try
         {
             while (await reader.ReadNextSectionAsync(context.RequestAborted) is { } section)
@@ -56,10 +62,8 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
                     fileContentType = string.IsNullOrEmpty(section.ContentType) ? "application/octet-stream" : section.ContentType;
                     if (model is not null)
                     {
-                        handedOver = true;
-                        var streaming = new StreamingTranscriptionBody(fields, section, fileName, fileContentType, reader, MaxFieldBytes);
-                        await proxy.RouteAndForwardAsync(context, OpenAiOperation.Transcriptions, model, streaming, start);
-                        return;
+                        // The rest of the upload is read while it is sent upstream.
+                        return new StreamingTranscriptionRequest(model, fields, section, fileName, fileContentType, reader, MaxFieldBytes);
                     }
 
                     spooled = CreateSpoolFile();
@@ -90,20 +94,16 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
         catch (RequestTooLargeException)
         {
             await DisposeQuietlyAsync(spooled);
-            if (!context.Response.HasStarted)
-            {
-                await ProxyForwarder.WriteTooLargeAsync(context, maxBytes);
-            }
-
-            return;
+            await Errors.WriteClientErrorAsync(context, ClientError.TooLarge(_maxBytes));
+            return null;
         }
-        catch (Exception ex) when (IsMalformed(ex) && !handedOver && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (IsMalformed(ex) && !context.RequestAborted.IsCancellationRequested)
         {
             await DisposeQuietlyAsync(spooled);
-            await WriteAsync(context, TranscriptionForm.Malformed);
-            return;
+            await Errors.WriteClientErrorAsync(context, TranscriptionForm.Malformed);
+            return null;
         }
-        catch
+        catch (Exception)
         {
             await DisposeQuietlyAsync(spooled);
             throw;
@@ -111,21 +111,25 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
 
         if (spooled is null)
         {
-            await OpenAiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "Missing 'file' in request body.",
-                OpenAiErrorTypes.InvalidRequest, OpenAiErrorCodes.MissingParameter, "file");
-            return;
+            await Errors.WriteClientErrorAsync(context, ClientError.Missing("file"));
+            return null;
         }
 
-        await using var body = new SpooledTranscriptionBody(fields, spooled, fileName!, fileContentType!);
         if (string.IsNullOrEmpty(model))
         {
-            await OpenAiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "Missing 'model' in request body.",
-                OpenAiErrorTypes.InvalidRequest, OpenAiErrorCodes.MissingParameter, "model");
-            return;
+            await spooled.DisposeAsync();
+            await Errors.WriteClientErrorAsync(context, ClientError.Missing("model"));
+            return null;
         }
 
-        await proxy.RouteAndForwardAsync(context, OpenAiOperation.Transcriptions, model, body, start);
+        return new SpooledTranscriptionRequest(model, fields, spooled, fileName!, fileContentType!);
     }
+
+    public override HttpRequestMessage CreateUpstreamRequest(TranscriptionRequest request, RouteTarget target) =>
+        new(HttpMethod.Post, Path.On(target.BaseUrl)) { Content = request.CreateContent(target.UpstreamModel) };
+
+    public override IResponseRelay SelectRelay(TranscriptionRequest request, RouteTarget target, HttpResponseMessage response) =>
+        MediaTypes.IsEventStream(response.Content.Headers.ContentType?.MediaType) ? SseRelay.Unchanged : TranscriptRelay;
 
     // InvalidDataException: a malformed part. IOException: the body ended before its closing boundary (a truncated
     // upload); but not Kestrel's BadHttpRequestException (also an IOException), whose own status (413) must stand.
@@ -146,7 +150,7 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
 
     private static FileStream CreateSpoolFile() =>
         new(
-            Path.Combine(Path.GetTempPath(), "geniehive-upload-" + Guid.NewGuid().ToString("N")),
+            System.IO.Path.Combine(System.IO.Path.GetTempPath(), "geniehive-upload-" + Guid.NewGuid().ToString("N")),
             FileMode.CreateNew,
             FileAccess.ReadWrite,
             FileShare.None,
@@ -160,7 +164,4 @@ internal sealed class TranscriptionForwarder(ProxyForwarder proxy, IOptions<Limi
             await file.DisposeAsync();
         }
     }
-
-    private static Task WriteAsync(HttpContext context, ClientBodyFailure failure) =>
-        OpenAiErrors.WriteAsync(context, failure.StatusCode, failure.Message, OpenAiErrorTypes.InvalidRequest, failure.Code, failure.Param);
 }

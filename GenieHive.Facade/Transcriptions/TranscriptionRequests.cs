@@ -1,25 +1,31 @@
 using System.Buffers;
 using System.Net;
 using GenieHive.Facade.Proxy;
-using GenieHive.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace GenieHive.Facade.Transcriptions;
+
+/// <summary>A transcription upload as the endpoint read it: the multipart body to send each target, with that target's model.</summary>
+internal abstract class TranscriptionRequest(string model) : ProxyRequest(model)
+{
+    public abstract HttpContent CreateContent(string upstreamModel);
+}
 
 /// <summary>
 /// An upload whose file came before <c>model</c>: the file was spooled to a temporary file (deleted on close), so the
 /// body can be sent again to another target, with an exact length.
 /// </summary>
-internal sealed class SpooledTranscriptionBody(
+internal sealed class SpooledTranscriptionRequest(
+    string model,
     IReadOnlyList<FormField> fields,
     FileStream file,
     string fileName,
-    string fileContentType) : UpstreamBody, IAsyncDisposable
+    string fileContentType) : TranscriptionRequest(model)
 {
-    public override HttpContent CreateContent(RouteTarget target) =>
-        new SpooledMultipartContent(fields, file, fileName, fileContentType, target.UpstreamModel);
+    public override HttpContent CreateContent(string upstreamModel) =>
+        new SpooledMultipartContent(fields, file, fileName, fileContentType, upstreamModel);
 
-    public ValueTask DisposeAsync() => file.DisposeAsync();
+    public override ValueTask DisposeAsync() => file.DisposeAsync();
 
     private sealed class SpooledMultipartContent : HttpContent
     {
@@ -75,22 +81,23 @@ internal sealed class SpooledTranscriptionBody(
 /// read (file bytes straight through, later fields after it), so the upload is never held. It can be sent only once:
 /// a retry is possible only while it has not started (a connect failure).
 /// </summary>
-internal sealed class StreamingTranscriptionBody(
+internal sealed class StreamingTranscriptionRequest(
+    string model,
     IReadOnlyList<FormField> fieldsBefore,
     MultipartSection fileSection,
     string fileName,
     string fileContentType,
     MultipartReader reader,
-    int maxFieldBytes) : UpstreamBody
+    int maxFieldBytes) : TranscriptionRequest(model)
 {
     private int _started;
-    private ClientBodyFailure? _failure;
+    private ClientError? _failure;
 
     public override bool CanRetry => Volatile.Read(ref _started) == 0;
 
-    public override ClientBodyFailure? Failure => _failure;
+    public override ClientError? ClientFailure => _failure;
 
-    public override HttpContent CreateContent(RouteTarget target) => new StreamingMultipartContent(this, target.UpstreamModel);
+    public override HttpContent CreateContent(string upstreamModel) => new StreamingMultipartContent(this, upstreamModel);
 
     private async Task WriteAsync(Stream output, MultipartParts parts, string upstreamModel, CancellationToken cancellationToken)
     {
@@ -148,11 +155,11 @@ internal sealed class StreamingTranscriptionBody(
 
     private sealed class StreamingMultipartContent : HttpContent
     {
-        private readonly StreamingTranscriptionBody _body;
+        private readonly StreamingTranscriptionRequest _body;
         private readonly string _upstreamModel;
         private readonly MultipartParts _parts = new();
 
-        public StreamingMultipartContent(StreamingTranscriptionBody body, string upstreamModel)
+        public StreamingMultipartContent(StreamingTranscriptionRequest body, string upstreamModel)
         {
             _body = body;
             _upstreamModel = upstreamModel;
