@@ -2,6 +2,7 @@ using GenieHive.Contracts.Api;
 using GenieHive.Contracts.Json;
 using GenieHive.Facade.Auth;
 using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Console;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Memory;
 using GenieHive.Facade.Observations;
@@ -54,6 +55,7 @@ public static class FacadeServices
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<ServiceLoadTracker>();
         services.AddSingleton<ProxyForwarder>();
+        services.AddSingleton<RecentRequests>();
         services.AddSingleton<TranscriptionForwarder>();
         services.AddHostedService<ObservationReporter>();
 

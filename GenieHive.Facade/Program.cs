@@ -1,5 +1,6 @@
 using GenieHive.Facade;
 using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Console;
 using GenieHive.Facade.Models;
 using GenieHive.Facade.Proxy;
 
@@ -19,5 +20,6 @@ app.MapDefaultEndpoints();
 app.MapModelsApi();
 app.MapOpenAiApi();
 app.MapClusterApi();
+app.MapConsoleApi();
 
 app.Run();

@@ -22,12 +22,11 @@ internal sealed partial class ProxyForwarder
         RouteTarget target,
         UpstreamBody body,
         string requestId,
-        long start)
+        RequestMeter meter)
     {
         var stats = tracker.Get(target.ServiceId);
         stats.Enter();
         telemetry.InFlight.Add(1);
-        var meter = new RequestMeter(start);
         var record = true;
         var failed = false;
         HttpResponseMessage? response = null;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GenieHive.Contracts;
+using GenieHive.Facade.Console;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Routing;
@@ -18,6 +19,7 @@ internal sealed partial class ProxyForwarder(
     RoutingState routing,
     ServiceLoadTracker tracker,
     FacadeTelemetry telemetry,
+    RecentRequests recent,
     IOptions<ProxyOptions> proxyOptions,
     IOptions<LimitsOptions> limitsOptions,
     TimeProvider time,
@@ -115,10 +117,16 @@ internal sealed partial class ProxyForwarder(
         using var activity = FacadeTelemetry.ActivitySource.StartActivity(operation.ActivityName);
         activity?.SetTag(FacadeTelemetry.ModelTag, model);
         activity?.SetTag(FacadeTelemetry.RouteTypeTag, plan.MatchType);
+        activity?.SetTag(FacadeTelemetry.RoleTag, plan.Role?.RoleId);
+        activity?.SetTag(FacadeTelemetry.FallbackViaTag, plan.FallbackVia);
+        activity?.SetTag(FacadeTelemetry.StrategyTag, plan.Strategy);
+        activity?.SetTag(FacadeTelemetry.CandidatesTag, targets.Count);
+        activity?.SetTag(FacadeTelemetry.FirstChoiceTag, targets[0].ServiceId);
 
         var requestId = context.Response.Headers[GenieHiveHeaders.RequestId].ToString();
         AttemptFailure? failure = null;
         RouteTarget? last = null;
+        RequestMeter? meter = null;
         var attempts = 0;
         for (var i = 0; i < targets.Count; i++)
         {
@@ -135,7 +143,8 @@ internal sealed partial class ProxyForwarder(
 
             last = targets[i];
             attempts++;
-            failure = await AttemptAsync(context, operation, plan, last, body, requestId, start);
+            meter = new RequestMeter(start);
+            failure = await AttemptAsync(context, operation, plan, last, body, requestId, meter);
             if (failure is null || failure.Kind == FailureKind.ClientBody)
             {
                 break;
@@ -162,8 +171,14 @@ internal sealed partial class ProxyForwarder(
             { "service", last?.ServiceId ?? "none" },
             { "status_code", FacadeTelemetry.StatusCodeTag(status) },
         };
+        var durationMs = time.GetElapsedTime(start).TotalMilliseconds;
         telemetry.Requests.Add(1, tags);
-        telemetry.Duration.Record(time.GetElapsedTime(start).TotalMilliseconds, tags);
+        telemetry.Duration.Record(durationMs, tags);
+
+        // The console's recent-requests view: one struct copy, after the response.
+        recent.Add(new RecentRequest(
+            NowSeconds(), requestId, operation.Name, model, plan.MatchType, plan.Role?.RoleId, plan.FallbackVia, plan.Strategy,
+            targets[0].ServiceId, last?.ServiceId, targets.Count, attempts, status, meter?.TtftMs(time) ?? double.NaN, durationMs));
     }
 
     private async Task WriteFailureAsync(HttpContext context, AttemptFailure failure, RoutePlan plan, RouteTarget? last, string model, UpstreamBody body)
