@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GenieHive.Facade.Console;
 
 /// <summary><c>GET /v1/console/requests</c>: this facade's recent routing decisions, newest first.</summary>
@@ -6,6 +8,7 @@ namespace GenieHive.Facade.Console;
 /// <param name="Data">The decisions asked for, newest first.</param>
 public sealed record RecentRequestList(long Recorded, int Capacity, List<RecentRequestView> Data)
 {
+    [JsonPropertyOrder(-1)]
     public string Object { get; init; } = "list";
 }
 
