@@ -26,6 +26,7 @@ internal sealed partial class ServiceMonitor(
     {
         // A pass that changes nothing is not traced; one that finds a service changed or failing is.
         using var activity = BackgroundTraces.StartTick(NodeAgentTelemetry.ActivitySource, "node.discovery");
+        activity?.SetTag("geniehive.host_id", options.Value.EffectiveHostId);
         try
         {
             if (autoDiscovery.Enabled)
