@@ -3,6 +3,7 @@ import { api, ApiError } from './api.js';
 import { badge, fmt, h, message, replace, section, table } from './dom.js';
 import { hostLink } from './parts.js';
 
+const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 const finished = status => ['completed', 'failed', 'cancelled'].includes(status);
 const tones = { queued: 'idle', running: 'warn', completed: 'good', failed: 'bad', cancelled: 'idle' };
 const targetTypes = [['role', 'Role'], ['service_id', 'Service'], ['kind', 'Every routable service of the kind']];
@@ -81,7 +82,7 @@ export default {
       try {
         const run = await api.startRun(request);
         replace(outcome, message(`Run ${run.id} ${run.status}: ${run.workload} against ${run.target_type} ${run.target_name} `
-          + `(${run.targets.length} services, ${run.case_count} cases each).`, 'ok'));
+          + `(${plural(run.targets.length, 'service')}, ${plural(run.case_count, 'case')} each).`, 'ok'));
         showRun(run.id);
         await refresh();
       } catch (error) {

@@ -115,12 +115,14 @@ export function sparkline(values, label, unit = '') {
   return svg;
 }
 
-/** A labelled section with a heading; its content region is returned for live updates. */
+/**
+ * A section with a heading; its content element is returned for live updates. Not a landmark of its own: the table
+ * inside already is one, under the same name.
+ */
 export function section(parent, title, id) {
-  const heading = h('h2', { id: `${id}-title` }, title);
-  const region = h('div', { id });
-  parent.append(h('section', { 'aria-labelledby': `${id}-title` }, heading, region));
-  return region;
+  const content = h('div', { id });
+  parent.append(h('section', null, h('h2', null, title), content));
+  return content;
 }
 
 /** A message box: tone error, note or ok. */
