@@ -1,11 +1,12 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
 using GenieHive.Facade;
 using GenieHive.Routing;
 using GenieHive.Routing.Scoring;
+using GenieHive.Tests.Control;
 using GenieHive.Tests.Facade;
+using GenieHive.Tests.ServiceDefaults;
 
 namespace GenieHive.Tests.Console;
 
@@ -185,14 +186,7 @@ public sealed class ConsoleApiTests
     [Fact]
     public async Task AClientRequestsSpanCarriesTheRouteDecision()
     {
-        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == FacadeTelemetry.Name,
-            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder();
         await using var first = await FakeUpstream.StartAsync(Upstreams.Json("""{"error":{"message":"boom","type":"server_error"}}""", status: 500));
         await using var second = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
         var (control, facade) = await StartAsync("traced", first.Url, second.Url);
@@ -202,8 +196,10 @@ public sealed class ConsoleApiTests
         using var response = await facade.Client.PostAsync("/v1/chat/completions", Chat("traced"), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        // Other tests' facades share the process and its listeners: this request is the one naming this role.
-        var span = spans.Single(s => s.OperationName == "proxy chat" && (string?)s.GetTagItem(FacadeTelemetry.ModelTag) == "traced");
+        // Other tests' facades share the process and its listeners: this request is the one naming this role. Its span
+        // ends just after the response, so the client may see the answer first.
+        var span = (await ControlTestData.EventuallyAsync(
+            () => Task.FromResult(spans.Spans("proxy chat", FacadeTelemetry.ModelTag, "traced")), found => found.Count > 0)).Single();
         Assert.Equal("role", span.GetTagItem(FacadeTelemetry.RouteTypeTag));
         Assert.Equal("traced", span.GetTagItem(FacadeTelemetry.RoleTag));
         Assert.Equal("scored", span.GetTagItem(FacadeTelemetry.StrategyTag));

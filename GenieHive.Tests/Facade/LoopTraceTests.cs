@@ -16,10 +16,10 @@ public sealed class LoopTraceTests
     [Fact]
     public async Task ARoutingPollIsTracedWhenItAppliesATableOrFailsAndNotWhenNothingChanged()
     {
-        using var ticks = new TickRecorder();
+        using var ticks = new SpanRecorder();
         await using var control = await FakeControl.StartAsync(TestTables.Table(1, []));
         await using var facade = await FacadeHost.StartAsync(control, new Dictionary<string, string?> { ["GenieHive:Routing:WatchWaitSeconds"] = "1" });
-        IReadOnlyList<Activity> Polls() => ticks.TicksCalling("facade.routing.watch", control.Url);
+        IReadOnlyList<Activity> Polls() => ticks.SpansCalling("facade.routing.watch", control.Url);
         static bool Applied(Activity poll, long version) => poll.Recorded && Equals(poll.GetTagItem("geniehive.routing.version"), version);
 
         var polls = await TicksAsync(Polls, polls => polls.Any(poll => Applied(poll, 1)) && polls.Count >= 3);
@@ -37,14 +37,14 @@ public sealed class LoopTraceTests
     [Fact]
     public async Task AnObservationReportIsTracedOnlyWhenControlDoesNotTakeIt()
     {
-        using var ticks = new TickRecorder();
+        using var ticks = new SpanRecorder();
         await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
         await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("reported", upstream.Url, ["llama"])]));
         await using var facade = await FacadeHost.StartAsync(control);
         using var response = await facade.Client.PostAsync("/v1/chat/completions",
             Requests.JsonBody("""{"model":"llama","messages":[{"role":"user","content":"x"}]}"""), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        IReadOnlyList<Activity> Reports() => ticks.TicksCalling("facade.observations.report", control.Url);
+        IReadOnlyList<Activity> Reports() => ticks.SpansCalling("facade.observations.report", control.Url);
 
         var taken = await TicksAsync(Reports, reports => reports.Count >= 2);
         Assert.All(taken, report => Assert.False(report.Recorded, "a report Control took was kept"));
