@@ -2,6 +2,7 @@ using GenieHive.Facade.Auth;
 using GenieHive.Facade.Chat;
 using GenieHive.Facade.Cluster;
 using GenieHive.Facade.Embeddings;
+using GenieHive.Facade.Console;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Memory;
 using GenieHive.Facade.Observations;
@@ -55,6 +56,7 @@ public static class FacadeServices
         services.AddSingleton<CompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<TranscriptionsEndpoint>();
+        services.AddSingleton<RecentRequests>();
         services.AddHostedService<ObservationReporter>();
 
         services.AddSingleton<RequestActivity>();

@@ -20,6 +20,13 @@ public sealed class FacadeTelemetry
     public const string ServiceIdTag = "geniehive.service_id";
     public const string AttemptsTag = "geniehive.attempts";
 
+    // The route decision, on each client request's span: how the name resolved and what the selector put first.
+    public const string RoleTag = "geniehive.role";
+    public const string FallbackViaTag = "geniehive.fallback_via";
+    public const string StrategyTag = "geniehive.strategy";
+    public const string CandidatesTag = "geniehive.candidates";
+    public const string FirstChoiceTag = "geniehive.first_choice";
+
     // Boxed once: metric tags are objects, and boxing a status code per request would allocate.
     private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
 

@@ -1,6 +1,7 @@
 using GenieHive.Facade;
 using GenieHive.Facade.Chat;
 using GenieHive.Facade.Cluster;
+using GenieHive.Facade.Console;
 using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Models;
@@ -24,6 +25,7 @@ app.MapChatApi();
 app.MapEmbeddingsApi();
 app.MapTranscriptionsApi();
 app.MapClusterApi();
+app.MapConsoleApi();
 app.MapNotFoundApi();
 
 app.Run();

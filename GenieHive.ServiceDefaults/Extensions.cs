@@ -29,6 +29,12 @@ public static class Extensions
     public const string AlivenessEndpointPath = "/alive";
 
     /// <summary>
+    /// Marks a request as a client's periodic poll (the operator console's live updates): it is served as any other,
+    /// but not traced, nor is anything it causes in the services it reaches.
+    /// </summary>
+    public const string PollHeader = "X-GenieHive-Poll";
+
+    /// <summary>
     /// Adds OpenTelemetry, default health checks, service discovery and, for every client made by
     /// <see cref="IHttpClientFactory"/>, service discovery plus the standard resilience handler.
     /// The model-server proxy in the facade does not use the factory, so none of this wraps model calls.
@@ -123,13 +129,16 @@ public static class Extensions
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(builder.Environment.ApplicationName)
+                // Background loops' ticks reach the exporter only when they fail or change something (BackgroundTraces).
+                tracing.SetSampler(new BackgroundTickSampler())
+                    .AddSource(builder.Environment.ApplicationName)
                     .AddSource("GenieHive.*")
                     .AddAspNetCoreInstrumentation(options =>
-                        // Health probes every few seconds would drown the traces that matter.
+                        // Health probes every few seconds, and the console's polls, would drown the traces that matter.
                         options.Filter = context =>
                             !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                            && !context.Request.Headers.ContainsKey(PollHeader))
                     .AddHttpClientInstrumentation();
             })
             .UseOtlpExporter();

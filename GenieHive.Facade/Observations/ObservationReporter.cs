@@ -36,18 +36,23 @@ internal sealed partial class ObservationReporter(
                     continue;
                 }
 
+                // A report Control takes is not traced; one it refuses or cannot receive is.
+                using var tick = BackgroundTraces.StartTick(FacadeTelemetry.ActivitySource, "facade.observations.report");
                 try
                 {
                     using var response = await cluster.ReportObservationsAsync(report, stoppingToken);
                     if (!response.IsSuccessStatusCode)
                     {
                         LogRefused(logger, (int?)response.StatusCode ?? 0);
+                        BackgroundTraces.Fail(tick, "Control refused the report");
                     }
 
                     failing = false;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    BackgroundTraces.Fail(tick, "Control unreachable: " + ex.GetType().Name);
+
                     // Once per outage is enough: the next report carries everything again.
                     if (!failing)
                     {

@@ -57,10 +57,11 @@ internal sealed partial class FailoverForwarder(
             return;
         }
 
-        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan);
+        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan, targets);
         var requestId = context.Response.Headers[GenieHiveHeaders.RequestId].ToString();
         TargetFailure? failure = null;
         RouteTarget? last = null;
+        RequestMeter? lastMeter = null;
         var attempts = 0;
         for (var i = 0; i < targets.Count; i++)
         {
@@ -77,7 +78,8 @@ internal sealed partial class FailoverForwarder(
 
             last = targets[i];
             attempts++;
-            failure = await TryTargetAsync(context, endpoint, request, plan, last, requestId, start);
+            lastMeter = new RequestMeter(start);
+            failure = await TryTargetAsync(context, endpoint, request, plan, last, requestId, lastMeter);
             if (failure is null || failure.Result == AttemptResult.ClientBodyFailed)
             {
                 break;
@@ -89,7 +91,9 @@ internal sealed partial class FailoverForwarder(
             await WriteFailureAsync(context, errors, failure, request, plan, last);
         }
 
-        meter.RequestEnded(activity, new ForwardedRequest(endpoint.Name, request.Model, plan, last, attempts, context.Response.StatusCode, start));
+        meter.RequestEnded(activity, new ForwardedRequest(
+            endpoint.Name, requestId, request.Model, plan, targets[0], targets.Count, last, attempts, context.Response.StatusCode,
+            lastMeter?.TtftMs(time) ?? double.NaN, start));
     }
 
     /// <summary>
@@ -109,12 +113,12 @@ internal sealed partial class FailoverForwarder(
         RoutePlan plan,
         RouteTarget target,
         string requestId,
-        long start)
+        RequestMeter attemptMeter)
         where TRequest : ProxyRequest
     {
         var stats = tracker.Get(target.ServiceId);
         meter.AttemptStarted(stats);
-        RequestMeter? measured = new(start);
+        RequestMeter? measured = attemptMeter;
         var failed = false;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         cts.CancelAfter(_firstByteTimeout);

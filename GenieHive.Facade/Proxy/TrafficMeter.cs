@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GenieHive.Contracts;
+using GenieHive.Facade.Console;
 using GenieHive.Facade.Observations;
 using GenieHive.Routing;
 
@@ -7,15 +8,27 @@ namespace GenieHive.Facade.Proxy;
 
 /// <summary>
 /// Measures the proxied traffic: per attempt, the service's in-flight count and its latency, time to first token and
-/// speed (reported to Control as observations); per request, the facade's metrics and trace.
+/// speed (reported to Control as observations); per request, the facade's metrics, its trace with the route decision,
+/// and the console's recent-requests ring.
 /// </summary>
-internal sealed class TrafficMeter(FacadeTelemetry telemetry, TimeProvider time)
+internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests recent, TimeProvider time)
 {
-    public static Activity? StartRequest(string activityName, string model, RoutePlan plan)
+    /// <summary>The request's span, tagged with the route decision: the plan and the targets in the order they are tried.</summary>
+    public static Activity? StartRequest(string activityName, string model, RoutePlan plan, IReadOnlyList<RouteTarget> targets)
     {
         var activity = FacadeTelemetry.ActivitySource.StartActivity(activityName);
-        activity?.SetTag(FacadeTelemetry.ModelTag, model);
-        activity?.SetTag(FacadeTelemetry.RouteTypeTag, plan.MatchType);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        activity.SetTag(FacadeTelemetry.ModelTag, model);
+        activity.SetTag(FacadeTelemetry.RouteTypeTag, plan.MatchType);
+        activity.SetTag(FacadeTelemetry.RoleTag, plan.Role?.RoleId);
+        activity.SetTag(FacadeTelemetry.FallbackViaTag, plan.FallbackVia);
+        activity.SetTag(FacadeTelemetry.StrategyTag, plan.Strategy);
+        activity.SetTag(FacadeTelemetry.CandidatesTag, targets.Count);
+        activity.SetTag(FacadeTelemetry.FirstChoiceTag, targets[0].ServiceId);
         return activity;
     }
 
@@ -57,7 +70,7 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, TimeProvider time)
     public void Failover(string endpointName) =>
         telemetry.Failovers.Add(1, new KeyValuePair<string, object?>("kind", endpointName));
 
-    /// <summary>The request is answered: its trace tags, request count and duration.</summary>
+    /// <summary>The request is answered: its trace tags, request count and duration, and its line in the recent requests.</summary>
     public void RequestEnded(Activity? activity, in ForwardedRequest request)
     {
         var status = request.StatusCode;
@@ -75,17 +88,32 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, TimeProvider time)
             { "service", request.Service?.ServiceId ?? "none" },
             { "status_code", FacadeTelemetry.StatusCodeTag(status) },
         };
+        var durationMs = time.GetElapsedTime(request.Start).TotalMilliseconds;
         telemetry.Requests.Add(1, tags);
-        telemetry.Duration.Record(time.GetElapsedTime(request.Start).TotalMilliseconds, tags);
+        telemetry.Duration.Record(durationMs, tags);
+
+        // One struct copy, after the response has been written.
+        var plan = request.Plan;
+        recent.Add(new RecentRequest(
+            time.UnixSeconds(), request.RequestId, request.EndpointName, request.Model, plan.MatchType, plan.Role?.RoleId,
+            plan.FallbackVia, plan.Strategy, request.FirstChoice.ServiceId, request.Service?.ServiceId, request.Candidates,
+            request.Attempts, status, request.TtftMs, durationMs));
     }
 }
 
-/// <summary>What became of one routed request: its route, the service that answered last, how many tries, the status.</summary>
+/// <summary>
+/// What became of one routed request: its route, the first choice and how many targets it had, the service that
+/// answered last, how many tries, the status, and the last attempt's time to first token (NaN when not streamed).
+/// </summary>
 internal readonly record struct ForwardedRequest(
     string EndpointName,
+    string RequestId,
     string Model,
     RoutePlan Plan,
+    RouteTarget FirstChoice,
+    int Candidates,
     RouteTarget? Service,
     int Attempts,
     int StatusCode,
+    double TtftMs,
     long Start);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using GenieHive.Contracts.Api;
 using GenieHive.Routing;
@@ -20,6 +21,7 @@ internal sealed partial class RoutingTableWatcher(
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private const string RoutingVersionTag = "geniehive.routing.version";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,18 +31,23 @@ internal sealed partial class RoutingTableWatcher(
         while (!stoppingToken.IsCancellationRequested)
         {
             bool ok;
-            try
+            // A poll that brings nothing new is not traced; one that applies a table or fails is.
+            using (var tick = BackgroundTraces.StartTick(FacadeTelemetry.ActivitySource, "facade.routing.watch"))
             {
-                ok = await PollOnceAsync(after, waitSeconds, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogUnreachable(logger, ex.GetType().Name, state.Current?.Version);
-                ok = false;
+                try
+                {
+                    ok = await PollOnceAsync(after, waitSeconds, tick, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    LogUnreachable(logger, ex.GetType().Name, state.Current?.Version);
+                    BackgroundTraces.Fail(tick, "Control unreachable: " + ex.GetType().Name);
+                    ok = false;
+                }
             }
 
             if (ok)
@@ -65,7 +72,7 @@ internal sealed partial class RoutingTableWatcher(
         }
     }
 
-    private async Task<bool> PollOnceAsync(long? after, int waitSeconds, CancellationToken cancellationToken)
+    private async Task<bool> PollOnceAsync(long? after, int waitSeconds, Activity? tick, CancellationToken cancellationToken)
     {
         using var response = await cluster.GetRoutingTableAsync(after, waitSeconds, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent)
@@ -76,6 +83,7 @@ internal sealed partial class RoutingTableWatcher(
         if (!response.IsSuccessStatusCode || response.Content is not { } table)
         {
             LogRefused(logger, (int?)response.StatusCode ?? 0);
+            BackgroundTraces.Fail(tick, "Control refused the routing table");
             return false;
         }
 
@@ -94,10 +102,13 @@ internal sealed partial class RoutingTableWatcher(
         {
             // A table we cannot build must not replace one we can.
             LogBuildFailed(logger, ex, table.Version);
+            BackgroundTraces.Fail(tick, "routing table could not be built");
             return false;
         }
 
         state.Publish(snapshot);
+        tick?.SetTag(RoutingVersionTag, table.Version);
+        BackgroundTraces.Keep(tick);
         LogApplied(logger, table.Version, table.Services.Count, table.Roles.Count);
         return true;
     }

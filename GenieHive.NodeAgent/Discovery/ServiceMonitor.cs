@@ -24,7 +24,9 @@ internal sealed partial class ServiceMonitor(
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        using var activity = NodeAgentTelemetry.ActivitySource.StartActivity("node.discovery");
+        // A pass that changes nothing is not traced; one that finds a service changed or failing is.
+        using var activity = BackgroundTraces.StartTick(NodeAgentTelemetry.ActivitySource, "node.discovery");
+        activity?.SetTag("geniehive.host_id", options.Value.EffectiveHostId);
         try
         {
             if (autoDiscovery.Enabled)
@@ -34,11 +36,16 @@ internal sealed partial class ServiceMonitor(
 
             var services = inventory.Services;
             activity?.SetTag("geniehive.service_count", services.Count);
-            await Task.WhenAll(services.Select(s => RefreshServiceAsync(s.Definition, cancellationToken))).ConfigureAwait(false);
+            var changed = await Task.WhenAll(services.Select(s => RefreshServiceAsync(s.Definition, cancellationToken))).ConfigureAwait(false);
+            if (changed.Contains(true))
+            {
+                BackgroundTraces.Keep(activity);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogPassFailed(logger, ex);
+            BackgroundTraces.Fail(activity, ex.GetType().Name);
         }
         finally
         {
@@ -46,7 +53,8 @@ internal sealed partial class ServiceMonitor(
         }
     }
 
-    private async Task RefreshServiceAsync(ServiceDefinition service, CancellationToken cancellationToken)
+    /// <returns>True when the service's state changed or its probe failed: worth a trace.</returns>
+    private async Task<bool> RefreshServiceAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         HealthOutcome health;
@@ -79,15 +87,14 @@ internal sealed partial class ServiceMonitor(
         var change = inventory.Update(
             service.ServiceId,
             current => ServiceStateReducer.Apply(current, health, discovery, node.UnhealthyAfterFailures, timeProvider.GetUtcNow()));
-        if (change is { } states)
-        {
-            Report(states.Before, states.After);
-        }
+        return change is { } states && Report(states.Before, states.After);
     }
 
-    private void Report(ServiceLiveState before, ServiceLiveState after)
+    /// <summary>Logs what changed; true when anything did (health, detail, assets) or the probe failed.</summary>
+    private bool Report(ServiceLiveState before, ServiceLiveState after)
     {
-        if (after.Health != before.Health || !string.Equals(after.Detail, before.Detail, StringComparison.Ordinal))
+        var healthChanged = after.Health != before.Health || !string.Equals(after.Detail, before.Detail, StringComparison.Ordinal);
+        if (healthChanged)
         {
             if (after.Health == HealthStates.Healthy)
             {
@@ -99,12 +106,14 @@ internal sealed partial class ServiceMonitor(
             }
         }
 
-        if (after.ConsecutiveFailures > 0 && after.Health != HealthStates.Unhealthy)
+        var probeFailed = after.ConsecutiveFailures > 0 && after.Health != HealthStates.Unhealthy;
+        if (probeFailed)
         {
             LogProbeFailed(logger, after.ServiceId, after.ConsecutiveFailures, after.LastFailure);
         }
 
-        if (!SameAssets(before, after))
+        var assetsChanged = !SameAssets(before, after);
+        if (assetsChanged)
         {
             LogAssets(
                 logger,
@@ -112,6 +121,8 @@ internal sealed partial class ServiceMonitor(
                 string.Join(", ", after.Assets.Select(a => a.AssetId)),
                 string.Join(", ", after.Assets.Where(a => a.Loaded).Select(a => a.AssetId)));
         }
+
+        return healthChanged || probeFailed || assetsChanged;
     }
 
     private static bool SameAssets(ServiceLiveState before, ServiceLiveState after) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using GenieHive.Contracts.Api;
@@ -138,7 +139,8 @@ internal sealed partial class ControlSession(
     private async Task<HttpStatusCode?> SendHeartbeatAsync(CancellationToken cancellationToken)
     {
         var heartbeat = builder.BuildHeartbeat();
-        using var activity = NodeAgentTelemetry.ActivitySource.StartActivity("node.heartbeat");
+        // A routine heartbeat is not traced; one that fails, finds the host unknown, or ends a failure streak is.
+        using var activity = BackgroundTraces.StartTick(NodeAgentTelemetry.ActivitySource, "node.heartbeat");
         activity?.SetTag("geniehive.host_id", heartbeat.HostId);
         try
         {
@@ -152,12 +154,17 @@ internal sealed partial class ControlSession(
                     _heartbeats++;
                 }
 
-                RecordSuccess("ok");
+                if (RecordSuccess("ok"))
+                {
+                    BackgroundTraces.Keep(activity);
+                }
+
                 LogHeartbeat(logger, heartbeat.HostId, heartbeat.Services?.Count ?? 0);
             }
             else if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 telemetry.Heartbeat("unknown_host");
+                BackgroundTraces.Fail(activity, "Control does not know the host");
                 lock (_gate)
                 {
                     _lastOutcome = "unknown_host";
@@ -167,7 +174,7 @@ internal sealed partial class ControlSession(
             else
             {
                 telemetry.Heartbeat("rejected");
-                RecordFailure("heartbeat", Describe(response));
+                RecordFailure("heartbeat", Describe(response), activity);
             }
 
             return response.StatusCode;
@@ -175,12 +182,13 @@ internal sealed partial class ControlSession(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             telemetry.Heartbeat("error");
-            RecordFailure("heartbeat", Describe(ex));
+            RecordFailure("heartbeat", Describe(ex), activity);
             return null;
         }
     }
 
-    private void RecordSuccess(string outcome)
+    /// <returns>True when this success ends a streak of failures.</returns>
+    private bool RecordSuccess(string outcome)
     {
         lock (_gate)
         {
@@ -194,10 +202,13 @@ internal sealed partial class ControlSession(
         {
             LogRecovered(logger, streak);
         }
+
+        return streak > 0;
     }
 
-    private void RecordFailure(string operation, string reason)
+    private void RecordFailure(string operation, string reason, Activity? tick = null)
     {
+        BackgroundTraces.Fail(tick, reason);
         lock (_gate)
         {
             _lastOutcome = "error";
