@@ -155,13 +155,15 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
         lock (_gate)
         {
             var currentMonth = KeyStore.Month(time.UnixSeconds());
+            var budgetChanged = false;
             if (currentMonth != _month)
             {
+                // A new month: every budget starts again, and the facades must hear of it.
                 _month = currentMonth;
                 _usage = new Dictionary<string, long>(StringComparer.Ordinal);
+                budgetChanged = true;
             }
 
-            var budgetChanged = false;
             foreach (var record in records)
             {
                 numbered.Add(record with { Id = ++_lastAuditId });
