@@ -174,6 +174,61 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
         Assert.True(leaks.Count == 0, "raw key logged: " + string.Join(" | ", leaks.Take(3).Select(e => e.App + " " + e.Category)));
     }
 
+    [Fact]
+    public async Task TheCommandLineCreatesListsRotatesDisablesAndDeletesKeys()
+    {
+        await using var cluster = await ScenarioCluster.StartAsync();
+        var url = cluster.Facade.App.BaseAddress.ToString();
+
+        var created = await CliAsync(url, "keys", "create", "billing-app", "--scope", "inference", "--model", "hive-*", "--rpm", "60");
+        Assert.Equal(0, created.ExitCode);
+        var key = created.Output.Split('\n').Select(line => line.Trim()).Single(line => line.StartsWith("gh-", StringComparison.Ordinal));
+        var id = key.Substring(3, 16);
+
+        var listed = await CliAsync(url, "keys", "list");
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Matches(id + @"\s+billing-app\s+inference\s+hive-\*\s+60\s+-\s+-\s+0\s+yes", listed.Output);
+        Assert.DoesNotContain(key, listed.Output, StringComparison.Ordinal);
+
+        using var old = Client(cluster.Facade, key);
+        await Poll.UntilAsync(async () => (await old.GetAsync("/v1/models", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(5), "the new key to work", cluster.Logs);
+
+        // Rotation without a restart: the new secret works and the old one stops, within the watch's reach.
+        var rotated = await CliAsync(url, "keys", "rotate", id);
+        Assert.Equal(0, rotated.ExitCode);
+        var newKey = rotated.Output.Split('\n').Select(line => line.Trim()).Single(line => line.StartsWith("gh-", StringComparison.Ordinal));
+        Assert.NotEqual(key, newKey);
+        using var fresh = Client(cluster.Facade, newKey);
+        await Poll.UntilAsync(async () => (await old.GetAsync("/v1/models", Ct)).StatusCode == HttpStatusCode.Unauthorized
+            && (await fresh.GetAsync("/v1/models", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(5), "the rotated key to replace the old", cluster.Logs);
+
+        Assert.Equal(0, (await CliAsync(url, "keys", "disable", id)).ExitCode);
+        Assert.Matches(id + @".*\s+no", (await CliAsync(url, "keys", "list")).Output);
+        Assert.Equal(0, (await CliAsync(url, "keys", "enable", id)).ExitCode);
+        Assert.Equal(0, (await CliAsync(url, "keys", "delete", id)).ExitCode);
+        Assert.Contains("No named keys.", (await CliAsync(url, "keys", "list")).Output, StringComparison.Ordinal);
+        var missing = await CliAsync(url, "keys", "disable", id);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("HTTP 404", missing.Error, StringComparison.Ordinal);
+        var badScope = await CliAsync(url, "keys", "create", "x", "--scope", "everything");
+        Assert.Equal(1, badScope.ExitCode);
+        Assert.Contains("Unknown scope 'everything'", badScope.Error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> CliAsync(string url, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new Dictionary<string, string?>
+        {
+            [GenieHive.Cli.ClusterConnection.UrlVariable] = url,
+            [GenieHive.Cli.ClusterConnection.KeyVariable] = ScenarioCluster.ClientKey,
+        };
+        var exitCode = await GenieHive.Cli.CliApplication.RunAsync(args, new GenieHive.Cli.CliConsole(output, error), name => environment.GetValueOrDefault(name), cancellationToken: Ct)
+            .WaitAsync(Bound, Ct);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
     private sealed record AuditRow(int Status, string? Code, string? Model, string? ServiceId, long PromptTokens, long CompletionTokens);
 
     private sealed record AuditRead(List<AuditRow> Records, string Body);
