@@ -57,30 +57,24 @@ public static class AuditApi
     private static Results<Ok<AuditPage>, ProblemHttpResult> Query(HttpContext context, ControlDatabase database)
     {
         var query = context.Request.Query;
-        if (!TryInt(query["limit"], out var limit) || limit is < 1 or > MaxLimit)
+        if (!TryNumber<int>(query["limit"], out var limit) || limit is < 1 or > MaxLimit)
         {
             return Problems.BadRequest($"limit must be from 1 to {MaxLimit}.", "limit");
         }
 
-        if (!TryInt(query["status"], out var status))
+        if (!TryNumber<int>(query["status"], out var status))
         {
             return Problems.BadRequest("status must be an HTTP status code.", "status");
         }
 
-        if (!TryLong(query["before"], out var before))
+        if (!TryNumber<long>(query["before"], out var before))
         {
             return Problems.BadRequest("before must be an audit record id (next_before of the previous page).", "before");
         }
 
-        double? since = null;
-        if (query["since"].ToString() is { Length: > 0 } sinceText)
+        if (!TryNumber<double>(query["since"], out var since))
         {
-            if (!double.TryParse(sinceText, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return Problems.BadRequest("since must be Unix seconds.", "since");
-            }
-
-            since = parsed;
+            return Problems.BadRequest("since must be Unix seconds.", "since");
         }
 
         var keyId = query["key_id"].ToString() is { Length: > 0 } k ? k : null;
@@ -91,7 +85,9 @@ public static class AuditApi
         return TypedResults.Ok(new AuditPage(records, next));
     }
 
-    private static bool TryInt(Microsoft.Extensions.Primitives.StringValues text, out int? value)
+    /// <summary>An optional number in the query: true with null when absent, false when present but not a number.</summary>
+    private static bool TryNumber<T>(Microsoft.Extensions.Primitives.StringValues text, out T? value)
+        where T : struct, System.Numerics.INumber<T>
     {
         value = null;
         if (text.ToString() is not { Length: > 0 } s)
@@ -99,24 +95,7 @@ public static class AuditApi
             return true;
         }
 
-        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
-        {
-            return false;
-        }
-
-        value = parsed;
-        return true;
-    }
-
-    private static bool TryLong(Microsoft.Extensions.Primitives.StringValues text, out long? value)
-    {
-        value = null;
-        if (text.ToString() is not { Length: > 0 } s)
-        {
-            return true;
-        }
-
-        if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+        if (!T.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
         {
             return false;
         }

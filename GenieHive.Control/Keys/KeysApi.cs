@@ -1,4 +1,3 @@
-using System.Globalization;
 using GenieHive.Contracts.Auth;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
@@ -68,29 +67,13 @@ public static class KeysApi
     private static async Task<Results<Ok<KeyTable>, NoContent, ProblemHttpResult>> WatchAsync(
         HttpContext context, KeyRegistry keys, IHostApplicationLifetime lifetime)
     {
-        var query = context.Request.Query;
-        long? after = null;
-        if (query.TryGetValue("after", out var afterText) && !string.IsNullOrEmpty(afterText))
+        var (poll, problem) = LongPollQuery.Read(context.Request.Query, "key table", DefaultWaitSeconds, MaxWaitSeconds);
+        if (problem is not null)
         {
-            if (!long.TryParse(afterText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return Problems.BadRequest("after must be an integer key table version.", "after");
-            }
-
-            after = parsed;
+            return problem;
         }
 
-        var wait = DefaultWaitSeconds;
-        if (query.TryGetValue("wait", out var waitText) && !string.IsNullOrEmpty(waitText))
-        {
-            if (!int.TryParse(waitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out wait) || wait < 0)
-            {
-                return Problems.BadRequest("wait must be a non-negative number of seconds.", "wait");
-            }
-
-            wait = Math.Min(wait, MaxWaitSeconds);
-        }
-
+        var (after, wait) = poll;
         if (after is null)
         {
             return TypedResults.Ok(keys.Table);
