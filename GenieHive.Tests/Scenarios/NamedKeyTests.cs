@@ -78,6 +78,10 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
         await AssertRefusedAsync(appHttp, HttpMethod.Get, "/v1/cluster/hosts", 403, "insufficient_scope");
         await AssertRefusedAsync(appHttp, HttpMethod.Get, "/v1/admin/keys", 403, "insufficient_scope");
         await AssertRefusedAsync(appHttp, HttpMethod.Get, "/v1/admin/audit", 403, "insufficient_scope");
+        var models = await appHttp.GetStringAsync("/v1/models", Ct);
+        Assert.Contains("\"hive-chat\"", models, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"other-chat\"", models, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await appHttp.GetAsync("/v1/models/other-chat", Ct)).StatusCode);
         using var appOnControl = Client(cluster.Control.BaseAddress, appKey);
         await AssertRefusedAsync(appOnControl, HttpMethod.Get, "/v1/cluster/hosts", 403, "insufficient_scope");
 
