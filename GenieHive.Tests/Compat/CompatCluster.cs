@@ -181,15 +181,7 @@ internal sealed class CompatCluster : IAsyncDisposable
         var table = await _controlClient!.GetFromJsonAsync("/v1/cluster/routing-table", GenieHiveJsonContext.Default.RoutingTable, ct)
             .WaitAsync(TimeSpan.FromSeconds(20), ct);
         var routing = _facade!.Services.GetRequiredService<RoutingState>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (routing.Current?.Version is not { } version || version < table!.Version)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The facade did not pick up routing table version " + table!.Version + " from Control.");
-            }
-
-            await Task.Delay(10, ct);
-        }
+        await Testing.Eventually.UntilAsync(() => routing.Current?.Version >= table!.Version,
+            "the facade to route from Control's routing table version " + table!.Version, TimeSpan.FromSeconds(20));
     }
 }
