@@ -4,7 +4,8 @@ using GenieHive.Cli.Commands;
 namespace GenieHive.Cli;
 
 /// <summary>
-/// The command tree: <c>bench run|list|show|workloads</c>, <c>routes explain|match</c> and <c>cluster</c>, with the
+/// The command tree: <c>bench run|list|show|workloads</c>, <c>routes explain|match</c>, <c>cluster</c> and
+/// <c>keys create|list|disable|enable|rotate|delete</c>, with the
 /// global options <c>--url</c> (env <c>GENIEHIVE_URL</c>, default http://localhost:8800, the facade) and
 /// <c>--key</c> (env <c>GENIEHIVE_API_KEY</c>, default dev-key). Exit codes: 0 success, 1 the API refused or could
 /// not be reached (or a watched run did not complete), 2 a usage error.
@@ -30,6 +31,7 @@ public static class CliApplication
         root.Subcommands.Add(BenchCommands.Create(global, console));
         root.Subcommands.Add(RoutesCommands.Create(global, console));
         root.Subcommands.Add(ClusterCommand.Create(global, console));
+        root.Subcommands.Add(KeysCommands.Create(global, console));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -31,22 +31,33 @@ public sealed class ClusterConnection : IDisposable
 
         BaseAddress = baseAddress;
         Api = RestService.For<IClusterApi>(_http, GenieHiveJsonContext.CreateRefitSettings());
+        Admin = RestService.For<IKeyAdminApi>(_http, GenieHiveJsonContext.CreateRefitSettings());
     }
 
     public Uri BaseAddress { get; }
 
     public IClusterApi Api { get; }
 
+    /// <summary>The admin API (keys, audit), at the same address.</summary>
+    public IKeyAdminApi Admin { get; }
+
+    /// <summary>As <see cref="CallAsync{T}"/>, over the admin API.</summary>
+    public Task<T> CallAdminAsync<T>(Func<IKeyAdminApi, CancellationToken, Task<IApiResponse<T>>> call, CancellationToken cancellationToken) =>
+        CallCoreAsync(ct => call(Admin, ct), cancellationToken);
+
     /// <summary>
     /// Awaits a call and returns its content, or throws <see cref="CliFailure"/> with the API's own message
     /// (ProblemDetails <c>detail</c>, or OpenAI's <c>error.message</c>) or why the address could not be reached.
     /// </summary>
-    public async Task<T> CallAsync<T>(Func<IClusterApi, CancellationToken, Task<IApiResponse<T>>> call, CancellationToken cancellationToken)
+    public Task<T> CallAsync<T>(Func<IClusterApi, CancellationToken, Task<IApiResponse<T>>> call, CancellationToken cancellationToken) =>
+        CallCoreAsync(ct => call(Api, ct), cancellationToken);
+
+    private async Task<T> CallCoreAsync<T>(Func<CancellationToken, Task<IApiResponse<T>>> call, CancellationToken cancellationToken)
     {
         IApiResponse<T> response;
         try
         {
-            response = await call(Api, cancellationToken);
+            response = await call(cancellationToken);
         }
         catch (HttpRequestException ex)
         {

@@ -1,6 +1,7 @@
 using GenieHive.Control.Benchmarks;
 using GenieHive.Control.Benchmarks.Scheduling;
 using GenieHive.Control.Hosting;
+using GenieHive.Control.Keys;
 using GenieHive.Control.Nodes;
 using GenieHive.Control.Observations;
 using GenieHive.Control.Registry;
@@ -28,5 +29,7 @@ app.MapBenchmarkSamplesApi();
 app.MapBenchmarkRunsApi();
 app.MapBenchmarkWorkApi();
 app.MapBenchmarkScheduleApi();
+app.MapKeysApi();
+app.MapAuditApi();
 
 app.Run();

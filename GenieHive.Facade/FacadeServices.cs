@@ -2,6 +2,7 @@ using GenieHive.Facade.Auth;
 using GenieHive.Facade.Chat;
 using GenieHive.Facade.Cluster;
 using GenieHive.Facade.Embeddings;
+using GenieHive.Facade.Keys;
 using GenieHive.Facade.Console;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Memory;
@@ -24,7 +25,7 @@ public static class FacadeServices
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -39,7 +40,15 @@ public static class FacadeServices
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingletonTimeProvider();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ClientKeys>();
+        services.AddSingleton<InvalidKeyThrottle>();
+        services.AddSingleton<ClientKeyGate>();
+        services.AddSingleton<KeyLimiter>();
+        services.AddSingleton<AuditQueue>();
+        services.AddSingleton<KeyAccounting>();
+        services.AddHostedService<KeyTableWatcher>();
+        services.AddHostedService<AuditReporter>();
         services.AddHostedService<OpenFacadeWarning>();
 
         services.AddSingleton<RoutingState>();

@@ -14,6 +14,9 @@ public sealed class FacadeTelemetry
     public const string InFlightInstrument = "geniehive.facade.inflight";
     public const string FailoversInstrument = "geniehive.facade.failovers";
     public const string UpstreamErrorsInstrument = "geniehive.facade.upstream.errors";
+    public const string KeyRefusalsInstrument = "geniehive.facade.key.refusals";
+    public const string AuditDroppedInstrument = "geniehive.facade.audit.dropped";
+    public const string ErrorCodeTag = "geniehive.error_code";
 
     public const string ModelTag = "geniehive.model";
     public const string RouteTypeTag = "geniehive.route_type";
@@ -39,6 +42,8 @@ public sealed class FacadeTelemetry
         InFlight = meter.CreateUpDownCounter<long>(InFlightInstrument, "{request}", "Upstream requests in flight");
         Failovers = meter.CreateCounter<long>(FailoversInstrument, "{attempt}", "Requests retried on another target");
         UpstreamErrors = meter.CreateCounter<long>(UpstreamErrorsInstrument, "{error}", "Upstream failures (connect, timeout, 5xx, 429, interrupted streams)");
+        KeyRefusals = meter.CreateCounter<long>(KeyRefusalsInstrument, "{request}", "Requests a key's scopes, model allowlist or limits refused");
+        AuditDropped = meter.CreateCounter<long>(AuditDroppedInstrument, "{record}", "Audit records dropped because Control was unreachable too long");
     }
 
     public static ActivitySource ActivitySource { get; } = new(Name);
@@ -49,6 +54,8 @@ public sealed class FacadeTelemetry
     public UpDownCounter<long> InFlight { get; }
     public Counter<long> Failovers { get; }
     public Counter<long> UpstreamErrors { get; }
+    public Counter<long> KeyRefusals { get; }
+    public Counter<long> AuditDropped { get; }
 
     public static object StatusCodeTag(int statusCode) =>
         (uint)statusCode < (uint)StatusCodes.Length ? StatusCodes[statusCode] : statusCode;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GenieHive.Contracts.Cluster;
+using GenieHive.Contracts.Keys;
 using GenieHive.Contracts.Nodes;
 using GenieHive.Contracts.Observations;
 using GenieHive.Contracts.Routing;
@@ -58,6 +59,13 @@ namespace GenieHive.Contracts.Json;
 [JsonSerializable(typeof(BenchmarkRunLease))]
 [JsonSerializable(typeof(BenchmarkSchedule))]
 [JsonSerializable(typeof(BenchmarkScheduleRunRequest))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(KeyCreateRequest))]
+[JsonSerializable(typeof(KeyView))]
+[JsonSerializable(typeof(ListResponse<KeyView>))]
+[JsonSerializable(typeof(KeyTable))]
+[JsonSerializable(typeof(AuditBatch))]
+[JsonSerializable(typeof(AuditPage))]
 public sealed partial class GenieHiveJsonContext : JsonSerializerContext
 {
     /// <summary>Refit settings that use this context, for every typed client between the services.</summary>

@@ -16,4 +16,10 @@ public sealed class AuthOptions
     /// Empty (the default) turns node auth off, which Control logs loudly at start-up.
     /// </summary>
     public string[] NodeApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// The secret named keys are hashed under (HMAC-SHA-256; at least 32 characters). Unset (the default): Control
+    /// generates one on first start and keeps it in its database. Changing it invalidates every named key.
+    /// </summary>
+    public string? KeyHashSecret { get; set; }
 }

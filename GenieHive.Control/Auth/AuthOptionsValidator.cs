@@ -14,6 +14,11 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         var failures = ApiKeys.Problems(options.ClientApiKeys, AuthOptions.SectionName + ":ClientApiKeys")
             .Concat(ApiKeys.Problems(options.NodeApiKeys, AuthOptions.SectionName + ":NodeApiKeys"))
             .ToList();
+        if (options.KeyHashSecret is { } secret && System.Text.Encoding.UTF8.GetByteCount(secret) < 32)
+        {
+            failures.Add(AuthOptions.SectionName + ":KeyHashSecret must be at least 32 characters (or left unset: Control then generates one).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

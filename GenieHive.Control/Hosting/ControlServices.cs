@@ -3,6 +3,7 @@ using GenieHive.Control.Auth;
 using GenieHive.Control.Benchmarks;
 using GenieHive.Control.Diagnostics;
 using GenieHive.Control.Http;
+using GenieHive.Control.Keys;
 using GenieHive.Control.Nodes;
 using GenieHive.Control.Observations;
 using GenieHive.Control.Registry;
@@ -33,6 +34,7 @@ public static class ControlServices
                     : StorageOptions.DefaultConnectionString);
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RolesOptions>().BindConfiguration(RolesOptions.SectionName).ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
@@ -43,6 +45,7 @@ public static class ControlServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ControlTelemetry>();
         services.AddSingleton<ControlDatabase>();
+        services.AddSingleton<KeyRegistry>();
         services.AddSingleton<ControlKeys>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<RoutingChanges>();
@@ -58,6 +61,7 @@ public static class ControlServices
         // Start order matters: state first, then the loops that work on it.
         services.AddHostedService<ControlStartup>();
         services.AddHostedService<AuthStartupWarning>();
+        services.AddHostedService<AuditRetention>();
         services.AddHostedService(provider => provider.GetRequiredService<RoutingTablePublisher>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistryMaintenance>());
         services.AddBenchmarkServices();

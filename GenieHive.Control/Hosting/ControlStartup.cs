@@ -1,5 +1,6 @@
 using GenieHive.Contracts;
 using GenieHive.Control.Benchmarks;
+using GenieHive.Control.Keys;
 using GenieHive.Control.Registry;
 using GenieHive.Control.Roles;
 using GenieHive.Control.Routing;
@@ -22,6 +23,7 @@ public sealed partial class ControlStartup(
     ClusterRegistry registry,
     BenchmarkSampleStore benchmarks,
     RoutingTablePublisher publisher,
+    KeyRegistry keys,
     TimeProvider time,
     ILogger<ControlStartup> logger) : IHostedService
 {
@@ -31,6 +33,7 @@ public sealed partial class ControlStartup(
         var catalog = LoadCatalog(now);
 
         database.Initialize();
+        keys.Load();
         database.Write((connection, transaction) => RoleStore.ReplaceAll(connection, transaction, catalog.Roles));
         roles.Replace(catalog.Roles);
 

@@ -15,6 +15,14 @@ public static class Problems
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
 
+    /// <summary>403 for a valid key without the scope the endpoint needs (<c>code</c>: <c>insufficient_scope</c>).</summary>
+    public static ProblemHttpResult InsufficientScope(string scope) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Forbidden",
+            detail: $"This key does not have the '{scope}' scope this endpoint needs.",
+            extensions: new Dictionary<string, object?> { ["code"] = "insufficient_scope", ["scope"] = scope });
+
     public static ProblemHttpResult NotFound(string title, string detail, IDictionary<string, object?> extensions) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail, extensions: extensions);
 

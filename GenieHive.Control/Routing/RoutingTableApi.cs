@@ -27,29 +27,13 @@ public static class RoutingTableApi
     private static async Task<Results<FileContentHttpResult, NoContent, ProblemHttpResult>> GetRoutingTableAsync(
         HttpContext context, RoutingTablePublisher publisher, IHostApplicationLifetime lifetime)
     {
-        var query = context.Request.Query;
-        long? after = null;
-        if (query.TryGetValue("after", out var afterText) && !string.IsNullOrEmpty(afterText))
+        var (poll, problem) = LongPollQuery.Read(context.Request.Query, "routing table", DefaultWaitSeconds, MaxWaitSeconds);
+        if (problem is not null)
         {
-            if (!long.TryParse(afterText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return Problems.BadRequest("after must be an integer routing table version.", "after");
-            }
-
-            after = parsed;
+            return problem;
         }
 
-        var wait = DefaultWaitSeconds;
-        if (query.TryGetValue("wait", out var waitText) && !string.IsNullOrEmpty(waitText))
-        {
-            if (!int.TryParse(waitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out wait) || wait < 0)
-            {
-                return Problems.BadRequest("wait must be a non-negative number of seconds.", "wait");
-            }
-
-            wait = Math.Min(wait, MaxWaitSeconds);
-        }
-
+        var (after, wait) = poll;
         if (after is null)
         {
             // A plain fetch (a facade starting, an operator looking) sees every change made so far.

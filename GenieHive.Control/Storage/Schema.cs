@@ -81,5 +81,6 @@ internal static class Schema
             value TEXT NOT NULL
         );
         """,
+        .. Keys.KeySchema.Statements,
     ];
 }

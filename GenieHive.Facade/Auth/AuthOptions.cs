@@ -11,4 +11,11 @@ public sealed class AuthOptions
     /// The first key is also the one the facade presents to Control.
     /// </summary>
     public string[] ClientApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// Invalid keys one client address may send in a minute before the facade answers it 429 until the minute is over
+    /// (default 20; 0 turns the throttle off). Only that address is held back.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)]
+    public int InvalidKeysPerMinute { get; set; } = 20;
 }

@@ -1,4 +1,4 @@
-using GenieHive.Facade.Errors;
+using GenieHive.Contracts.Auth;
 
 namespace GenieHive.Facade.Auth;
 
@@ -6,18 +6,29 @@ namespace GenieHive.Facade.Auth;
 public static class ClientKeyEndpointExtensions
 {
     /// <summary>
-    /// Requires a client key (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>) on every endpoint of the group, or
-    /// answers OpenAI's 401. A filter factory rather than <c>AddEndpointFilter&lt;T&gt;</c>: the typed overload builds
+    /// Requires a client key with <paramref name="scope"/> (<see cref="KeyScope.None"/>: any valid key) on every endpoint
+    /// of the group, or answers OpenAI's 401, 403 <c>insufficient_scope</c> or 429 (<see cref="ClientKeyGate"/>).
+    /// </summary>
+    public static RouteGroupBuilder RequireClientKey(this RouteGroupBuilder group, KeyScope scope) =>
+        group.RequireClientKey(_ => scope);
+
+    /// <summary>
+    /// As <see cref="RequireClientKey(RouteGroupBuilder, KeyScope)"/>, the scope chosen per request (the operator relay:
+    /// reads and writes differ). A filter factory rather than <c>AddEndpointFilter&lt;T&gt;</c>: the typed overload builds
     /// its activator with System.Linq.Expressions, which this would be the only reason to load (about 2.5 MB resident).
     /// </summary>
-    public static RouteGroupBuilder RequireClientKey(this RouteGroupBuilder group)
+    public static RouteGroupBuilder RequireClientKey(this RouteGroupBuilder group, Func<HttpRequest, KeyScope> scopeOf)
     {
-        group.AddEndpointFilterFactory(static (factoryContext, next) =>
+        group.AddEndpointFilterFactory((factoryContext, next) =>
         {
-            var keys = factoryContext.ApplicationServices.GetRequiredService<ClientKeys>();
-            return invocation => keys.IsAuthorized(invocation.HttpContext.Request)
-                ? next(invocation)
-                : ValueTask.FromResult<object?>(OpenAiErrors.InvalidApiKey());
+            var gate = factoryContext.ApplicationServices.GetRequiredService<ClientKeyGate>();
+            return invocation =>
+            {
+                var context = invocation.HttpContext;
+                return gate.Check(context, scopeOf(context.Request)) is { } refusal
+                    ? ValueTask.FromResult<object?>(refusal)
+                    : next(invocation);
+            };
         });
         return group;
     }

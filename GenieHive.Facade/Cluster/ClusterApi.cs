@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Auth;
 using GenieHive.Facade.Auth;
 
 namespace GenieHive.Facade.Cluster;
@@ -8,9 +9,19 @@ namespace GenieHive.Facade.Cluster;
 /// </summary>
 public static class ClusterApi
 {
-    /// <summary>Maps <c>/v1/cluster/{**path}</c>, any method (client key required), as a relay to Control.</summary>
-    public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGroup("/v1/cluster").RequireClientKey().MapControlRelay();
+    /// <summary>
+    /// Maps <c>/v1/cluster/{**path}</c>, any method, as a relay to Control (scope <c>operator.read</c> to read,
+    /// <c>operator.write</c> to change: <see cref="KeyScopes.ForOperatorRequest"/>, the rule Control applies too), and
+    /// <c>/v1/admin/{**path}</c> (scope <c>admin</c>: keys and the audit). The facade checks the caller's key and scope,
+    /// then presents its own configured key to Control.
+    /// </summary>
+    public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGroup("/v1/admin").RequireClientKey(KeyScope.Admin).MapControlRelay();
+        return endpoints.MapGroup("/v1/cluster")
+            .RequireClientKey(static request => KeyScopes.ForOperatorRequest(request.Method, request.Path.Value ?? ""))
+            .MapControlRelay();
+    }
 
     /// <summary>
     /// Relays every path under the group to the same path on Control. The group sets the policy (which key may pass);

@@ -15,6 +15,9 @@ public static class ControlClient
     /// <summary>The named <see cref="HttpClient"/> (<see cref="IHttpClientFactory.CreateClient(string)"/>).</summary>
     public const string Name = "control";
 
+    /// <summary>The named client of <see cref="IKeyAdminApi"/> (key watch, audit reports).</summary>
+    public const string KeysName = "control-keys";
+
     /// <summary>Control's service name: <c>services:control:http:0</c> holds its URL (Aspire writes it).</summary>
     public const string ServiceUri = "http://control";
 
@@ -35,6 +38,13 @@ public static class ControlClient
 
         // The long-poll timeouts every client that watches Control uses, but no retry at all (see the summary).
         control.AddLongPollServiceResilience()
+            .Configure(static options => options.Retry.ShouldHandle = static _ => ValueTask.FromResult(false));
+
+        // The admin API (the key watch and the audit reports) on a client of its own, configured the same way.
+        services.AddRefitGeneratedClient<IKeyAdminApi>(GenieHiveJsonContext.CreateRefitSettings(), KeysName)
+            .ConfigureHttpClient(static client => client.BaseAddress = new Uri(ServiceUri))
+            .AddHttpMessageHandler<ControlKeyHandler>()
+            .AddLongPollServiceResilience()
             .Configure(static options => options.Retry.ShouldHandle = static _ => ValueTask.FromResult(false));
 
         services.AddSingleton<ControlRelay>();

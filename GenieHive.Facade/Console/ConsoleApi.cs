@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Auth;
 using System.Globalization;
 using GenieHive.Facade.Auth;
 using GenieHive.Facade.Errors;
@@ -35,7 +36,7 @@ public static class ConsoleApi
         endpoints.MapGet(PagePath + "/{**view}", ServePage);
         endpoints.MapGet(PagePath + "/assets/{name}", ServeAsset);
 
-        var group = endpoints.MapGroup("/v1/console").RequireClientKey();
+        var group = endpoints.MapGroup("/v1/console").RequireClientKey(KeyScope.OperatorRead);
         group.MapGet("/requests", GetRecentRequests);
         group.MapGet("/scoring", GetScoring);
         return group;

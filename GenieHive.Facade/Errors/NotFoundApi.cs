@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Auth;
 using GenieHive.Facade.Auth;
 
 namespace GenieHive.Facade.Errors;
@@ -8,7 +9,7 @@ public static class NotFoundApi
     /// <summary>Maps <c>/v1/{**path}</c>, any method (client key required, as on every other <c>/v1</c> path).</summary>
     public static RouteGroupBuilder MapNotFoundApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1").RequireClientKey();
+        var group = endpoints.MapGroup("/v1").RequireClientKey(KeyScope.None);
         group.Map("/{**path}", UnknownEndpoint);
         return group;
     }

@@ -19,12 +19,19 @@ public static class OpenAiErrorTypes
     public const string Unavailable = "service_unavailable_error";
     public const string Upstream = "upstream_error";
     public const string Server = "server_error";
+    public const string Permission = "permission_error";
+    public const string RateLimit = "rate_limit_error";
 }
 
 /// <summary>Values of <see cref="OpenAiError.Code"/>: stable, clients may switch on them.</summary>
 public static class OpenAiErrorCodes
 {
     public const string InvalidApiKey = "invalid_api_key";
+    public const string InsufficientScope = "insufficient_scope";
+    public const string ModelNotAllowed = "model_not_allowed";
+    public const string RateLimitExceeded = "rate_limit_exceeded";
+    public const string BudgetExceeded = "budget_exceeded";
+    public const string TooManyInvalidKeys = "too_many_invalid_keys";
     public const string InvalidJson = "invalid_json";
     public const string MissingParameter = "missing_required_parameter";
     public const string InvalidType = "invalid_type";

@@ -24,6 +24,8 @@ internal sealed class OpenAiProxyErrors : ProxyErrorWriter
     public override Task WriteClientErrorAsync(HttpContext context, ClientError error) =>
         OpenAiErrors.WriteAsync(context, error.StatusCode, error.Message, OpenAiErrorTypes.InvalidRequest, error.Code, error.Param);
 
+    public override Task WriteKeyRefusalAsync(HttpContext context, Auth.KeyRefusal refusal) => refusal.WriteOpenAiAsync(context);
+
     public override Task WriteRoutingTableUnavailableAsync(HttpContext context) =>
         OpenAiErrors.RoutingTableUnavailable().ExecuteAsync(context);
 

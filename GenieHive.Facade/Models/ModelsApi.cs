@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Auth;
 using GenieHive.Facade.Auth;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Json;
@@ -13,7 +14,7 @@ public static class ModelsApi
     /// <summary>Maps the model listing (client key required). Every role is listed, also one with no healthy target.</summary>
     public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/models").RequireClientKey();
+        var group = endpoints.MapGroup("/v1/models").RequireClientKey(KeyScope.Inference);
         group.MapGet("/", ListModels);
         group.MapGet("/{**id}", GetModel);
         return group;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using GenieHive.Contracts;
+using GenieHive.Facade.Keys;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Routing;
 using GenieHive.Routing;
@@ -19,6 +20,7 @@ internal sealed partial class FailoverForwarder(
     UpstreamAttempt attempt,
     PassiveHealth health,
     TrafficMeter meter,
+    KeyAccounting keys,
     IOptions<ProxyOptions> options,
     TimeProvider time,
     ILogger<FailoverForwarder> logger)
@@ -37,9 +39,16 @@ internal sealed partial class FailoverForwarder(
         }
 
         var errors = endpoint.Errors;
+        if (keys.Admit(context, request.Model) is { } refusal)
+        {
+            await errors.WriteKeyRefusalAsync(context, refusal);
+            return;
+        }
+
         if (routing.Current is not { } snapshot)
         {
             await errors.WriteRoutingTableUnavailableAsync(context);
+            keys.RequestEnded(context, request.Model, null, null, null, null, start);
             return;
         }
 
@@ -47,6 +56,7 @@ internal sealed partial class FailoverForwarder(
         if (plan is null)
         {
             await errors.WriteModelNotFoundAsync(context, request.Model);
+            keys.RequestEnded(context, request.Model, null, null, null, null, start);
             return;
         }
 
@@ -54,6 +64,7 @@ internal sealed partial class FailoverForwarder(
         if (targets.Count == 0)
         {
             await errors.WriteNoHealthyTargetAsync(context, endpoint.Kind, request.Model, health.SecondsUntilATargetIsBack(plan));
+            keys.RequestEnded(context, request.Model, plan, null, null, null, start);
             return;
         }
 
@@ -94,6 +105,9 @@ internal sealed partial class FailoverForwarder(
         meter.RequestEnded(activity, new ForwardedRequest(
             endpoint.Name, requestId, request.Model, plan, targets[0], targets.Count, last, attempts, context.Response.StatusCode,
             lastMeter?.TtftMs(time) ?? double.NaN, start));
+        // A stream without usage still counts: one token per content chunk, as the meter counts it.
+        var completionTokens = lastMeter is null ? null : lastMeter.CompletionTokens ?? (lastMeter.Streamed ? lastMeter.ContentChunks : null);
+        keys.RequestEnded(context, request.Model, plan, last, lastMeter?.PromptTokens, completionTokens, start);
     }
 
     /// <summary>

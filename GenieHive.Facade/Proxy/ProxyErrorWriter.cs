@@ -9,6 +9,9 @@ internal abstract class ProxyErrorWriter
     /// <summary>The client's request was refused (validation, size, a body that could not be read).</summary>
     public abstract Task WriteClientErrorAsync(HttpContext context, ClientError error);
 
+    /// <summary>The caller's key may not do this (model allowlist, rate limit, budget: <see cref="Auth.KeyRefusal"/>).</summary>
+    public abstract Task WriteKeyRefusalAsync(HttpContext context, Auth.KeyRefusal refusal);
+
     /// <summary>No routing table has arrived from Control yet.</summary>
     public abstract Task WriteRoutingTableUnavailableAsync(HttpContext context);
 

@@ -17,6 +17,9 @@ internal sealed class RequestMeter(long start)
 
     public long? CompletionTokens { get; private set; }
 
+    /// <summary>The usage's prompt tokens, when the engine reported usage.</summary>
+    public long? PromptTokens { get; private set; }
+
     /// <summary>The answer was relayed as server-sent events (set before the first event).</summary>
     public bool Streamed { get; set; }
 
@@ -46,7 +49,9 @@ internal sealed class RequestMeter(long start)
 
         if (ResponseScanner.FindCompletionTokens(sseEvent) is { } tokens)
         {
+            // Only an event with usage carries prompt tokens, so the second scan runs once a stream.
             CompletionTokens = tokens;
+            PromptTokens = ResponseScanner.FindPromptTokens(sseEvent) ?? PromptTokens;
         }
     }
 
@@ -54,6 +59,7 @@ internal sealed class RequestMeter(long start)
     public void OnBody(ReadOnlySpan<byte> body)
     {
         CompletionTokens = ResponseScanner.FindCompletionTokens(body);
+        PromptTokens = ResponseScanner.FindPromptTokens(body);
         UpstreamTokensPerSecond = ResponseScanner.FindPredictedPerSecond(body);
     }
 

@@ -9,9 +9,13 @@ namespace GenieHive.Facade.Proxy;
 public static class ResponseScanner
 {
     /// <summary>The <c>completion_tokens</c> number in the bytes, or null when absent.</summary>
-    public static long? FindCompletionTokens(ReadOnlySpan<byte> utf8)
+    public static long? FindCompletionTokens(ReadOnlySpan<byte> utf8) => FindCount(utf8, "\"completion_tokens\""u8);
+
+    /// <summary>The usage's <c>prompt_tokens</c> number in the bytes, or null when absent (per-key token limits and the audit).</summary>
+    public static long? FindPromptTokens(ReadOnlySpan<byte> utf8) => FindCount(utf8, "\"prompt_tokens\""u8);
+
+    private static long? FindCount(ReadOnlySpan<byte> utf8, ReadOnlySpan<byte> key)
     {
-        var key = "\"completion_tokens\""u8;
         var at = utf8.IndexOf(key);
         while (at >= 0)
         {

@@ -42,7 +42,12 @@ public sealed class KeyPowerTests(ITestOutputHelper output)
     public async Task EveryEndpointAcceptsOnlyItsOwnPowersKeyAndNoKeyIsEverLogged()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions { LogLevel = LogLevel.Debug });
+        // Every wrong key here comes from one address; the invalid-key throttle (NamedKeyTests) would answer them 429.
+        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions
+        {
+            LogLevel = LogLevel.Debug,
+            FacadeSettings = new Dictionary<string, string?> { ["GenieHive:Auth:InvalidKeysPerMinute"] = "0" },
+        });
         var engine = cluster.StartSimulator("k", "hive-chat");
         await cluster.StartAgentAsync("host-k", new ServiceSpec("chat-k", engine.BaseAddress, "hive-chat"));
         await cluster.WaitForTargetsAsync("hive-chat", "chat-k");

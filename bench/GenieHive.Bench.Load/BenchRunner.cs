@@ -52,9 +52,9 @@ internal static class BenchRunner
                 : null;
 
             Target Json(string name, System.Net.IPEndPoint endPoint, string model = BenchCluster.FastModel, string prompt = ChatPrompt) =>
-                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + prompt + "}", settings.ExtraHeaderLines), Streaming: false);
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", cluster.FacadeKey, "{\"model\":\"" + model + "\"," + prompt + "}", settings.ExtraHeaderLines), Streaming: false);
             Target Stream(string name, System.Net.IPEndPoint endPoint, string model) =>
-                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", BenchCluster.ClientKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}", settings.ExtraHeaderLines), Streaming: true);
+                new(name, endPoint, RequestBytes.PostJson(endPoint, "/v1/chat/completions", cluster.FacadeKey, "{\"model\":\"" + model + "\"," + ChatPrompt + ",\"stream\":true}", settings.ExtraHeaderLines), Streaming: true);
 
             Target[] json = [Json(Comparison.Direct, cluster.SimFast), Json(Comparison.Forwarder, cluster.ForwarderFast), Json(Comparison.Facade, cluster.Facade)];
             var role = Json(Comparison.FacadeRole, cluster.Facade, BenchCluster.Role);

@@ -50,6 +50,12 @@ internal sealed record BenchSettings
     /// <summary>No client keys on Control and the facade (<c>--no-auth</c>): what the key check costs.</summary>
     public bool NoAuth { get; init; }
 
+    /// <summary>
+    /// The facade's requests carry a named key with an inference scope and per-minute limits far above the load
+    /// (<c>--named-key</c>): what a named key's lookup, HMAC and limit counting cost beside a configured key.
+    /// </summary>
+    public bool NamedKey { get; init; }
+
     /// <summary>The profile phase: seconds of steady load on the facade, for attaching dotnet-trace or dotnet-counters.</summary>
     public double ProfileSeconds { get; init; } = 30;
 
@@ -113,6 +119,7 @@ internal sealed record BenchSettings
         var runtimeEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal);
         var requestHeaders = new List<string>();
         var noAuth = false;
+        var namedKey = false;
         double profileSeconds = 30;
         var profileTarget = "facade";
         var profileConcurrency = 32;
@@ -175,6 +182,9 @@ internal sealed record BenchSettings
                 case "--no-auth":
                     noAuth = true;
                     break;
+                case "--named-key":
+                    namedKey = true;
+                    break;
                 case "--profile-seconds":
                     profileSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
@@ -205,7 +215,7 @@ internal sealed record BenchSettings
                     profileStreaming = true;
                     break;
                 default:
-                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--ttft-clients N] [--ttft-upstream-ms N] [--ttft-tokens-per-second N] [--ttft-interleaved] [--repo DIR] [--results DIR]");
+                    throw new ArgumentException("Unknown argument '" + args[i] + "'. Usage: run [--quick] [--gc MODE] [--phases a,b] [--skip-routing] [--facade-env K=V] [--runtime-env K=V] [--request-header \"N: v\"] [--no-auth] [--named-key] [--profile-seconds S] [--profile-target facade|forwarder] [--profile-concurrency N] [--profile-stream] [--ttft-clients N] [--ttft-upstream-ms N] [--ttft-tokens-per-second N] [--ttft-interleaved] [--repo DIR] [--results DIR]");
             }
         }
 
@@ -222,6 +232,7 @@ internal sealed record BenchSettings
             RuntimeEnvironment = runtimeEnvironment,
             RequestHeaders = requestHeaders,
             NoAuth = noAuth,
+            NamedKey = namedKey && !noAuth,
             ProfileSeconds = profileSeconds,
             ProfileTarget = profileTarget,
             ProfileConcurrency = profileConcurrency,
@@ -250,6 +261,7 @@ internal sealed record BenchSettings
         + (RuntimeEnvironment.Count == 0 ? "" : ", runtime env " + string.Join(" ", RuntimeEnvironment.Select(e => e.Key + "=" + e.Value)))
         + (RequestHeaders.Count == 0 ? "" : ", request headers " + string.Join("; ", RequestHeaders))
         + (NoAuth ? ", no client keys" : "")
+        + (NamedKey ? ", named key with rate limits" : "")
         + (TtftInterleaved ? ", ttft interleaved" : "");
 
     /// <summary>The extra header lines as they go on the wire.</summary>

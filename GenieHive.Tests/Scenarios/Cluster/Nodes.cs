@@ -90,6 +90,9 @@ public sealed class FacadeNode : IAsyncDisposable
 
     public RoutingState Routing => App.Get<RoutingState>();
 
+    /// <summary>The client keys in force here (configured, and the named keys of the last key table).</summary>
+    public GenieHive.Facade.Auth.ClientKeys Keys => App.Get<GenieHive.Facade.Auth.ClientKeys>();
+
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }
 

@@ -64,19 +64,7 @@ public sealed class ScenarioCluster : IAsyncDisposable
         {
             cluster._parts.Add(cluster.Control);
             cluster.Control.Start();
-            var facade = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["services:control:http:0"] = cluster.Control.BaseAddress.ToString().TrimEnd('/'),
-                ["GenieHive:Auth:ClientApiKeys:0"] = ClientKey,
-                ["GenieHive:Cooldown:BaseSeconds"] = Invariant(cluster.Options.CooldownBaseSeconds),
-                ["GenieHive:Cooldown:MaxSeconds"] = Invariant(cluster.Options.CooldownMaxSeconds),
-                ["GenieHive:Observations:IntervalSeconds"] = "0.2",
-                ["GenieHive:Proxy:ConnectTimeoutSeconds"] = "2",
-                ["GenieHive:Proxy:FirstByteTimeoutSeconds"] = Invariant(cluster.Options.FirstByteTimeoutSeconds),
-                ["GenieHive:Proxy:StreamIdleTimeoutSeconds"] = "10",
-            };
-            AddLogging(facade, cluster.Options);
-            Merge(facade, cluster.Options.FacadeSettings);
+            var facade = cluster.FacadeSettings();
             cluster.Facade = new FacadeNode(ScenarioApp<FacadeMarker>.Start("facade", facade, cluster.Logs));
             cluster._parts.Add(cluster.Facade);
             await Poll.UntilAsync(() => Task.FromResult(cluster.Facade.Routing.Current is not null), TimeSpan.FromSeconds(20),
@@ -88,6 +76,39 @@ public sealed class ScenarioCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts one more facade on the same Control (its own counters, its own key and routing watches) and waits for its
+    /// first routing table; <paramref name="settings"/> are added to the usual facade settings.
+    /// </summary>
+    public async Task<FacadeNode> StartFacadeAsync(string name, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var values = FacadeSettings();
+        Merge(values, settings ?? new Dictionary<string, string?>());
+        var facade = new FacadeNode(ScenarioApp<FacadeMarker>.Start(name, values, Logs));
+        _parts.Add(facade);
+        await Poll.UntilAsync(() => Task.FromResult(facade.Routing.Current is not null), TimeSpan.FromSeconds(20),
+            name + " to receive its first routing table", Logs);
+        return facade;
+    }
+
+    private Dictionary<string, string?> FacadeSettings()
+    {
+        var facade = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["services:control:http:0"] = Control.BaseAddress.ToString().TrimEnd('/'),
+            ["GenieHive:Auth:ClientApiKeys:0"] = ClientKey,
+            ["GenieHive:Cooldown:BaseSeconds"] = Invariant(Options.CooldownBaseSeconds),
+            ["GenieHive:Cooldown:MaxSeconds"] = Invariant(Options.CooldownMaxSeconds),
+            ["GenieHive:Observations:IntervalSeconds"] = "0.2",
+            ["GenieHive:Proxy:ConnectTimeoutSeconds"] = "2",
+            ["GenieHive:Proxy:FirstByteTimeoutSeconds"] = Invariant(Options.FirstByteTimeoutSeconds),
+            ["GenieHive:Proxy:StreamIdleTimeoutSeconds"] = "10",
+        };
+        AddLogging(facade, Options);
+        Merge(facade, Options.FacadeSettings);
+        return facade;
     }
 
     /// <summary>Starts a simulated engine serving <paramref name="model"/> (settings are <c>Simulator:*</c> keys without the prefix).</summary>

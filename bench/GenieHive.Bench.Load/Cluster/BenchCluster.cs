@@ -39,6 +39,9 @@ internal sealed class BenchCluster : IDisposable
     public IPEndPoint SimSlow { get; private set; } = null!;
     public IPEndPoint Control { get; private set; } = null!;
     public IPEndPoint Facade { get; private set; } = null!;
+
+    /// <summary>The key benchmark requests present: the configured one, or the named key of <c>--named-key</c>.</summary>
+    public string FacadeKey { get; private set; } = ClientKey;
     public IPEndPoint ForwarderFast { get; private set; } = null!;
     public IPEndPoint ForwarderTtft { get; private set; } = null!;
 
@@ -173,7 +176,7 @@ internal sealed class BenchCluster : IDisposable
         await File.WriteAllLinesAsync(Path.Combine(LogDir, "pids"), _processes.Select(p => p.Id.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         log("started " + string.Join(", ", _processes.Select(p => p.Name + "=" + p.Id.ToString(CultureInfo.InvariantCulture))));
 
-        await WaitReadyAsync(log, cancellationToken);
+        await WaitReadyAsync(settings.NamedKey, log, cancellationToken);
     }
 
     private ManagedProcess StartSimulator(string name, string dll, IPEndPoint endPoint, string model, int ttftMs, double tokensPerSecond, int slots, int contextTokens, Dictionary<string, string?> environment) =>
@@ -206,7 +209,7 @@ internal sealed class BenchCluster : IDisposable
         return environment;
     }
 
-    private async Task WaitReadyAsync(Action<string> log, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(bool namedKey, Action<string> log, CancellationToken cancellationToken)
     {
         // Generous: on a busy machine a cold service can take seconds to answer its first request.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
@@ -239,7 +242,37 @@ internal sealed class BenchCluster : IDisposable
             }, cancellationToken);
         }
 
+        if (namedKey)
+        {
+            FacadeKey = await CreateNamedKeyAsync(http, deadline, cancellationToken);
+        }
+
         log("cluster ready");
+    }
+
+    /// <summary>
+    /// A named key with the inference scope and per-minute limits far above any load here (so every request runs the
+    /// limit counting but none is refused), created on Control and waited for until the facade's key watch has it.
+    /// </summary>
+    private async Task<string> CreateNamedKeyAsync(HttpClient http, DateTime deadline, CancellationToken cancellationToken)
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(Url(Control) + "/v1/admin/keys"))
+        {
+            Content = new StringContent("""{"name":"bench","scopes":["inference"],"requests_per_minute":1000000000,"tokens_per_minute":1000000000000}""", Encoding.UTF8, "application/json"),
+        };
+        create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ClientKey);
+        using var created = await http.SendAsync(create, cancellationToken);
+        created.EnsureSuccessStatusCode();
+        using var document = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync(cancellationToken));
+        var key = document.RootElement.GetProperty("key").GetString()!;
+        await PollAsync("facade accepts the named key", deadline, async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Url(Facade) + "/v1/models"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }, cancellationToken);
+        return key;
     }
 
     private async Task PollAsync(string what, DateTime deadline, Func<Task<bool>> check, CancellationToken cancellationToken)
