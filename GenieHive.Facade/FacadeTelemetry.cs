@@ -42,7 +42,7 @@ public sealed class FacadeTelemetry
         InFlight = meter.CreateUpDownCounter<long>(InFlightInstrument, "{request}", "Upstream requests in flight");
         Failovers = meter.CreateCounter<long>(FailoversInstrument, "{attempt}", "Requests retried on another target");
         UpstreamErrors = meter.CreateCounter<long>(UpstreamErrorsInstrument, "{error}", "Upstream failures (connect, timeout, 5xx, 429, interrupted streams)");
-        KeyRefusals = meter.CreateCounter<long>(KeyRefusalsInstrument, "{request}", "Requests a key's scopes, model allowlist or limits refused");
+        KeyRefusals = meter.CreateCounter<long>(KeyRefusalsInstrument, "{request}", "Requests refused for their key: invalid, throttled, without the scope, outside its models or over its limits");
         AuditDropped = meter.CreateCounter<long>(AuditDroppedInstrument, "{record}", "Audit records dropped because Control was unreachable too long");
     }
 

@@ -8,7 +8,7 @@ namespace GenieHive.Facade.Auth;
 /// named), the scope. On success the caller's <see cref="ClientIdentity"/> is kept on the request for the checks that
 /// need the body (model allowlist, limits) and for the audit; a named key's refusal is audited here.
 /// </summary>
-public sealed class ClientKeyGate(ClientKeys keys, InvalidKeyThrottle throttle, AuditQueue audit, TimeProvider time)
+public sealed class ClientKeyGate(ClientKeys keys, InvalidKeyThrottle throttle, AuditQueue audit, FacadeTelemetry telemetry, TimeProvider time)
 {
     /// <summary>Null when the request may go on; otherwise the refusal for the endpoint to write in its own shape.</summary>
     public KeyRefusal? Check(HttpContext context, KeyScope scope)
@@ -16,13 +16,13 @@ public sealed class ClientKeyGate(ClientKeys keys, InvalidKeyThrottle throttle, 
         var address = context.Connection.RemoteIpAddress;
         if (throttle.RetryAfterSeconds(address) is { } wait)
         {
-            return KeyRefusal.TooManyInvalidKeys(wait);
+            return Counted(KeyRefusal.TooManyInvalidKeys(wait));
         }
 
         if (keys.Resolve(context.Request) is not { } identity)
         {
             throttle.OnInvalid(address);
-            return KeyRefusal.InvalidKey;
+            return Counted(KeyRefusal.InvalidKey);
         }
 
         context.Features.Set(identity);
@@ -34,10 +34,16 @@ public sealed class ClientKeyGate(ClientKeys keys, InvalidKeyThrottle throttle, 
                 audit.Refused(context, identity, model: null, refusal, time);
             }
 
-            return refusal;
+            return Counted(refusal);
         }
 
         return null;
+    }
+
+    private KeyRefusal Counted(KeyRefusal refusal)
+    {
+        telemetry.KeyRefusals.Add(1, new KeyValuePair<string, object?>(FacadeTelemetry.ErrorCodeTag, refusal.Code));
+        return refusal;
     }
 
     /// <summary>The identity <see cref="Check"/> found for this request (Open when no check ran).</summary>

@@ -21,7 +21,7 @@ internal sealed class ChatCompletionsEndpoint(IOptions<LimitsOptions> limits)
     protected override bool AppliesSystemPrompt => true;
 
     public override IResponseRelay SelectRelay(JsonProxyRequest request, RouteTarget target, HttpResponseMessage response) =>
-        StrippingReasoning(response);
+        StrippingReasoning(request, response);
 
     protected override ClientError? CheckFields(in ScannedRequest scanned) => scanned.Messages switch
     {

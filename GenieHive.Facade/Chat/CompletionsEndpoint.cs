@@ -13,7 +13,7 @@ internal sealed class CompletionsEndpoint(IOptions<LimitsOptions> limits)
     : JsonProxyEndpoint("completions", ServiceKinds.Chat, "/v1/completions", limits)
 {
     public override IResponseRelay SelectRelay(JsonProxyRequest request, RouteTarget target, HttpResponseMessage response) =>
-        StrippingReasoning(response);
+        StrippingReasoning(request, response);
 
     protected override ClientError? CheckFields(in ScannedRequest scanned) => TextOrList(scanned.Prompt, "prompt");
 }

@@ -12,8 +12,11 @@ namespace GenieHive.Facade.Keys;
 /// </summary>
 public sealed class KeyAccounting(KeyLimiter limiter, AuditQueue audit, FacadeTelemetry telemetry, TimeProvider time)
 {
-    /// <summary>Null when the request may go on; otherwise the refusal (audited here) for the endpoint to write.</summary>
-    public KeyRefusal? Admit(HttpContext context, string model)
+    /// <summary>
+    /// Null when the request may go on; otherwise the refusal (audited here) for the endpoint to write. A stream of a key
+    /// with token limits asks the engine for usage when the client did not (<see cref="Proxy.ProxyRequest.AskForStreamUsage"/>).
+    /// </summary>
+    internal KeyRefusal? Admit(HttpContext context, Proxy.ProxyRequest request)
     {
         var identity = ClientKeyGate.IdentityOf(context);
         if (!identity.IsNamed)
@@ -21,11 +24,17 @@ public sealed class KeyAccounting(KeyLimiter limiter, AuditQueue audit, FacadeTe
             return null;
         }
 
+        var model = request.Model;
         var refusal = limiter.Admit(identity, model);
         if (refusal is not null)
         {
             telemetry.KeyRefusals.Add(1, new KeyValuePair<string, object?>(FacadeTelemetry.ErrorCodeTag, refusal.Code));
             audit.Refused(context, identity, model, refusal, time);
+        }
+
+        if (refusal is null && (identity.TokensPerMinute is not null || identity.MonthlyTokenLimit is not null))
+        {
+            request.AskForStreamUsage();
         }
 
         return refusal;

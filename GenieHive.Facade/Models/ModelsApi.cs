@@ -20,8 +20,10 @@ public static class ModelsApi
         return group;
     }
 
-    private static Results<JsonHttpResult<ModelList>, OpenAiErrorResult> ListModels(RoutingState routing)
+    private static Results<JsonHttpResult<ModelList>, OpenAiErrorResult> ListModels(HttpContext context, RoutingState routing)
     {
+        // A key with a model allowlist sees only the models it may use.
+        var allowed = ClientKeyGate.IdentityOf(context).Models;
         if (routing.Current is not { } snapshot)
         {
             return OpenAiErrors.RoutingTableUnavailable();
@@ -31,13 +33,16 @@ public static class ModelsApi
         var entries = new List<ModelEntry>(snapshot.Models.Length);
         foreach (var listing in snapshot.Models)
         {
-            entries.Add(ToEntry(listing, created));
+            if (allowed.Allows(listing.Id))
+            {
+                entries.Add(ToEntry(listing, created));
+            }
         }
 
         return TypedResults.Json(new ModelList(entries), FacadeJsonContext.Default.ModelList);
     }
 
-    private static Results<JsonHttpResult<ModelEntry>, OpenAiErrorResult> GetModel(string id, RoutingState routing)
+    private static Results<JsonHttpResult<ModelEntry>, OpenAiErrorResult> GetModel(string id, HttpContext context, RoutingState routing)
     {
         if (routing.Current is not { } snapshot)
         {
@@ -48,7 +53,8 @@ public static class ModelsApi
         // server decodes every escape of a path but that of a slash: undo that one, so the id is what the client meant.
         id = id.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
-        return snapshot.FindModel(id) is { } listing
+        // A model outside the key's allowlist is as unknown to it as one that does not exist.
+        return snapshot.FindModel(id) is { } listing && ClientKeyGate.IdentityOf(context).Models.Allows(listing.Id)
             ? TypedResults.Json(ToEntry(listing, (long)snapshot.Table.GeneratedAt), FacadeJsonContext.Default.ModelEntry)
             : OpenAiErrors.ModelNotFound(id);
     }

@@ -39,7 +39,7 @@ internal sealed partial class FailoverForwarder(
         }
 
         var errors = endpoint.Errors;
-        if (keys.Admit(context, request.Model) is { } refusal)
+        if (keys.Admit(context, request) is { } refusal)
         {
             await errors.WriteKeyRefusalAsync(context, refusal);
             return;

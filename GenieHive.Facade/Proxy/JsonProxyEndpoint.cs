@@ -67,10 +67,10 @@ internal abstract class JsonProxyEndpoint(string name, string kind, string upstr
     /// The relay for generated text (chat, completions): reasoning keys stripped from events and from a JSON answer;
     /// any other body copied as it is.
     /// </summary>
-    protected static IResponseRelay StrippingReasoning(HttpResponseMessage response)
+    protected static IResponseRelay StrippingReasoning(JsonProxyRequest request, HttpResponseMessage response)
     {
         var mediaType = response.Content.Headers.ContentType?.MediaType;
-        return MediaTypes.IsEventStream(mediaType) ? SseRelay.StrippingReasoning
+        return MediaTypes.IsEventStream(mediaType) ? (request.AddsStreamUsage ? SseRelay.StrippingReasoningAndAddedUsage : SseRelay.StrippingReasoning)
             : MediaTypes.IsJson(mediaType) ? JsonRelay.StrippingReasoning
             : StreamCopyRelay.Unchanged;
     }

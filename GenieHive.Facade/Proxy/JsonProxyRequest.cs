@@ -20,6 +20,15 @@ internal sealed class JsonProxyRequest(PooledBuffer body, ScannedRequest scanned
 
     public override ClientError? ClientFailure => _failure;
 
+    /// <summary>True when the facade added <c>stream_options.include_usage</c> (<see cref="AskForStreamUsage"/>).</summary>
+    public bool AddsStreamUsage { get; private set; }
+
+    public override bool AskForStreamUsage()
+    {
+        AddsStreamUsage = scanned.Stream && !scanned.HasStreamOptions;
+        return AddsStreamUsage;
+    }
+
     /// <summary>
     /// The body for <paramref name="target"/>: the caller's bytes with the target's model, shaped by the target's
     /// policy (body defaults; the system prompt only when <paramref name="appliesSystemPrompt"/>).
@@ -27,7 +36,7 @@ internal sealed class JsonProxyRequest(PooledBuffer body, ScannedRequest scanned
     public HttpContent CreateContent(RouteTarget target, bool appliesSystemPrompt)
     {
         var policy = target.Policy;
-        var needsShaping = appliesSystemPrompt ? !policy.IsEmpty : policy.BodyDefaults is { Count: > 0 };
+        var needsShaping = AddsStreamUsage || (appliesSystemPrompt ? !policy.IsEmpty : policy.BodyDefaults is { Count: > 0 });
         if (!needsShaping)
         {
             return new SplicedJsonContent(body.Memory, scanned.ModelStart, scanned.ModelEnd, target.UpstreamModel);
@@ -38,6 +47,10 @@ internal sealed class JsonProxyRequest(PooledBuffer body, ScannedRequest scanned
         {
             root = (JsonObject)JsonNode.Parse(body.Span, NodeOptions, DocumentOptions)!;
             RequestPolicyApplier.Apply(root, policy, appliesSystemPrompt, target.UpstreamModel);
+            if (AddsStreamUsage)
+            {
+                root["stream_options"] = new JsonObject { ["include_usage"] = true };
+            }
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or InvalidOperationException)
         {

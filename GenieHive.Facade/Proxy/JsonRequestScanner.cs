@@ -17,6 +17,7 @@ public static class JsonRequestScanner
         string? model = null;
         int modelStart = -1, modelEnd = -1;
         var stream = false;
+        var streamOptions = false;
         var messages = FieldShape.Missing;
         var prompt = FieldShape.Missing;
         var input = FieldShape.Missing;
@@ -50,6 +51,12 @@ public static class JsonRequestScanner
                 {
                     reader.Read();
                     stream = reader.TokenType == JsonTokenType.True;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("stream_options"u8))
+                {
+                    streamOptions = true;
+                    reader.Read();
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("messages"u8))
@@ -98,7 +105,7 @@ public static class JsonRequestScanner
             return ScannedRequest.Invalid("Missing 'model' in request body.", "model", OpenAiJsonCodes.MissingParameter);
         }
 
-        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null);
+        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null) { HasStreamOptions = streamOptions };
     }
 
     private static FieldShape ShapeOf(JsonTokenType token) => token switch
@@ -146,6 +153,9 @@ public readonly record struct ScannedRequest(
     string? ErrorParam,
     string? ErrorCode)
 {
+    /// <summary>The client sent <c>stream_options</c> (so it said itself whether it wants usage).</summary>
+    public bool HasStreamOptions { get; init; }
+
     public static ScannedRequest Invalid(string error, string? param, string code) =>
         new(null, -1, -1, false, FieldShape.Missing, FieldShape.Missing, FieldShape.Missing, error, param, code);
 }

@@ -15,6 +15,13 @@ internal abstract class ProxyRequest(string model) : IAsyncDisposable
     /// <summary>Set when the client's own body failed while it was being sent: an error for the client, not the upstream.</summary>
     public virtual ClientError? ClientFailure => null;
 
+    /// <summary>
+    /// Asks the engine to report usage at the end of a stream when the client did not say (a key's token limits need
+    /// it); true when the request will ask, and its relay then strips that usage event again. False for requests that
+    /// cannot (not a stream, the client's own <c>stream_options</c>, not a JSON API).
+    /// </summary>
+    public virtual bool AskForStreamUsage() => false;
+
     public virtual ValueTask DisposeAsync() => default;
 }
 

@@ -14,6 +14,40 @@ public static class ResponseScanner
     /// <summary>The usage's <c>prompt_tokens</c> number in the bytes, or null when absent (per-key token limits and the audit).</summary>
     public static long? FindPromptTokens(ReadOnlySpan<byte> utf8) => FindCount(utf8, "\"prompt_tokens\""u8);
 
+    /// <summary>
+    /// True for the usage event that <c>stream_options.include_usage</c> adds at the end of a stream: usage and an
+    /// empty <c>choices</c> array, nothing for the client to show.
+    /// </summary>
+    public static bool IsUsageOnlyEvent(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IndexOf("\"usage\""u8) < 0)
+        {
+            return false;
+        }
+
+        var key = "\"choices\""u8;
+        var at = utf8.IndexOf(key);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = SkipWhitespace(utf8[(at + key.Length)..]);
+        if (rest.IsEmpty || rest[0] != ':')
+        {
+            return false;
+        }
+
+        rest = SkipWhitespace(rest[1..]);
+        if (rest.IsEmpty || rest[0] != '[')
+        {
+            return false;
+        }
+
+        rest = SkipWhitespace(rest[1..]);
+        return !rest.IsEmpty && rest[0] == ']';
+    }
+
     private static long? FindCount(ReadOnlySpan<byte> utf8, ReadOnlySpan<byte> key)
     {
         var at = utf8.IndexOf(key);

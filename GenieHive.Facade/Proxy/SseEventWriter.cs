@@ -15,6 +15,12 @@ internal abstract class SseEventWriter
     /// <summary>Strips <c>reasoning_content</c> / <c>reasoning</c> from every event's JSON (the bytes are scanned first).</summary>
     public static SseEventWriter StrippingReasoning { get; } = new ReasoningStrippedEvents();
 
+    /// <summary>
+    /// As <see cref="StrippingReasoning"/>, and drops the usage event the facade asked the engine for (the meter has
+    /// read it; the client did not ask for it).
+    /// </summary>
+    public static SseEventWriter StrippingReasoningAndAddedUsage { get; } = new AddedUsageStrippedEvents();
+
     /// <summary>Writes the event (its bytes include the blank line that ends it).</summary>
     public abstract void Write(ReadOnlySpan<byte> sseEvent, IBufferWriter<byte> output);
 
@@ -26,5 +32,16 @@ internal abstract class SseEventWriter
     private sealed class ReasoningStrippedEvents : SseEventWriter
     {
         public override void Write(ReadOnlySpan<byte> sseEvent, IBufferWriter<byte> output) => ReasoningStripper.WriteEvent(sseEvent, output);
+    }
+
+    private sealed class AddedUsageStrippedEvents : SseEventWriter
+    {
+        public override void Write(ReadOnlySpan<byte> sseEvent, IBufferWriter<byte> output)
+        {
+            if (!ResponseScanner.IsUsageOnlyEvent(sseEvent))
+            {
+                ReasoningStripper.WriteEvent(sseEvent, output);
+            }
+        }
     }
 }

@@ -19,6 +19,9 @@ internal sealed class SseRelay(SseEventWriter events) : IResponseRelay
     /// <summary>Events with reasoning keys stripped.</summary>
     public static SseRelay StrippingReasoning { get; } = new(SseEventWriter.StrippingReasoning);
 
+    /// <summary>Reasoning stripped, and the usage event the facade added dropped.</summary>
+    public static SseRelay StrippingReasoningAndAddedUsage { get; } = new(SseEventWriter.StrippingReasoningAndAddedUsage);
+
     public bool SendsEvents => true;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

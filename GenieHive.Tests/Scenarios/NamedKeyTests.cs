@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using GenieHive.Tests.Scenarios.Cluster;
 using Microsoft.Extensions.Logging;
@@ -78,6 +79,10 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
         await AssertRefusedAsync(appHttp, HttpMethod.Get, "/v1/cluster/hosts", 403, "insufficient_scope");
         await AssertRefusedAsync(appHttp, HttpMethod.Get, "/v1/admin/keys", 403, "insufficient_scope");
         await AssertRefusedAsync(appHttp, HttpMethod.Get, "/v1/admin/audit", 403, "insufficient_scope");
+        var models = await appHttp.GetStringAsync("/v1/models", Ct);
+        Assert.Contains("\"hive-chat\"", models, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"other-chat\"", models, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await appHttp.GetAsync("/v1/models/other-chat", Ct)).StatusCode);
         using var appOnControl = Client(cluster.Control.BaseAddress, appKey);
         await AssertRefusedAsync(appOnControl, HttpMethod.Get, "/v1/cluster/hosts", 403, "insufficient_scope");
 
@@ -172,6 +177,43 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
         // No raw key, nor its secret, in any line any service logged at Debug.
         var leaks = cluster.Logs.Entries.Where(e => new[] { appKey, opsKey, appKey[^43..], opsKey[^43..] }.Any(k => e.Text.Contains(k, StringComparison.Ordinal))).ToList();
         Assert.True(leaks.Count == 0, "raw key logged: " + string.Join(" | ", leaks.Take(3).Select(e => e.App + " " + e.Category)));
+    }
+
+    [Fact]
+    public async Task AStreamOfATokenLimitedKeyIsCountedFromUsageTheClientDidNotAskFor()
+    {
+        await using var cluster = await ScenarioCluster.StartAsync();
+        var engine = cluster.StartSimulator("u1", "hive-chat");
+        await cluster.StartAgentAsync("host-u", new ServiceSpec("chat-u", engine.BaseAddress, "hive-chat"));
+        await cluster.WaitForTargetsAsync("hive-chat", "chat-u");
+        var created = await CreateAsync(cluster.FacadeClient, """{"name":"metered","scopes":["inference"],"tokens_per_minute":100000}""");
+        var key = created.GetProperty("key").GetString()!;
+        var id = created.GetProperty("id").GetString()!;
+        await Poll.UntilAsync(() => Task.FromResult(cluster.Facade.Keys.Named.Count == 1), TimeSpan.FromSeconds(5), "the facade to hold the key", cluster.Logs);
+        using var client = Client(cluster.Facade, key);
+
+        async Task<string> StreamAsync(string extra)
+        {
+            var json = "{\"model\":\"hive-chat\",\"stream\":true" + extra + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + PromptText + "\"}]}";
+            using var response = await client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsStringAsync(Ct);
+        }
+
+        // Not asked: the facade asks the engine for usage and strips the usage event again.
+        var plain = await StreamAsync("");
+        Assert.Contains("[DONE]", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"choices\":[]", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"usage\"", plain, StringComparison.Ordinal);
+
+        // Asked: the client's usage event reaches it as it came.
+        var asked = await StreamAsync(",\"stream_options\":{\"include_usage\":true}");
+        Assert.Contains("\"choices\":[]", asked, StringComparison.Ordinal);
+        Assert.Contains("\"prompt_tokens\"", asked, StringComparison.Ordinal);
+
+        // Both counted from the engine's usage: prompt tokens are only known from it (content chunks give none).
+        var audit = await WaitForAuditAsync(cluster.FacadeClient, id, records => records.Count(r => r.Status == 200) == 2, cluster.Logs);
+        Assert.All(audit.Records, r => Assert.True(r.PromptTokens > 0 && r.CompletionTokens == 8, $"prompt {r.PromptTokens}, completion {r.CompletionTokens}"));
     }
 
     [Fact]
