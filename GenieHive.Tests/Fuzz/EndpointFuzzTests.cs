@@ -26,15 +26,19 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
         var family = EndpointFamilies.All.Single(f => f.Name == familyName);
         var cases = int.TryParse(Environment.GetEnvironmentVariable("GENIEHIVE_FUZZ_CASES"), CultureInfo.InvariantCulture, out var n) ? n : DefaultCases;
         var pcg = PCG.Parse(Environment.GetEnvironmentVariable("GENIEHIVE_FUZZ_SEED") ?? DefaultSeed);
+        var statuses = new SortedDictionary<int, int>();
         for (var i = 0; i < cases; i++)
         {
             var seed = pcg.ToString();
             var request = family.Requests.Generate(pcg, null, out _);
-            if (await ViolationAsync(family, request) is { } violation)
+            if (await ViolationAsync(family, request, statuses) is { } violation)
             {
                 Assert.Fail(await ShrinkAsync(family, seed, request, violation));
             }
         }
+
+        // Hostile input must not be all there is: a generator that never gets past the front door tests nothing behind it.
+        Assert.True(cases < 20 || statuses.Keys.Any(s => s is >= 200 and < 300), family.Name + " got no 2xx: " + Tally(statuses));
 
         Assert.Null(await cluster.HealthProblemAsync());
         if (family.Service == FuzzService.Control)
@@ -42,11 +46,11 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
             Assert.Null(await cluster.StoreProblemAsync());
         }
 
-        TestContext.Current.SendDiagnosticMessage(family.Name + ": " + cases + " generated requests, 0 violations");
+        TestContext.Current.TestOutputHelper?.WriteLine(family.Name + ": " + cases + " generated requests, 0 violations; statuses " + Tally(statuses));
     }
 
     /// <summary>What the answer to <paramref name="request"/> breaks, or null when it keeps every invariant.</summary>
-    private async Task<string?> ViolationAsync(EndpointFamily family, FuzzRequest request)
+    private async Task<string?> ViolationAsync(EndpointFamily family, FuzzRequest request, SortedDictionary<int, int>? statuses = null)
     {
         var ct = TestContext.Current.CancellationToken;
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), cluster.Url(family.Service) + request.PathAndQuery);
@@ -84,6 +88,11 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
         using (response)
         {
             var status = (int)response.StatusCode;
+            if (statuses is not null)
+            {
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            }
+
             byte[] body;
             try
             {
@@ -114,6 +123,8 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
             return null;
         }
     }
+
+    private static string Tally(SortedDictionary<int, int> statuses) => string.Join(", ", statuses.Select(s => s.Key + "x" + s.Value));
 
     /// <summary>Lets CsCheck look for a smaller request that fails the same way, and words the failure with both.</summary>
     private async Task<string> ShrinkAsync(EndpointFamily family, string seed, FuzzRequest request, string violation)
