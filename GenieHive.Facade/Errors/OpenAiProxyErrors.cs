@@ -105,8 +105,9 @@ internal sealed class OpenAiProxyErrors : ProxyErrorWriter
                 return (false, detail.GetString() ?? fallback);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a message string that is not Unicode text (a lone surrogate escape): relayed as text.
         }
 
         var text = Encoding.UTF8.GetString(body).Trim();

@@ -157,9 +157,19 @@ internal sealed partial class FailoverForwarder(
                             return null;
                         case RelayStatus.Interrupted:
                             failed = true;
+                            if (relayed.Malformed is not null)
+                            {
+                                health.OnFailure(stats, AttemptResult.ServerError, requestId);
+                            }
+
                             LogInterrupted(logger, requestId, target.ServiceId, fault);
                             await BrokenResponse.EndAsync(context, relay.SendsEvents ? endpoint.Errors.StreamErrorEvent(relayed.TimedOut) : default, time);
                             return null;
+                        case RelayStatus.FailedBeforeCommit when relayed.Malformed is { } why:
+                            failed = true;
+                            LogUnusable(logger, requestId, target.ServiceId, why);
+                            health.OnFailure(stats, AttemptResult.ServerError, requestId);
+                            return new TargetFailure(AttemptResult.ServerError, UpstreamErrorAnswer.Unusable(why));
                         default:
                             failed = true;
                             health.OnFailure(stats, fault, requestId);
@@ -225,6 +235,9 @@ internal sealed partial class FailoverForwarder(
 
     [LoggerMessage(2, LogLevel.Debug, "Request {RequestId}: stream from {ServiceId} interrupted ({Failure})")]
     private static partial void LogInterrupted(ILogger logger, string requestId, string serviceId, AttemptResult failure);
+
+    [LoggerMessage(3, LogLevel.Warning, "Request {RequestId}: {ServiceId} answered {Problem}; failing over")]
+    private static partial void LogUnusable(ILogger logger, string requestId, string serviceId, string problem);
 
     /// <summary>Why a target did not answer; for a 5xx or 429 its answer, relayed if no other target does better.</summary>
     private sealed record TargetFailure(AttemptResult Result, UpstreamErrorAnswer? Answer = null)
