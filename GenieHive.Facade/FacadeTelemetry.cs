@@ -27,6 +27,15 @@ public sealed class FacadeTelemetry
     public const string CandidatesTag = "geniehive.candidates";
     public const string FirstChoiceTag = "geniehive.first_choice";
 
+    /// <summary>The request's <c>X-GenieHive-Route</c> value (match type and what decided: affinity, spill, cold load).</summary>
+    public const string RouteDecisionTag = "geniehive.route";
+    public const string AffinityTag = "geniehive.affinity";
+    public const string AffinityServiceTag = "geniehive.affinity_service";
+
+    /// <summary>The first choice's predicted delay until the answer is complete, in ms.</summary>
+    public const string PredictedDelayTag = "geniehive.predicted_delay_ms";
+    public const string ColdLoadTag = "geniehive.cold_load";
+
     // Boxed once: metric tags are objects, and boxing a status code per request would allocate.
     private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
 

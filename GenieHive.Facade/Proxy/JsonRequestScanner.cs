@@ -5,7 +5,7 @@ namespace GenieHive.Facade.Proxy;
 /// <summary>
 /// One forward-only <see cref="Utf8JsonReader"/> pass over a request body: validates it as one JSON object and
 /// finds the top-level fields the facade needs (<c>model</c> and where its value sits, <c>stream</c>,
-/// <c>messages</c>, <c>prompt</c>, <c>input</c>) without building a DOM.
+/// <c>messages</c> and its conversation opening, <c>prompt</c>, <c>input</c>) without building a DOM.
 /// </summary>
 public static class JsonRequestScanner
 {
@@ -20,6 +20,7 @@ public static class JsonRequestScanner
         var messages = FieldShape.Missing;
         var prompt = FieldShape.Missing;
         var input = FieldShape.Missing;
+        var opening = default(ConversationOpening);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -56,7 +57,10 @@ public static class JsonRequestScanner
                 {
                     reader.Read();
                     messages = ShapeOf(reader.TokenType);
-                    reader.Skip();
+                    if (messages == FieldShape.Array)
+                    {
+                        opening = ConversationOpening.Read(ref reader, json);
+                    }
                 }
                 else if (reader.ValueTextEquals("prompt"u8))
                 {
@@ -98,7 +102,7 @@ public static class JsonRequestScanner
             return ScannedRequest.Invalid("Missing 'model' in request body.", "model", OpenAiJsonCodes.MissingParameter);
         }
 
-        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null);
+        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null, opening);
     }
 
     private static FieldShape ShapeOf(JsonTokenType token) => token switch
@@ -133,6 +137,7 @@ internal static class OpenAiJsonCodes
 /// <summary>
 /// What <see cref="JsonRequestScanner"/> found. <see cref="ModelStart"/>..<see cref="ModelEnd"/> spans the model's
 /// JSON string token, quotes included, so the proxy can splice in another value without re-serialising.
+/// <see cref="Opening"/> is the conversation's opening, for prefix affinity (chat only).
 /// </summary>
 public readonly record struct ScannedRequest(
     string? Model,
@@ -144,7 +149,8 @@ public readonly record struct ScannedRequest(
     FieldShape Input,
     string? Error,
     string? ErrorParam,
-    string? ErrorCode)
+    string? ErrorCode,
+    ConversationOpening Opening = default)
 {
     public static ScannedRequest Invalid(string error, string? param, string code) =>
         new(null, -1, -1, false, FieldShape.Missing, FieldShape.Missing, FieldShape.Missing, error, param, code);

@@ -1,3 +1,5 @@
+using GenieHive.Routing.Prediction;
+
 namespace GenieHive.Facade.Proxy;
 
 /// <summary>
@@ -14,6 +16,9 @@ internal abstract class ProxyRequest(string model) : IAsyncDisposable
 
     /// <summary>Set when the client's own body failed while it was being sent: an error for the client, not the upstream.</summary>
     public virtual ClientError? ClientFailure => null;
+
+    /// <summary>The prompt's conversation prefix and size, for prefix affinity and the delay prediction (none by default).</summary>
+    public virtual RequestShape Shape => RequestShape.None;
 
     public virtual ValueTask DisposeAsync() => default;
 }
