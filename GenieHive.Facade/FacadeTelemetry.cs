@@ -36,6 +36,11 @@ public sealed class FacadeTelemetry
     public const string PredictedDelayTag = "geniehive.predicted_delay_ms";
     public const string ColdLoadTag = "geniehive.cold_load";
 
+    /// <summary>The conversation prefix hash (hex) and token estimates: routes/resolve explains a conversation from them.</summary>
+    public const string PrefixHashTag = "geniehive.prefix_hash";
+    public const string PrefixTokensTag = "geniehive.prefix_tokens";
+    public const string PromptTokensTag = "geniehive.prompt_tokens";
+
     // Boxed once: metric tags are objects, and boxing a status code per request would allocate.
     private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
 

@@ -59,7 +59,7 @@ internal sealed partial class FailoverForwarder(
 
         SignalClampLog.Check(logger, targets[0]);
         RouteHeaders.Decided(context, decision.Header(plan.MatchType));
-        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan, targets, decision);
+        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan, targets, decision, request.Shape);
         var requestId = context.Response.Headers[GenieHiveHeaders.RequestId].ToString();
         TargetFailure? failure = null;
         RouteTarget? last = null;

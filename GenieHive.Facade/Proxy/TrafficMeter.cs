@@ -15,7 +15,7 @@ namespace GenieHive.Facade.Proxy;
 internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests recent, TimeProvider time)
 {
     /// <summary>The request's span, tagged with the route decision: the plan and the targets in the order they are tried.</summary>
-    public static Activity? StartRequest(string activityName, string model, RoutePlan plan, IReadOnlyList<RouteTarget> targets, in RouteDecision decision)
+    public static Activity? StartRequest(string activityName, string model, RoutePlan plan, IReadOnlyList<RouteTarget> targets, in RouteDecision decision, in RequestShape shape)
     {
         var activity = FacadeTelemetry.ActivitySource.StartActivity(activityName);
         if (activity is null)
@@ -35,6 +35,14 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         {
             activity.SetTag(FacadeTelemetry.AffinityTag, RouteDecision.Name(decision.Affinity));
             activity.SetTag(FacadeTelemetry.AffinityServiceTag, decision.AffinityServiceId);
+        }
+
+        if (shape.HasPrefix)
+        {
+            // What routes/resolve takes as prefix_hash, prefix_tokens and prompt_tokens to explain this conversation.
+            activity.SetTag(FacadeTelemetry.PrefixHashTag, shape.PrefixHash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag(FacadeTelemetry.PrefixTokensTag, shape.PrefixTokens);
+            activity.SetTag(FacadeTelemetry.PromptTokensTag, shape.PromptTokens);
         }
 
         if (decision.Predicted.TotalMs > 0)
