@@ -28,21 +28,23 @@ public readonly record struct ConversationOpening(ulong Hash, int Bytes, int Pro
     {
         var start = (int)reader.TokenStartIndex;
         var end = -1;
+        var last = start;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (end >= 0 || reader.TokenType != JsonTokenType.StartObject)
             {
                 reader.Skip();
-                continue;
             }
-
-            if (!IsInstruction(ref reader))
+            else if (!IsInstruction(ref reader))
             {
                 end = (int)reader.BytesConsumed;
             }
+
+            last = (int)reader.BytesConsumed;
         }
 
-        var promptBytes = (int)reader.BytesConsumed - start;
+        // Up to the end of the last message, so that a first turn's prompt is exactly its opening.
+        var promptBytes = last - start;
         if (end < 0)
         {
             return new ConversationOpening(0, 0, promptBytes);

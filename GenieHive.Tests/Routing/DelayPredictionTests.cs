@@ -231,6 +231,7 @@ public sealed class DelayPredictionTests
         Assert.NotEqual(0UL, turn1.Hash);
         Assert.Equal(turn1.Hash, turn2.Hash);
         Assert.Equal(turn1.Bytes, turn2.Bytes);
+        Assert.Equal(turn1.Bytes, turn1.PromptBytes);
         Assert.True(turn2.PromptBytes > turn1.PromptBytes);
         Assert.NotEqual(turn1.Hash, other.Hash);
         Assert.Equal(0UL, Scan("""[{"role":"system","content":"only instructions"}]""").Hash);
