@@ -60,7 +60,7 @@ internal sealed partial class FailoverForwarder(
             return;
         }
 
-        var targets = routing.Selector.Order(plan, tracker, NowSeconds());
+        var targets = routing.Selector.Order(plan, tracker, NowSeconds(), request.Shape, out var decision);
         if (targets.Count == 0)
         {
             await errors.WriteNoHealthyTargetAsync(context, endpoint.Kind, request.Model, health.SecondsUntilATargetIsBack(plan));
@@ -68,7 +68,9 @@ internal sealed partial class FailoverForwarder(
             return;
         }
 
-        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan, targets);
+        SignalClampLog.Check(logger, targets[0]);
+        RouteHeaders.Decided(context, decision.Header(plan.MatchType));
+        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan, targets, decision, request.Shape);
         var requestId = context.Response.Headers[GenieHiveHeaders.RequestId].ToString();
         TargetFailure? failure = null;
         RouteTarget? last = null;
@@ -84,6 +86,7 @@ internal sealed partial class FailoverForwarder(
                 }
 
                 meter.Failover(endpoint.Name);
+                RouteHeaders.FailedOver(context, plan);
                 LogFailover(logger, requestId, last!.ServiceId, targets[i].ServiceId, failure!.Result);
             }
 
@@ -131,7 +134,7 @@ internal sealed partial class FailoverForwarder(
         where TRequest : ProxyRequest
     {
         var stats = tracker.Get(target.ServiceId);
-        meter.AttemptStarted(stats);
+        var queued = meter.AttemptStarted(stats, target);
         RequestMeter? measured = attemptMeter;
         var failed = false;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -205,7 +208,7 @@ internal sealed partial class FailoverForwarder(
         finally
         {
             outcome.Dispose();
-            meter.AttemptEnded(stats, measured, failed, endpoint.Name, plan);
+            meter.AttemptEnded(stats, measured, failed, endpoint.Name, plan, target, queued);
         }
     }
 

@@ -6,9 +6,9 @@ namespace GenieHive.Facade.Proxy;
 /// <summary>
 /// One forward-only <see cref="Utf8JsonReader"/> pass over a request body: validates it as one JSON object and
 /// finds the top-level fields the facade needs (<c>model</c> and where its value sits, <c>stream</c>,
-/// <c>messages</c>, <c>prompt</c>, <c>input</c>) without building a DOM. Every string in it, keys included, must be
-/// Unicode text (<see cref="JsonUnicode"/>): the one place the facade decides that, so every later step that parses or
-/// rewrites the body (policy, model splicing) sees only text System.Text.Json can read and write.
+/// <c>messages</c> and its conversation opening, <c>prompt</c>, <c>input</c>) without building a DOM. Every string in it,
+/// keys included, must be Unicode text (<see cref="JsonUnicode"/>): the one place the facade decides that, so every later
+/// step that parses or rewrites the body (policy, model splicing) sees only text System.Text.Json can read and write.
 /// </summary>
 public static class JsonRequestScanner
 {
@@ -24,6 +24,7 @@ public static class JsonRequestScanner
         var messages = FieldShape.Missing;
         var prompt = FieldShape.Missing;
         var input = FieldShape.Missing;
+        var opening = default(ConversationOpening);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -76,6 +77,13 @@ public static class JsonRequestScanner
                         break;
                     case TopField.Messages:
                         messages = ShapeOf(reader.TokenType);
+                        if (messages == FieldShape.Array)
+                        {
+                            // On a copy of the reader: the pass below still checks every string of the messages.
+                            var opener = reader;
+                            opening = ConversationOpening.Read(ref opener, json);
+                        }
+
                         break;
                     case TopField.Prompt:
                         prompt = ShapeOf(reader.TokenType);
@@ -115,7 +123,7 @@ public static class JsonRequestScanner
             return ScannedRequest.Invalid("Missing 'model' in request body.", "model", OpenAiJsonCodes.MissingParameter);
         }
 
-        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null) { HasStreamOptions = streamOptions };
+        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null, opening) { HasStreamOptions = streamOptions };
     }
 
     /// <summary>
@@ -197,6 +205,7 @@ internal static class OpenAiJsonCodes
 /// <summary>
 /// What <see cref="JsonRequestScanner"/> found. <see cref="ModelStart"/>..<see cref="ModelEnd"/> spans the model's
 /// JSON string token, quotes included, so the proxy can splice in another value without re-serialising.
+/// <see cref="Opening"/> is the conversation's opening, for prefix affinity (chat only).
 /// </summary>
 public readonly record struct ScannedRequest(
     string? Model,
@@ -208,7 +217,8 @@ public readonly record struct ScannedRequest(
     FieldShape Input,
     string? Error,
     string? ErrorParam,
-    string? ErrorCode)
+    string? ErrorCode,
+    ConversationOpening Opening = default)
 {
     /// <summary>The client sent <c>stream_options</c> (so it said itself whether it wants usage).</summary>
     public bool HasStreamOptions { get; init; }
