@@ -68,6 +68,9 @@ public sealed class RouteTarget
     /// <summary>For a role route, the preferred-family rank of the service (0 when it matches none, or for direct routes).</summary>
     public int FamilyRank { get; init; }
 
+    /// <summary>True when the service answers <paramref name="protocol"/> natively (<see cref="Contracts.ClientProtocols"/>).</summary>
+    public bool Speaks(string protocol) => Contracts.ClientProtocols.Speaks(Service.Runtime, protocol);
+
     /// <summary>True when the target is cooling down at <paramref name="now"/>, per the table or the caller's own knowledge.</summary>
     public bool IsCoolingDown(ILiveServiceLoad live, double now) =>
         Service.Cooldown?.Until > now || live.CooldownUntil(Service.ServiceId) > now;
