@@ -5,6 +5,7 @@ using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Console;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Memory;
+using GenieHive.Facade.Messages;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Proxy;
 using GenieHive.Facade.Routing;
@@ -56,6 +57,7 @@ public static class FacadeServices
         services.AddSingleton<CompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<TranscriptionsEndpoint>();
+        services.AddSingleton<MessagesEndpoint>();
         services.AddSingleton<RecentRequests>();
         services.AddHostedService<ObservationReporter>();
 

@@ -4,6 +4,7 @@ using GenieHive.Facade.Cluster;
 using GenieHive.Facade.Console;
 using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Errors;
+using GenieHive.Facade.Messages;
 using GenieHive.Facade.Models;
 using GenieHive.Facade.Transcriptions;
 
@@ -24,6 +25,7 @@ app.MapModelsApi();
 app.MapChatApi();
 app.MapEmbeddingsApi();
 app.MapTranscriptionsApi();
+app.MapMessagesApi();
 app.MapClusterApi();
 app.MapConsoleApi();
 app.MapNotFoundApi();

@@ -10,14 +10,18 @@ public static class ClientKeyEndpointExtensions
     /// answers OpenAI's 401. A filter factory rather than <c>AddEndpointFilter&lt;T&gt;</c>: the typed overload builds
     /// its activator with System.Linq.Expressions, which this would be the only reason to load (about 2.5 MB resident).
     /// </summary>
-    public static RouteGroupBuilder RequireClientKey(this RouteGroupBuilder group)
+    public static RouteGroupBuilder RequireClientKey(this RouteGroupBuilder group) =>
+        group.RequireClientKey(OpenAiErrors.InvalidApiKey);
+
+    /// <summary>As <see cref="RequireClientKey(RouteGroupBuilder)"/>, answering a refused key with <paramref name="refusal"/> (another API's 401).</summary>
+    public static RouteGroupBuilder RequireClientKey(this RouteGroupBuilder group, Func<IResult> refusal)
     {
-        group.AddEndpointFilterFactory(static (factoryContext, next) =>
+        group.AddEndpointFilterFactory((factoryContext, next) =>
         {
             var keys = factoryContext.ApplicationServices.GetRequiredService<ClientKeys>();
             return invocation => keys.IsAuthorized(invocation.HttpContext.Request)
                 ? next(invocation)
-                : ValueTask.FromResult<object?>(OpenAiErrors.InvalidApiKey());
+                : ValueTask.FromResult<object?>(refusal());
         });
         return group;
     }
