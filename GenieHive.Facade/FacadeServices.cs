@@ -8,6 +8,7 @@ using GenieHive.Facade.Memory;
 using GenieHive.Facade.Messages;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Proxy;
+using GenieHive.Facade.Responses;
 using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -58,6 +59,7 @@ public static class FacadeServices
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<TranscriptionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
+        services.AddSingleton<ResponsesEndpoint>();
         services.AddSingleton<RecentRequests>();
         services.AddHostedService<ObservationReporter>();
 

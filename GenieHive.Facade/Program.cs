@@ -6,6 +6,7 @@ using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Messages;
 using GenieHive.Facade.Models;
+using GenieHive.Facade.Responses;
 using GenieHive.Facade.Transcriptions;
 
 // The slim builder leaves out what a model gateway does not use (IIS integration, QUIC, static web assets, the Debug
@@ -26,6 +27,7 @@ app.MapChatApi();
 app.MapEmbeddingsApi();
 app.MapTranscriptionsApi();
 app.MapMessagesApi();
+app.MapResponsesApi();
 app.MapClusterApi();
 app.MapConsoleApi();
 app.MapNotFoundApi();
