@@ -120,7 +120,7 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
         AssertRaised(result["unknown_model"]!, "NotFoundError", 404, "not_found_error");
         var dead = result["dead_model"]!;
         var deadStatus = dead["status"]!.GetValue<int>() == 502 ? 502 : 503;
-        AssertRaised(dead, "InternalServerError", deadStatus, deadStatus == 502 ? "api_error" : "overloaded_error");
+        AssertRaised(dead, deadStatus == 502 ? "InternalServerError" : "ServiceUnavailableError", deadStatus, deadStatus == 502 ? "api_error" : "overloaded_error");
     }
 
     private static void AssertRaised(JsonNode failure, string error, int status, string type)
