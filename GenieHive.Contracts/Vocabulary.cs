@@ -7,7 +7,16 @@ public static class ServiceKinds
     public const string Embeddings = "embeddings";
     public const string Transcription = "transcription";
 
-    public static bool IsKnown(string? kind) => kind is Chat or Embeddings or Transcription;
+    /// <summary>Scores documents against a query (<c>POST /v1/rerank</c>, the Jina/Cohere shape llama.cpp and vLLM serve).</summary>
+    public const string Rerank = "rerank";
+
+    /// <summary>Every kind, in the order routing indexes them.</summary>
+    public static readonly IReadOnlyList<string> All = [Chat, Embeddings, Transcription, Rerank];
+
+    /// <summary>The kinds as error messages list them.</summary>
+    public const string Expected = Chat + ", " + Embeddings + ", " + Transcription + " or " + Rerank;
+
+    public static bool IsKnown(string? kind) => kind is Chat or Embeddings or Transcription or Rerank;
 }
 
 /// <summary>

@@ -8,6 +8,7 @@ using GenieHive.Facade.Memory;
 using GenieHive.Facade.Messages;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Proxy;
+using GenieHive.Facade.Rerank;
 using GenieHive.Facade.Responses;
 using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
@@ -60,6 +61,7 @@ public static class FacadeServices
         services.AddSingleton<TranscriptionsEndpoint>();
         services.AddSingleton<MessagesEndpoint>();
         services.AddSingleton<ResponsesEndpoint>();
+        services.AddSingleton<RerankEndpoint>();
         services.AddSingleton<RecentRequests>();
         services.AddHostedService<ObservationReporter>();
 

@@ -6,6 +6,7 @@ using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Messages;
 using GenieHive.Facade.Models;
+using GenieHive.Facade.Rerank;
 using GenieHive.Facade.Responses;
 using GenieHive.Facade.Transcriptions;
 
@@ -28,6 +29,7 @@ app.MapEmbeddingsApi();
 app.MapTranscriptionsApi();
 app.MapMessagesApi();
 app.MapResponsesApi();
+app.MapRerankApi();
 app.MapClusterApi();
 app.MapConsoleApi();
 app.MapNotFoundApi();
