@@ -164,7 +164,42 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
 
 /// <summary>Against the simulator registered chat-only: translated both ways.</summary>
 public sealed class TranslatedMessagesCompatTests(TranslatedProtocolCluster fixture)
-    : MessagesCompatTests(fixture), IClassFixture<TranslatedProtocolCluster>;
+    : MessagesCompatTests(fixture), IClassFixture<TranslatedProtocolCluster>
+{
+    [Fact]
+    public async Task AStreamTheEngineBreaksOffAfterItStartedEndsWithAnAnthropicErrorEvent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await fixture.Engine.SetFaultAsync("""{"mode":"drop_mid_stream","after_chunks":3,"count":1}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
+        {
+            Content = new StringContent("""{"model":"mentor","max_tokens":40,"stream":true,"messages":[{"role":"user","content":"go on"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", CompatCluster.ClientKey);
+        using var client = new HttpClient { BaseAddress = new Uri(fixture.Cluster.FacadeUrl), Timeout = TimeSpan.FromSeconds(60) };
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
+        var received = new StringBuilder();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        try
+        {
+            while (await reader.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), ct) is { } line)
+            {
+                received.Append(line).Append('\n');
+            }
+        }
+        catch (HttpIOException)
+        {
+            // The facade ends a broken stream without its last chunk, after the error event.
+        }
+
+        var text = received.ToString();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("event: content_block_delta", text, StringComparison.Ordinal);
+        Assert.Contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("message_stop", text, StringComparison.Ordinal);
+    }
+}
 
 /// <summary>Against a real llama-server, which speaks Messages itself: passed through.</summary>
 public sealed class NativeMessagesCompatTests(NativeProtocolCluster fixture)

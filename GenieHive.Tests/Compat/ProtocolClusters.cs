@@ -90,6 +90,9 @@ public sealed class TranslatedProtocolCluster : ProtocolCluster
 
     public override string Model => "sim-chat";
 
+    /// <summary>The simulator, for faults.</summary>
+    internal SimulatorEngine Engine => _engine!;
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
