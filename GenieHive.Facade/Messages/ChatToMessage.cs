@@ -13,17 +13,7 @@ internal sealed class ChatToMessage(bool thinking) : IJsonAnswerTranslator
 {
     public bool TryTranslate(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output)
     {
-        JsonObject chat;
-        try
-        {
-            chat = JsonNode.Parse(upstream) as JsonObject ?? throw new JsonException("not an object");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        if (chat["choices"] is not JsonArray { Count: > 0 } choices || choices[0]?["message"] is not JsonObject message)
+        if (!MessagesWire.TryReadChatAnswer(upstream, out var chat, out var choice, out var message))
         {
             return false;
         }
@@ -60,7 +50,7 @@ internal sealed class ChatToMessage(bool thinking) : IJsonAnswerTranslator
             ["role"] = "assistant",
             ["model"] = MessagesWire.String(chat, "model") ?? "",
             ["content"] = content,
-            ["stop_reason"] = MessagesWire.StopReason(MessagesWire.String(choices[0], "finish_reason")) ?? "end_turn",
+            ["stop_reason"] = MessagesWire.StopReason(MessagesWire.String(choice, "finish_reason")) ?? "end_turn",
             ["stop_sequence"] = null,
             ["usage"] = MessagesWire.Usage(chat["usage"]),
         };

@@ -11,71 +11,40 @@ namespace GenieHive.Facade.Messages;
 /// on) or tool call, and at <c>[DONE]</c> the <c>message_delta</c> with stop reason and usage and <c>message_stop</c>.
 /// One instance per request: it remembers which block is open.
 /// </summary>
-internal sealed class ChatToMessagesEvents(bool thinking) : SseEventWriter
+internal sealed class ChatToMessagesEvents(bool thinking) : ChatStreamTranslator
 {
-    private bool _started;
-    private bool _finished;
     private int _nextIndex;
     private string? _openBlock;
     private int _openToolCall = -1;
     private string? _stopReason;
     private JsonNode? _usage;
 
-    public override void Write(ReadOnlySpan<byte> sseEvent, IBufferWriter<byte> output)
+    protected override void OnError(string message, IBufferWriter<byte> output) =>
+        MessagesWire.WriteEvent(output, "error", new JsonObject
+        {
+            ["type"] = "error",
+            ["error"] = new JsonObject { ["type"] = "api_error", ["message"] = message },
+        });
+
+    protected override void OnStart(JsonObject chunk, IBufferWriter<byte> output) =>
+        MessagesWire.WriteEvent(output, "message_start", new JsonObject
+        {
+            ["type"] = "message_start",
+            ["message"] = new JsonObject
+            {
+                ["id"] = MessagesWire.MessageId(MessagesWire.String(chunk, "id")),
+                ["type"] = "message",
+                ["role"] = "assistant",
+                ["model"] = MessagesWire.String(chunk, "model") ?? "",
+                ["content"] = new JsonArray(),
+                ["stop_reason"] = null,
+                ["stop_sequence"] = null,
+                ["usage"] = new JsonObject { ["input_tokens"] = 0, ["output_tokens"] = 0 },
+            },
+        });
+
+    protected override void OnChunk(JsonObject chunk, IBufferWriter<byte> output)
     {
-        var data = MessagesWire.DataOf(sseEvent);
-        if (data is null || _finished)
-        {
-            return;
-        }
-
-        if (data.Trim() == "[DONE]")
-        {
-            Finish(output);
-            return;
-        }
-
-        JsonObject chunk;
-        try
-        {
-            chunk = JsonNode.Parse(data) as JsonObject ?? new JsonObject();
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-
-        if (chunk["error"] is { } error)
-        {
-            _finished = true;
-            MessagesWire.WriteEvent(output, "error", new JsonObject
-            {
-                ["type"] = "error",
-                ["error"] = new JsonObject { ["type"] = "api_error", ["message"] = MessagesWire.String(error, "message") ?? "The upstream failed." },
-            });
-            return;
-        }
-
-        if (!_started)
-        {
-            _started = true;
-            MessagesWire.WriteEvent(output, "message_start", new JsonObject
-            {
-                ["type"] = "message_start",
-                ["message"] = new JsonObject
-                {
-                    ["id"] = MessagesWire.MessageId(MessagesWire.String(chunk, "id")),
-                    ["type"] = "message",
-                    ["role"] = "assistant",
-                    ["model"] = MessagesWire.String(chunk, "model") ?? "",
-                    ["content"] = new JsonArray(),
-                    ["stop_reason"] = null,
-                    ["stop_sequence"] = null,
-                    ["usage"] = new JsonObject { ["input_tokens"] = 0, ["output_tokens"] = 0 },
-                },
-            });
-        }
-
         if (chunk["usage"] is JsonObject usage)
         {
             _usage = usage.DeepClone();
@@ -186,9 +155,8 @@ internal sealed class ChatToMessagesEvents(bool thinking) : SseEventWriter
         MessagesWire.WriteEvent(output, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = _nextIndex - 1 });
     }
 
-    private void Finish(IBufferWriter<byte> output)
+    protected override void OnDone(IBufferWriter<byte> output)
     {
-        _finished = true;
         Close(output);
         var usage = MessagesWire.Usage(_usage);
         MessagesWire.WriteEvent(output, "message_delta", new JsonObject

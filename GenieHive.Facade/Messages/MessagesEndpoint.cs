@@ -2,9 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
 using GenieHive.Facade.Errors;
-using GenieHive.Facade.Policy;
 using GenieHive.Facade.Proxy;
-using GenieHive.Routing;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Messages;
@@ -12,82 +10,28 @@ namespace GenieHive.Facade.Messages;
 /// <summary>
 /// <c>POST /v1/messages</c> (Anthropic Messages), routed like chat. A service that speaks the protocol
 /// (<see cref="ClientProtocols.AnthropicMessages"/>) gets the caller's body with the role's system prompt in
-/// <c>system</c>; any other chat service gets it translated to <c>/v1/chat/completions</c> and its answer translated
-/// back, streamed event by event. Thinking blocks reach the caller only when it turned thinking on.
+/// <c>system</c>; any other chat service gets it translated to chat completions (<see cref="MessagesToChat"/>). Thinking
+/// blocks reach the caller only when it turned <c>thinking</c> on.
 /// </summary>
 internal sealed class MessagesEndpoint(IOptions<LimitsOptions> limits)
-    : ProxyEndpoint<MessagesRequest>("messages", ServiceKinds.Chat, AnthropicProxyErrors.Instance)
+    : TranslatingEndpoint("messages", ClientProtocols.AnthropicMessages, "/v1/messages", AnthropicProxyErrors.Instance, limits)
 {
-    private static readonly UpstreamPath NativePath = new("/v1/messages");
-    private static readonly UpstreamPath ChatPath = new("/v1/chat/completions");
+    protected override IJsonAnswerTranslator NativeAnswerWithoutReasoning => ThinkingStrippedMessage.Instance;
 
-    private readonly int _maxBodyBytes = limits.Value.MaxRequestBodyBytes;
+    protected override JsonObject ToChat(JsonObject body) => MessagesToChat.Translate(body);
 
-    public override async ValueTask<MessagesRequest?> ReadAsync(HttpContext context)
-    {
-        var (body, error) = await JsonObjectReader.ReadAsync(context, _maxBodyBytes);
-        error ??= body is null ? null : Check(body);
-        JsonObject? chat = null;
-        if (error is null)
-        {
-            try
-            {
-                chat = MessagesToChat.Translate(body!);
-            }
-            catch (Exception ex) when (ex is RequestShapeException or InvalidOperationException or FormatException)
-            {
-                error = JsonObjectReader.Invalid(ex is RequestShapeException ? ex.Message : "A field of the request has the wrong type.");
-            }
-        }
+    protected override bool AsksForReasoning(JsonObject body) => MessagesWire.String(body["thinking"], "type") is "enabled" or "adaptive";
 
-        if (error is not null)
-        {
-            await Errors.WriteClientErrorAsync(context, error);
-            return null;
-        }
+    protected override void PlaceSystemPrompt(JsonObject native, string prompt, string? position) => MessagesSystemPrompt.Apply(native, prompt, position);
 
-        return new MessagesRequest(JsonObjectReader.String(body!, "model")!, body!, chat!);
-    }
+    protected override SseEventWriter NativeEventsWithoutReasoning() => new ThinkingStrippedEvents();
 
-    public override HttpRequestMessage CreateUpstreamRequest(MessagesRequest request, RouteTarget target)
-    {
-        var policy = target.Policy;
-        if (target.Speaks(ClientProtocols.AnthropicMessages))
-        {
-            var native = (JsonObject)request.Body.DeepClone();
-            RequestPolicyApplier.Apply(native, policy, allowSystemPrompt: false, target.UpstreamModel);
-            MessagesSystemPrompt.Apply(native, policy.SystemPrompt, policy.SystemPromptPosition);
-            return new HttpRequestMessage(HttpMethod.Post, NativePath.On(target.BaseUrl)) { Content = JsonObjectReader.ToContent(native) };
-        }
+    protected override SseEventWriter ChatEvents(TranslatedRequest request) => new ChatToMessagesEvents(request.AsksForReasoning);
 
-        var chat = (JsonObject)request.Chat.DeepClone();
-        RequestPolicyApplier.Apply(chat, policy, allowSystemPrompt: true, target.UpstreamModel);
-        return new HttpRequestMessage(HttpMethod.Post, ChatPath.On(target.BaseUrl)) { Content = JsonObjectReader.ToContent(chat) };
-    }
+    protected override IJsonAnswerTranslator ChatAnswer(TranslatedRequest request) => new ChatToMessage(request.AsksForReasoning);
 
-    public override IResponseRelay SelectRelay(MessagesRequest request, RouteTarget target, HttpResponseMessage response)
-    {
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        var native = target.Speaks(ClientProtocols.AnthropicMessages);
-        if (MediaTypes.IsEventStream(mediaType))
-        {
-            return native
-                ? request.Thinking ? SseRelay.Unchanged : new SseRelay(new ThinkingStrippedEvents())
-                : new SseRelay(new ChatToMessagesEvents(request.Thinking));
-        }
-
-        if (MediaTypes.IsJson(mediaType))
-        {
-            return native
-                ? request.Thinking ? StreamCopyRelay.Unchanged : new TranslatedJsonRelay(ThinkingStrippedMessage.Instance)
-                : new TranslatedJsonRelay(new ChatToMessage(request.Thinking));
-        }
-
-        return StreamCopyRelay.Unchanged;
-    }
-
-    /// <summary>What Anthropic's API requires of every request, checked before any upstream round trip.</summary>
-    private static ClientError? Check(JsonObject body)
+    /// <summary>What Anthropic's API requires of every request (<c>max_tokens</c> included).</summary>
+    protected override ClientError? Check(JsonObject body)
     {
         if (JsonObjectReader.String(body, "model") is not { Length: > 0 })
         {

@@ -85,6 +85,42 @@ internal static class MessagesWire
         return data?.ToString();
     }
 
+    /// <summary>The event's <c>data:</c> as a JSON object; null when it has none or it is not one.</summary>
+    public static JsonObject? DataObject(ReadOnlySpan<byte> sseEvent)
+    {
+        try
+        {
+            return DataOf(sseEvent) is { } json ? JsonNode.Parse(json) as JsonObject : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A chat completion's first choice and its message; false when the bytes are not a chat completion (the
+    /// translating relays then count the answer as the target's failure).
+    /// </summary>
+    public static bool TryReadChatAnswer(ReadOnlySpan<byte> upstream, out JsonObject chat, out JsonObject choice, out JsonObject message)
+    {
+        chat = choice = message = null!;
+        try
+        {
+            if (JsonNode.Parse(upstream) is JsonObject root && root["choices"] is JsonArray { Count: > 0 } choices
+                && choices[0] is JsonObject first && first["message"] is JsonObject answer)
+            {
+                (chat, choice, message) = (root, first, answer);
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return false;
+    }
+
     /// <summary>The value of an event's <c>event:</c> line, or null.</summary>
     public static string? NameOf(ReadOnlySpan<byte> sseEvent)
     {

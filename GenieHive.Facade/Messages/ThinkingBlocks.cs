@@ -75,16 +75,7 @@ internal sealed class ThinkingStrippedEvents : SseEventWriter
             return;
         }
 
-        JsonObject? data;
-        try
-        {
-            data = MessagesWire.DataOf(sseEvent) is { } json ? JsonNode.Parse(json) as JsonObject : null;
-        }
-        catch (JsonException)
-        {
-            data = null;
-        }
-
+        var data = MessagesWire.DataObject(sseEvent);
         if (data?["index"] is not JsonValue indexValue || indexValue.GetValueKind() != JsonValueKind.Number)
         {
             output.Write(sseEvent);

@@ -13,17 +13,7 @@ internal sealed class ChatToResponse : IJsonAnswerTranslator
 
     public bool TryTranslate(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output)
     {
-        JsonObject chat;
-        try
-        {
-            chat = JsonNode.Parse(upstream) as JsonObject ?? throw new JsonException("not an object");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        if (chat["choices"] is not JsonArray { Count: > 0 } choices || choices[0]?["message"] is not JsonObject message)
+        if (!MessagesWire.TryReadChatAnswer(upstream, out var chat, out var choice, out var message))
         {
             return false;
         }
@@ -40,7 +30,7 @@ internal sealed class ChatToResponse : IJsonAnswerTranslator
             }
         }
 
-        draft.FinishReason = MessagesWire.String(choices[0], "finish_reason");
+        draft.FinishReason = MessagesWire.String(choice, "finish_reason");
         draft.Usage = chat["usage"]?.DeepClone();
         using var writer = new Utf8JsonWriter(output, JsonStrings.WriterOptions);
         draft.ToResponse().WriteTo(writer);

@@ -12,55 +12,26 @@ namespace GenieHive.Facade.Responses;
 /// <c>function_call</c> item with argument deltas per tool call; at <c>[DONE]</c> the items' <c>.done</c> events and
 /// <c>response.completed</c> (or <c>response.incomplete</c>) with usage. One instance per request.
 /// </summary>
-internal sealed class ChatToResponseEvents : SseEventWriter
+internal sealed class ChatToResponseEvents : ChatStreamTranslator
 {
     private readonly ResponseDraft _draft = new();
     private readonly Dictionary<int, (ResponseDraft.ToolCall Call, int OutputIndex)> _calls = [];
-    private bool _started;
-    private bool _finished;
     private int _sequence;
     private int _outputCount;
     private int _messageIndex = -1;
 
-    public override void Write(ReadOnlySpan<byte> sseEvent, IBufferWriter<byte> output)
+    protected override void OnError(string message, IBufferWriter<byte> output) =>
+        Emit(output, "error", new JsonObject { ["code"] = "upstream_error", ["message"] = message, ["param"] = null });
+
+    protected override void OnStart(JsonObject chunk, IBufferWriter<byte> output)
     {
-        var data = MessagesWire.DataOf(sseEvent);
-        if (data is null || _finished)
-        {
-            return;
-        }
+        _draft.Identify(chunk);
+        Emit(output, "response.created", new JsonObject { ["response"] = _draft.ToResponse("in_progress") });
+        Emit(output, "response.in_progress", new JsonObject { ["response"] = _draft.ToResponse("in_progress") });
+    }
 
-        if (data.Trim() == "[DONE]")
-        {
-            Finish(output);
-            return;
-        }
-
-        JsonObject chunk;
-        try
-        {
-            chunk = JsonNode.Parse(data) as JsonObject ?? new JsonObject();
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-
-        if (chunk["error"] is { } error)
-        {
-            _finished = true;
-            Emit(output, "error", new JsonObject { ["code"] = "upstream_error", ["message"] = MessagesWire.String(error, "message") ?? "The upstream failed.", ["param"] = null });
-            return;
-        }
-
-        if (!_started)
-        {
-            _started = true;
-            _draft.Identify(chunk);
-            Emit(output, "response.created", new JsonObject { ["response"] = _draft.ToResponse("in_progress") });
-            Emit(output, "response.in_progress", new JsonObject { ["response"] = _draft.ToResponse("in_progress") });
-        }
-
+    protected override void OnChunk(JsonObject chunk, IBufferWriter<byte> output)
+    {
         if (chunk["usage"] is JsonObject usage)
         {
             _draft.Usage = usage.DeepClone();
@@ -130,9 +101,8 @@ internal sealed class ChatToResponseEvents : SseEventWriter
         }
     }
 
-    private void Finish(IBufferWriter<byte> output)
+    protected override void OnDone(IBufferWriter<byte> output)
     {
-        _finished = true;
         if (_messageIndex >= 0)
         {
             var text = _draft.Text.ToString();

@@ -81,16 +81,7 @@ internal sealed class ReasoningStrippedEvents : SseEventWriter
             return;
         }
 
-        JsonObject? data;
-        try
-        {
-            data = MessagesWire.DataOf(sseEvent) is { } json ? JsonNode.Parse(json) as JsonObject : null;
-        }
-        catch (JsonException)
-        {
-            data = null;
-        }
-
+        var data = MessagesWire.DataObject(sseEvent);
         var type = MessagesWire.String(data, "type");
         if (data is null || type is null)
         {

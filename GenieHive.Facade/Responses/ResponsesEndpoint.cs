@@ -4,7 +4,6 @@ using GenieHive.Contracts;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Policy;
 using GenieHive.Facade.Proxy;
-using GenieHive.Routing;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Responses;
@@ -12,89 +11,32 @@ namespace GenieHive.Facade.Responses;
 /// <summary>
 /// <c>POST /v1/responses</c> (OpenAI Responses, stateless), routed like chat. A service that speaks the protocol
 /// (<see cref="ClientProtocols.OpenAiResponses"/>) gets the caller's body with the role's system prompt in
-/// <c>instructions</c>; any other chat service gets it translated to <c>/v1/chat/completions</c> and its answer
-/// translated back, streamed as <c>response.*</c> events. Requests that need stored state are refused: GenieHive keeps
-/// none, and the engines it routes to do not either (llama-server refuses them too).
+/// <c>instructions</c>; any other chat service gets it translated to chat completions (<see cref="ResponsesToChat"/>).
+/// Requests that need stored state are refused: GenieHive keeps none, and the engines it routes to do not either
+/// (llama-server refuses them too). Reasoning items reach the caller only when it sent a <c>reasoning</c> setting.
 /// </summary>
 internal sealed class ResponsesEndpoint(IOptions<LimitsOptions> limits)
-    : ProxyEndpoint<ResponsesRequest>("responses", ServiceKinds.Chat, OpenAiProxyErrors.Instance)
+    : TranslatingEndpoint("responses", ClientProtocols.OpenAiResponses, "/v1/responses", OpenAiProxyErrors.Instance, limits)
 {
-    private static readonly UpstreamPath NativePath = new("/v1/responses");
-    private static readonly UpstreamPath ChatPath = new("/v1/chat/completions");
-
     /// <summary>Fields that only mean something to a server that keeps responses and conversations.</summary>
     private static readonly string[] StatefulFields = ["previous_response_id", "conversation", "prompt"];
 
-    private readonly int _maxBodyBytes = limits.Value.MaxRequestBodyBytes;
+    protected override IJsonAnswerTranslator NativeAnswerWithoutReasoning => ReasoningStrippedResponse.Instance;
 
-    public override async ValueTask<ResponsesRequest?> ReadAsync(HttpContext context)
-    {
-        var (body, error) = await JsonObjectReader.ReadAsync(context, _maxBodyBytes);
-        error ??= body is null ? null : Check(body);
-        JsonObject? chat = null;
-        if (error is null)
-        {
-            try
-            {
-                chat = ResponsesToChat.Translate(body!);
-            }
-            catch (Exception ex) when (ex is RequestShapeException or InvalidOperationException or FormatException)
-            {
-                error = JsonObjectReader.Invalid(ex is RequestShapeException ? ex.Message : "A field of the request has the wrong type.");
-            }
-        }
+    protected override JsonObject ToChat(JsonObject body) => ResponsesToChat.Translate(body);
 
-        if (error is not null)
-        {
-            await Errors.WriteClientErrorAsync(context, error);
-            return null;
-        }
+    protected override bool AsksForReasoning(JsonObject body) => body["reasoning"] is JsonObject;
 
-        return new ResponsesRequest(JsonObjectReader.String(body!, "model")!, body!, chat!);
-    }
+    protected override void PlaceSystemPrompt(JsonObject native, string prompt, string? position) =>
+        native["instructions"] = SystemPromptText.Combine(JsonObjectReader.String(native, "instructions"), prompt, position);
 
-    public override HttpRequestMessage CreateUpstreamRequest(ResponsesRequest request, RouteTarget target)
-    {
-        var policy = target.Policy;
-        if (target.Speaks(ClientProtocols.OpenAiResponses))
-        {
-            var native = (JsonObject)request.Body.DeepClone();
-            RequestPolicyApplier.Apply(native, policy, allowSystemPrompt: false, target.UpstreamModel);
-            if (!string.IsNullOrEmpty(policy.SystemPrompt))
-            {
-                native["instructions"] = SystemPromptText.Combine(JsonObjectReader.String(native, "instructions"), policy.SystemPrompt, policy.SystemPromptPosition);
-            }
+    protected override SseEventWriter NativeEventsWithoutReasoning() => ReasoningStrippedEvents.Instance;
 
-            return new HttpRequestMessage(HttpMethod.Post, NativePath.On(target.BaseUrl)) { Content = JsonObjectReader.ToContent(native) };
-        }
+    protected override SseEventWriter ChatEvents(TranslatedRequest request) => new ChatToResponseEvents();
 
-        var chat = (JsonObject)request.Chat.DeepClone();
-        RequestPolicyApplier.Apply(chat, policy, allowSystemPrompt: true, target.UpstreamModel);
-        return new HttpRequestMessage(HttpMethod.Post, ChatPath.On(target.BaseUrl)) { Content = JsonObjectReader.ToContent(chat) };
-    }
+    protected override IJsonAnswerTranslator ChatAnswer(TranslatedRequest request) => ChatToResponse.Instance;
 
-    public override IResponseRelay SelectRelay(ResponsesRequest request, RouteTarget target, HttpResponseMessage response)
-    {
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        var native = target.Speaks(ClientProtocols.OpenAiResponses);
-        if (MediaTypes.IsEventStream(mediaType))
-        {
-            return native
-                ? request.Reasoning ? SseRelay.Unchanged : new SseRelay(ReasoningStrippedEvents.Instance)
-                : new SseRelay(new ChatToResponseEvents());
-        }
-
-        if (MediaTypes.IsJson(mediaType))
-        {
-            return native
-                ? request.Reasoning ? StreamCopyRelay.Unchanged : new TranslatedJsonRelay(ReasoningStrippedResponse.Instance)
-                : new TranslatedJsonRelay(ChatToResponse.Instance);
-        }
-
-        return StreamCopyRelay.Unchanged;
-    }
-
-    private static ClientError? Check(JsonObject body)
+    protected override ClientError? Check(JsonObject body)
     {
         if (JsonObjectReader.String(body, "model") is not { Length: > 0 })
         {
