@@ -78,6 +78,9 @@ public sealed class RouteTarget
     /// <summary>The service id's rendezvous hash (prefix affinity), computed once.</summary>
     public ulong ServiceHash => _serviceHash != 0 ? _serviceHash : _serviceHash = PrefixAffinity.HashId(ServiceId) | 1;
 
+    /// <summary>True when the service answers <paramref name="protocol"/> natively (<see cref="Contracts.ClientProtocols"/>).</summary>
+    public bool Speaks(string protocol) => Contracts.ClientProtocols.Speaks(Service.Runtime, protocol);
+
     /// <summary>True when the target is cooling down at <paramref name="now"/>, per the table or the caller's own knowledge.</summary>
     public bool IsCoolingDown(ILiveServiceLoad live, double now) =>
         Service.Cooldown?.Until > now || live.CooldownUntil(Service.ServiceId) > now;

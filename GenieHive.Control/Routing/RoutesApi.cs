@@ -122,5 +122,5 @@ public static class RoutesApi
     }
 
     private static string KindMessage(string kind) =>
-        $"Unknown kind '{kind}'; expected {ServiceKinds.Chat}, {ServiceKinds.Embeddings} or {ServiceKinds.Transcription}.";
+        $"Unknown kind '{kind}'; expected {ServiceKinds.Expected}.";
 }
