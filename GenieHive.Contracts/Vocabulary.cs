@@ -7,7 +7,47 @@ public static class ServiceKinds
     public const string Embeddings = "embeddings";
     public const string Transcription = "transcription";
 
-    public static bool IsKnown(string? kind) => kind is Chat or Embeddings or Transcription;
+    /// <summary>Scores documents against a query (<c>POST /v1/rerank</c>, the Jina/Cohere shape llama.cpp and vLLM serve).</summary>
+    public const string Rerank = "rerank";
+
+    /// <summary>Every kind, in the order routing indexes them.</summary>
+    public static readonly IReadOnlyList<string> All = [Chat, Embeddings, Transcription, Rerank];
+
+    /// <summary>The kinds as error messages list them.</summary>
+    public const string Expected = Chat + ", " + Embeddings + ", " + Transcription + " or " + Rerank;
+
+    public static bool IsKnown(string? kind) => kind is Chat or Embeddings or Transcription or Rerank;
+}
+
+/// <summary>
+/// Client protocols a service may speak natively (<c>runtime.protocols</c>). A chat service always speaks
+/// <see cref="OpenAiChat"/>; for the others the facade passes a request through only when the service claims the
+/// protocol, and otherwise translates it to chat completions.
+/// </summary>
+public static class ClientProtocols
+{
+    public const string OpenAiChat = "openai.chat";
+    public const string AnthropicMessages = "anthropic.messages";
+    public const string OpenAiResponses = "openai.responses";
+
+    /// <summary>True when <paramref name="runtime"/> claims <paramref name="protocol"/> (compared ignoring case).</summary>
+    public static bool Speaks(Nodes.ServiceRuntime? runtime, string protocol)
+    {
+        if (runtime?.Protocols is not { } protocols)
+        {
+            return false;
+        }
+
+        foreach (var claimed in protocols)
+        {
+            if (string.Equals(claimed?.Trim(), protocol, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Values of <c>state.health</c>. Only <see cref="Healthy"/> is routable; a missing health is not.</summary>

@@ -6,8 +6,11 @@ using GenieHive.Facade.Keys;
 using GenieHive.Facade.Console;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Memory;
+using GenieHive.Facade.Messages;
 using GenieHive.Facade.Observations;
 using GenieHive.Facade.Proxy;
+using GenieHive.Facade.Rerank;
+using GenieHive.Facade.Responses;
 using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -65,6 +68,9 @@ public static class FacadeServices
         services.AddSingleton<CompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<TranscriptionsEndpoint>();
+        services.AddSingleton<MessagesEndpoint>();
+        services.AddSingleton<ResponsesEndpoint>();
+        services.AddSingleton<RerankEndpoint>();
         services.AddSingleton<RecentRequests>();
         services.AddHostedService<ObservationReporter>();
 

@@ -30,6 +30,20 @@ public sealed class FacadeTelemetry
     public const string CandidatesTag = "geniehive.candidates";
     public const string FirstChoiceTag = "geniehive.first_choice";
 
+    /// <summary>The request's <c>X-GenieHive-Route</c> value (match type and what decided: affinity, spill, cold load).</summary>
+    public const string RouteDecisionTag = "geniehive.route";
+    public const string AffinityTag = "geniehive.affinity";
+    public const string AffinityServiceTag = "geniehive.affinity_service";
+
+    /// <summary>The first choice's predicted delay until the answer is complete, in ms.</summary>
+    public const string PredictedDelayTag = "geniehive.predicted_delay_ms";
+    public const string ColdLoadTag = "geniehive.cold_load";
+
+    /// <summary>The conversation prefix hash (hex) and token estimates: routes/resolve explains a conversation from them.</summary>
+    public const string PrefixHashTag = "geniehive.prefix_hash";
+    public const string PrefixTokensTag = "geniehive.prefix_tokens";
+    public const string PromptTokensTag = "geniehive.prompt_tokens";
+
     // Boxed once: metric tags are objects, and boxing a status code per request would allocate.
     private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
 

@@ -4,7 +4,10 @@ using GenieHive.Facade.Cluster;
 using GenieHive.Facade.Console;
 using GenieHive.Facade.Embeddings;
 using GenieHive.Facade.Errors;
+using GenieHive.Facade.Messages;
 using GenieHive.Facade.Models;
+using GenieHive.Facade.Rerank;
+using GenieHive.Facade.Responses;
 using GenieHive.Facade.Transcriptions;
 
 // The slim builder leaves out what a model gateway does not use (IIS integration, QUIC, static web assets, the Debug
@@ -24,6 +27,9 @@ app.MapModelsApi();
 app.MapChatApi();
 app.MapEmbeddingsApi();
 app.MapTranscriptionsApi();
+app.MapMessagesApi();
+app.MapResponsesApi();
+app.MapRerankApi();
 app.MapClusterApi();
 app.MapConsoleApi();
 app.MapNotFoundApi();

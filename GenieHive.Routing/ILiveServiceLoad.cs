@@ -1,3 +1,5 @@
+using GenieHive.Routing.Prediction;
+
 namespace GenieHive.Routing;
 
 /// <summary>
@@ -11,6 +13,9 @@ public interface ILiveServiceLoad
 
     /// <summary>When a local cooldown ends (Unix seconds), or null.</summary>
     double? CooldownUntil(string serviceId);
+
+    /// <summary>The speeds this process measured on the service (unknown by default: the routing table's figures apply).</summary>
+    LiveFigures Figures(string serviceId) => LiveFigures.Unknown;
 }
 
 /// <summary>No local knowledge: nothing in flight, no cooldowns.</summary>

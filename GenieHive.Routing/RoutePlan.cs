@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using GenieHive.Contracts.Cluster;
+using GenieHive.Routing.Prediction;
 
 namespace GenieHive.Routing;
 
@@ -39,6 +40,9 @@ public sealed class RoutePlan
 /// <summary>One service a plan may send a request to, with everything the proxy needs precomputed.</summary>
 public sealed class RouteTarget
 {
+    private EngineFigures? _engine;
+    private ulong _serviceHash;
+
     public required ServiceView Service { get; init; }
     public string ServiceId => Service.ServiceId;
     public string HostId => Service.HostId;
@@ -67,6 +71,15 @@ public sealed class RouteTarget
 
     /// <summary>For a role route, the preferred-family rank of the service (0 when it matches none, or for direct routes).</summary>
     public int FamilyRank { get; init; }
+
+    /// <summary>The service's slots, engine queue and speeds from the routing table, clamped (read once per snapshot).</summary>
+    public EngineFigures Engine => _engine ??= EngineFigures.From(Service);
+
+    /// <summary>The service id's rendezvous hash (prefix affinity), computed once.</summary>
+    public ulong ServiceHash => _serviceHash != 0 ? _serviceHash : _serviceHash = PrefixAffinity.HashId(ServiceId) | 1;
+
+    /// <summary>True when the service answers <paramref name="protocol"/> natively (<see cref="Contracts.ClientProtocols"/>).</summary>
+    public bool Speaks(string protocol) => Contracts.ClientProtocols.Speaks(Service.Runtime, protocol);
 
     /// <summary>True when the target is cooling down at <paramref name="now"/>, per the table or the caller's own knowledge.</summary>
     public bool IsCoolingDown(ILiveServiceLoad live, double now) =>

@@ -1,9 +1,12 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Routing;
 using GenieHive.Routing.Catalog;
 using GenieHive.Routing.Matching;
 using GenieHive.Routing.Planning;
+using GenieHive.Routing.Prediction;
 using GenieHive.Routing.Scoring;
 
 namespace GenieHive.Routing;
@@ -123,25 +126,41 @@ public sealed class RoutingSnapshot
     /// The explanation behind <see cref="Find"/>, with the caller's selector (so that <c>service</c> shows the
     /// next round-robin pick, without advancing it) and live load. Null when the name is unknown.
     /// </summary>
-    public Resolution? Explain(string model, string? kind, double now, RouteSelector? selector, ILiveServiceLoad? live)
+    public Resolution? Explain(string model, string? kind, double now, RouteSelector? selector, ILiveServiceLoad? live) =>
+        Explain(model, kind, now, selector, live, RequestShape.None);
+
+    /// <summary>The explanation for a request of <paramref name="shape"/> (a conversation prefix: its affinity decision).</summary>
+    public Resolution? Explain(string model, string? kind, double now, RouteSelector? selector, ILiveServiceLoad? live, in RequestShape shape)
     {
         var plan = string.IsNullOrEmpty(kind) ? FindAnyKind(model) : Find(model, kind);
-        return plan is null ? null : Describe(plan, now, selector ?? Peeker, live ?? NoLiveServiceLoad.Instance);
+        return plan is null ? null : Describe(plan, now, selector ?? Peeker, live ?? NoLiveServiceLoad.Instance, shape);
     }
 
     /// <summary>Explains a plan: the pick now, the ranked candidates, and every excluded service with its reason.</summary>
-    public static Resolution Describe(RoutePlan plan, double now, RouteSelector selector, ILiveServiceLoad live)
+    public static Resolution Describe(RoutePlan plan, double now, RouteSelector selector, ILiveServiceLoad live) =>
+        Describe(plan, now, selector, live, RequestShape.None);
+
+    /// <summary>
+    /// <see cref="Describe(RoutePlan, double, RouteSelector, ILiveServiceLoad)"/> for a request of
+    /// <paramref name="shape"/>: with strategy <c>scored</c>, each candidate's predicted delay and the decision.
+    /// </summary>
+    public static Resolution Describe(RoutePlan plan, double now, RouteSelector selector, ILiveServiceLoad live, in RequestShape shape)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(selector);
         ArgumentNullException.ThrowIfNull(live);
 
-        var order = selector.Peek(plan, live, now);
+        var order = selector.Peek(plan, live, now, shape, out var decision);
         var chosen = order.Count > 0 ? order[0] : null;
+        var scored = !string.Equals(plan.Strategy, RoutingStrategies.RoundRobin, StringComparison.Ordinal)
+            && !string.Equals(plan.Strategy, RoutingStrategies.LeastLoaded, StringComparison.Ordinal);
+        bool[]? inBand = null;
+        var delays = scored ? selector.Predict(plan, live, now, shape, out inBand) : null;
         var candidates = new List<RankedCandidate>(plan.Targets.Length);
         var excluded = new List<ExcludedService>(plan.Excluded);
-        foreach (var target in plan.Targets)
+        for (var i = 0; i < plan.Targets.Length; i++)
         {
+            var target = plan.Targets[i];
             if (target.IsCoolingDown(live, now))
             {
                 excluded.Add(new ExcludedService(target.ServiceId, target.HostId, Planning.ExclusionReasons.CoolingDown));
@@ -154,6 +173,7 @@ public sealed class RoutingSnapshot
                 HostId = target.HostId,
                 Score = CandidateScorer.Round4(target.Score),
                 Signals = target.Signals,
+                Predicted = delays is null ? null : View(delays[i], inBand![i], target.Engine),
                 Reasons = [.. target.Reasons],
             });
         }
@@ -168,10 +188,32 @@ public sealed class RoutingSnapshot
             FallbackVia = plan.FallbackVia,
             UpstreamModel = chosen?.UpstreamModel,
             Strategy = plan.Strategy,
+            Decision = chosen is null ? null : new RouteDecisionView
+            {
+                Route = decision.Header(plan.MatchType),
+                Affinity = RouteDecision.Name(decision.Affinity),
+                AffinityServiceId = decision.AffinityServiceId,
+                ColdLoad = decision.ColdLoad,
+                PrefixHash = shape.HasPrefix ? shape.PrefixHash.ToString("x16", CultureInfo.InvariantCulture) : null,
+            },
             Candidates = candidates,
             Excluded = excluded,
         };
     }
+
+    private static PredictedDelayView View(in PredictedDelay delay, bool inBand, EngineFigures engine) => new()
+    {
+        TotalMs = Math.Round(delay.TotalMs, 1),
+        QueueMs = Math.Round(delay.QueueMs, 1),
+        PrefillMs = Math.Round(delay.PrefillMs, 1),
+        TtftMs = Math.Round(delay.TtftMs, 1),
+        ColdLoadMs = Math.Round(delay.ColdLoadMs, 1),
+        DecodeMs = Math.Round(delay.DecodeMs, 1),
+        Measured = delay.Measured,
+        InBand = inBand,
+        Slots = engine.Slots,
+        Waiting = engine.Waiting,
+    };
 
     /// <summary>Scores roles and services against a described task (<c>POST /v1/cluster/routes/match</c>).</summary>
     public RouteMatchResponse Match(RouteMatchRequest request, double now)

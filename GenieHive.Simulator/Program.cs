@@ -5,6 +5,7 @@ using GenieHive.Simulator.Embeddings;
 using GenieHive.Simulator.Engine;
 using GenieHive.Simulator.Faults;
 using GenieHive.Simulator.Models;
+using GenieHive.Simulator.Rerank;
 using GenieHive.Simulator.Transcriptions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ app.MapOllamaApi();
 app.MapChatApi();
 app.MapCompletionsApi();
 app.MapEmbeddingsApi();
+app.MapRerankApi();
 app.MapTranscriptionsApi();
 app.MapEngineApi();
 app.MapFaultsApi();

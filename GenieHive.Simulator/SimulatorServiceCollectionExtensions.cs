@@ -38,6 +38,7 @@ public static class SimulatorServiceCollectionExtensions
         builder.Services.AddSingleton<FaultGate>();
         builder.Services.AddSingleton<GenerationService>();
         builder.Services.AddSingleton<EmbeddingsService>();
+        builder.Services.AddSingleton<Rerank.RerankService>();
         builder.Services.AddSingleton<TranscriptionsService>();
         builder.Services.AddHostedService<SimulatorStartupLog>();
         return builder;

@@ -34,6 +34,12 @@ public sealed record ServiceRuntime
     public int? ContextSize { get; init; }
     public int? MaxContextTokens { get; init; }
 
+    /// <summary>
+    /// The client protocols the engine answers natively besides chat completions (<see cref="ClientProtocols"/>:
+    /// <c>anthropic.messages</c>, <c>openai.responses</c>); the facade translates the others to chat completions.
+    /// </summary>
+    public List<string>? Protocols { get; init; }
+
     // A setter, not init: System.Text.Json cannot bind extension data through the init-only member initializer path.
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }

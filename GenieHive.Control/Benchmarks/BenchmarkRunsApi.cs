@@ -56,8 +56,20 @@ public static class BenchmarkRunsApi
     private static Results<Ok<ListResponse<BenchmarkRun>>, ProblemHttpResult> List(
         BenchmarkRunStore runs,
         [FromQuery(Name = "status")] string? status,
-        [FromQuery(Name = "limit")] int? limit)
+        [FromQuery(Name = "limit")] string? limitText)
     {
+        // Read as text: a bound int? answered "limit=" with a 500 (found by the endpoint fuzz suite).
+        int? limit = null;
+        if (!string.IsNullOrEmpty(limitText))
+        {
+            if (!int.TryParse(limitText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Problems.BadRequest($"limit must be from 1 to {MaxListLimit}.", "limit");
+            }
+
+            limit = parsed;
+        }
+
         status = string.IsNullOrEmpty(status) ? null : status;
         if (status is not null && status is not (BenchmarkRunStatuses.Queued or BenchmarkRunStatuses.Running or BenchmarkRunStatuses.Completed
             or BenchmarkRunStatuses.Failed or BenchmarkRunStatuses.Cancelled))

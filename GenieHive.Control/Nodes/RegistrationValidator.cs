@@ -129,7 +129,7 @@ public static class RegistrationValidator
     private static ValidationError? Kind(string? kind, string field) =>
         string.IsNullOrEmpty(kind) ? new ValidationError(field, "is required")
         : ServiceKinds.IsKnown(kind) ? null
-        : new ValidationError(field, $"must be {ServiceKinds.Chat}, {ServiceKinds.Embeddings} or {ServiceKinds.Transcription}");
+        : new ValidationError(field, "must be " + ServiceKinds.Expected);
 
     private static ValidationError? Endpoint(string? endpoint, string field)
     {

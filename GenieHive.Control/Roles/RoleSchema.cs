@@ -25,7 +25,7 @@ public sealed record RoleField(string Name, RoleFieldType Type, bool Required = 
 /// </summary>
 public static class RoleSchema
 {
-    public static readonly string[] Operations = [ServiceKinds.Chat, ServiceKinds.Embeddings, ServiceKinds.Transcription];
+    public static readonly string[] Operations = [.. ServiceKinds.All];
 
     public static readonly string[] SystemPromptPositions = ["prepend", "append", "replace"];
 

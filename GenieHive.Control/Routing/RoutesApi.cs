@@ -1,9 +1,11 @@
+using System.Globalization;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using GenieHive.Control.Auth;
 using GenieHive.Control.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using GenieHive.Routing.Prediction;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GenieHive.Control.Routing;
@@ -31,7 +33,10 @@ public static class RoutesApi
         RoutingTablePublisher publisher,
         TimeProvider time,
         [FromQuery(Name = "model")] string? model,
-        [FromQuery(Name = "kind")] string? kind)
+        [FromQuery(Name = "kind")] string? kind,
+        [FromQuery(Name = "prefix_hash")] string? prefixHash,
+        [FromQuery(Name = "prefix_tokens")] string? prefixTokens,
+        [FromQuery(Name = "prompt_tokens")] string? promptTokens)
     {
         if (string.IsNullOrWhiteSpace(model))
         {
@@ -44,7 +49,28 @@ public static class RoutesApi
             return Problems.BadRequest(KindMessage(kind), "kind");
         }
 
-        var resolution = publisher.Fresh().Snapshot.Explain(model, kind, time.UnixSeconds());
+        var shape = RequestShape.None;
+        if (!string.IsNullOrEmpty(prefixHash))
+        {
+            if (!ulong.TryParse(prefixHash, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) || hash == 0)
+            {
+                return Problems.BadRequest("prefix_hash must be a non-zero hexadecimal 64-bit number (the facade's geniehive.prefix_hash tag).", "prefix_hash");
+            }
+
+            if (!TryTokens(prefixTokens, out var prefix))
+            {
+                return Problems.BadRequest("prefix_tokens must be a whole number from 0 to " + MaxTokens.ToString(CultureInfo.InvariantCulture) + ".", "prefix_tokens");
+            }
+
+            if (!TryTokens(promptTokens, out var prompt))
+            {
+                return Problems.BadRequest("prompt_tokens must be a whole number from 0 to " + MaxTokens.ToString(CultureInfo.InvariantCulture) + ".", "prompt_tokens");
+            }
+
+            shape = new RequestShape(hash, prefix, Math.Max(prefix, prompt));
+        }
+
+        var resolution = publisher.Fresh().Snapshot.Explain(model, kind, time.UnixSeconds(), selector: null, live: null, shape);
         if (resolution is null)
         {
             return Problems.NotFound(
@@ -85,6 +111,16 @@ public static class RoutesApi
         return TypedResults.Ok(publisher.Fresh().Snapshot.Match(normalized, time.UnixSeconds()));
     }
 
+    /// <summary>Token counts beyond any context window are refused rather than predicted.</summary>
+    private const int MaxTokens = 10_000_000;
+
+    private static bool TryTokens(string? value, out int tokens)
+    {
+        tokens = 0;
+        return string.IsNullOrEmpty(value)
+            || (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out tokens) && tokens <= MaxTokens);
+    }
+
     private static string KindMessage(string kind) =>
-        $"Unknown kind '{kind}'; expected {ServiceKinds.Chat}, {ServiceKinds.Embeddings} or {ServiceKinds.Transcription}.";
+        $"Unknown kind '{kind}'; expected {ServiceKinds.Expected}.";
 }

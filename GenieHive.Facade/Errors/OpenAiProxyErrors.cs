@@ -73,7 +73,8 @@ internal sealed class OpenAiProxyErrors : ProxyErrorWriter
 
     public override ReadOnlyMemory<byte> StreamErrorEvent(bool timedOut) => timedOut ? StreamIdleEvent : StreamDroppedEvent;
 
-    private static (bool IsOpenAiError, string Message) InspectErrorBody(byte[] body, int status)
+    /// <summary>Whether an engine's error body is OpenAI's shape, and otherwise the message it carries (Ollama's, FastAPI's, plain text).</summary>
+    internal static (bool IsOpenAiError, string Message) InspectErrorBody(byte[] body, int status)
     {
         var fallback = "The upstream answered " + status.ToString(CultureInfo.InvariantCulture) + ".";
         if (body.Length == 0)
@@ -105,8 +106,9 @@ internal sealed class OpenAiProxyErrors : ProxyErrorWriter
                 return (false, detail.GetString() ?? fallback);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a message string that is not Unicode text (a lone surrogate escape): relayed as text.
         }
 
         var text = Encoding.UTF8.GetString(body).Trim();

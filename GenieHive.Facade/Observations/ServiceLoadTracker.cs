@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GenieHive.Routing;
+using GenieHive.Routing.Prediction;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Observations;
@@ -21,6 +22,8 @@ public sealed class ServiceLoadTracker(IOptions<CooldownOptions> cooldown, IOpti
             : _services.GetOrAdd(serviceId, static (id, size) => new ServiceStats(id, size), _windowSize);
 
     public int InFlight(string serviceId) => _services.TryGetValue(serviceId, out var stats) ? stats.InFlight : 0;
+
+    public LiveFigures Figures(string serviceId) => _services.TryGetValue(serviceId, out var stats) ? stats.Speeds.Current : LiveFigures.Unknown;
 
     public double? CooldownUntil(string serviceId) => _services.TryGetValue(serviceId, out var stats) ? stats.CooldownUntil : null;
 

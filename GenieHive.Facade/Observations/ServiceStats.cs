@@ -25,7 +25,11 @@ public sealed class ServiceStats
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public void Enter() => Interlocked.Increment(ref _inFlight);
+    /// <summary>Running speed averages for the route selector's delay prediction.</summary>
+    internal SpeedEstimates Speeds { get; } = new();
+
+    /// <summary>Counts one more request in flight; returns how many were in flight before it.</summary>
+    public int Enter() => Interlocked.Increment(ref _inFlight) - 1;
 
     public void Exit() => Interlocked.Decrement(ref _inFlight);
 

@@ -60,7 +60,7 @@ internal sealed partial class FailoverForwarder(
             return;
         }
 
-        var targets = routing.Selector.Order(plan, tracker, NowSeconds());
+        var targets = routing.Selector.Order(plan, tracker, NowSeconds(), request.Shape, out var decision);
         if (targets.Count == 0)
         {
             await errors.WriteNoHealthyTargetAsync(context, endpoint.Kind, request.Model, health.SecondsUntilATargetIsBack(plan));
@@ -68,7 +68,9 @@ internal sealed partial class FailoverForwarder(
             return;
         }
 
-        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan, targets);
+        SignalClampLog.Check(logger, targets[0]);
+        RouteHeaders.Decided(context, decision.Header(plan.MatchType));
+        using var activity = TrafficMeter.StartRequest(endpoint.ActivityName, request.Model, plan, targets, decision, request.Shape);
         var requestId = context.Response.Headers[GenieHiveHeaders.RequestId].ToString();
         TargetFailure? failure = null;
         RouteTarget? last = null;
@@ -84,6 +86,7 @@ internal sealed partial class FailoverForwarder(
                 }
 
                 meter.Failover(endpoint.Name);
+                RouteHeaders.FailedOver(context, plan);
                 LogFailover(logger, requestId, last!.ServiceId, targets[i].ServiceId, failure!.Result);
             }
 
@@ -131,7 +134,7 @@ internal sealed partial class FailoverForwarder(
         where TRequest : ProxyRequest
     {
         var stats = tracker.Get(target.ServiceId);
-        meter.AttemptStarted(stats);
+        var queued = meter.AttemptStarted(stats, target);
         RequestMeter? measured = attemptMeter;
         var failed = false;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -157,9 +160,19 @@ internal sealed partial class FailoverForwarder(
                             return null;
                         case RelayStatus.Interrupted:
                             failed = true;
+                            if (relayed.Malformed is not null)
+                            {
+                                health.OnFailure(stats, AttemptResult.ServerError, requestId);
+                            }
+
                             LogInterrupted(logger, requestId, target.ServiceId, fault);
                             await BrokenResponse.EndAsync(context, relay.SendsEvents ? endpoint.Errors.StreamErrorEvent(relayed.TimedOut) : default, time);
                             return null;
+                        case RelayStatus.FailedBeforeCommit when relayed.Malformed is { } why:
+                            failed = true;
+                            LogUnusable(logger, requestId, target.ServiceId, why);
+                            health.OnFailure(stats, AttemptResult.ServerError, requestId);
+                            return new TargetFailure(AttemptResult.ServerError, UpstreamErrorAnswer.Unusable(why));
                         default:
                             failed = true;
                             health.OnFailure(stats, fault, requestId);
@@ -195,7 +208,7 @@ internal sealed partial class FailoverForwarder(
         finally
         {
             outcome.Dispose();
-            meter.AttemptEnded(stats, measured, failed, endpoint.Name, plan);
+            meter.AttemptEnded(stats, measured, failed, endpoint.Name, plan, target, queued);
         }
     }
 
@@ -225,6 +238,9 @@ internal sealed partial class FailoverForwarder(
 
     [LoggerMessage(2, LogLevel.Debug, "Request {RequestId}: stream from {ServiceId} interrupted ({Failure})")]
     private static partial void LogInterrupted(ILogger logger, string requestId, string serviceId, AttemptResult failure);
+
+    [LoggerMessage(3, LogLevel.Warning, "Request {RequestId}: {ServiceId} answered {Problem}; failing over")]
+    private static partial void LogUnusable(ILogger logger, string requestId, string serviceId, string problem);
 
     /// <summary>Why a target did not answer; for a 5xx or 429 its answer, relayed if no other target does better.</summary>
     private sealed record TargetFailure(AttemptResult Result, UpstreamErrorAnswer? Answer = null)

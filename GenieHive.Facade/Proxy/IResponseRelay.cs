@@ -29,9 +29,19 @@ internal enum RelayStatus
     Interrupted,
 }
 
-/// <summary>A relay's result; <see cref="TimedOut"/> tells a silent upstream from a dropped connection.</summary>
-internal readonly record struct RelayResult(RelayStatus Status, bool TimedOut = false)
+/// <summary>
+/// A relay's result; <see cref="TimedOut"/> tells a silent upstream from a dropped connection, <see cref="Malformed"/>
+/// says why an answer that did arrive could not be relayed (not JSON text, too large, an endless SSE line).
+/// </summary>
+internal readonly record struct RelayResult(RelayStatus Status, bool TimedOut = false, string? Malformed = null)
 {
+    /// <summary>
+    /// The engine answered something no client can use: a failure of the service (it cools down), before the commit
+    /// one that fails over and ends in 502, after it one that ends the stream with the error event.
+    /// </summary>
+    public static RelayResult Unusable(string why, bool committed) =>
+        new(committed ? RelayStatus.Interrupted : RelayStatus.FailedBeforeCommit, Malformed: why);
+
     public static RelayResult Completed => new(RelayStatus.Completed);
 
     public static RelayResult ClientGone => new(RelayStatus.ClientGone);

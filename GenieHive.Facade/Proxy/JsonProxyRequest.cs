@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenieHive.Facade.Policy;
 using GenieHive.Routing;
+using GenieHive.Routing.Prediction;
 
 namespace GenieHive.Facade.Proxy;
 
@@ -28,6 +29,8 @@ internal sealed class JsonProxyRequest(PooledBuffer body, ScannedRequest scanned
         AddsStreamUsage = scanned.Stream && !scanned.HasStreamOptions;
         return AddsStreamUsage;
     }
+
+    public override RequestShape Shape => scanned.Opening.Shape;
 
     /// <summary>
     /// The body for <paramref name="target"/>: the caller's bytes with the target's model, shaped by the target's

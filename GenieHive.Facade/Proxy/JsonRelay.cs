@@ -2,12 +2,14 @@ using System.Runtime.CompilerServices;
 namespace GenieHive.Facade.Proxy;
 
 /// <summary>
-/// Relays a non-streamed JSON answer: buffers it (the upstream sends it in one piece anyway), strips reasoning keys
-/// only when the bytes contain the marker, and writes it with its length. A failure while reading still fails over.
+/// Relays a non-streamed JSON answer: buffers it (the upstream sends it in one piece anyway, up to 32 MB), checks it is
+/// JSON text, strips reasoning keys only when the bytes contain the marker, and writes it with its length. A failure
+/// while reading, or an unusable answer, still fails over.
 /// </summary>
 internal sealed class JsonRelay : IResponseRelay
 {
     private const int MaxBufferedBytes = 32 * 1024 * 1024;
+    private const int MaxAnswerDepth = 256;
 
     private JsonRelay()
     {
@@ -36,7 +38,8 @@ internal sealed class JsonRelay : IResponseRelay
                         relay.Deadline.ExtendForIdle();
                     }
 
-                    var read = await stream.ReadAsync(buffer.GetMemory(8192), relay.Deadline.Token);
+                    // Never past the cap: the buffer must not double beyond it for the last read.
+                    var read = await stream.ReadAsync(buffer.GetMemory(Math.Min(8192, MaxBufferedBytes - buffer.Length)), relay.Deadline.Token);
                     if (read == 0)
                     {
                         break;
@@ -44,22 +47,23 @@ internal sealed class JsonRelay : IResponseRelay
 
                     relay.Meter.OnBytes(relay.Time.GetTimestamp());
                     buffer.Advance(read);
-                    if (buffer.Length > MaxBufferedBytes)
+                    if (buffer.Length >= MaxBufferedBytes)
                     {
-                        // Too big to hold for a rewrite: relay as it comes, unchanged.
-                        relay.Commit(eventStream: false, contentLength: declared);
-                        if (!await ClientOutput.WriteAsync(context, buffer.Memory))
-                        {
-                            return RelayResult.ClientGone;
-                        }
-
-                        return await StreamCopyRelay.CopyRemainingAsync(relay, stream);
+                        // No chat answer is this large: an engine gone wrong (or hostile) is not relayed, and not held longer.
+                        return RelayResult.Unusable("an answer of " + (MaxBufferedBytes / (1024 * 1024)) + " MB or more", committed: false);
                     }
                 }
             }
             catch (Exception ex) when (RelayContext.IsUpstreamReadFailure(ex))
             {
                 return relay.ReadFailure(ex, committed: false);
+            }
+
+            // Engines are not trusted: an answer labelled JSON that is not JSON text (cut short, invalid UTF-8, a lone
+            // surrogate escape) fails this attempt here, where another target may still answer, not in a client's parser.
+            if (JsonUnicode.DocumentProblem(buffer.Span, MaxAnswerDepth) is { } problem)
+            {
+                return RelayResult.Unusable("a JSON answer that is not JSON text (" + problem + ")", committed: false);
             }
 
             relay.Meter.OnBody(buffer.Span);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace GenieHive.Facade.Proxy;
@@ -5,7 +6,9 @@ namespace GenieHive.Facade.Proxy;
 /// <summary>
 /// One forward-only <see cref="Utf8JsonReader"/> pass over a request body: validates it as one JSON object and
 /// finds the top-level fields the facade needs (<c>model</c> and where its value sits, <c>stream</c>,
-/// <c>messages</c>, <c>prompt</c>, <c>input</c>) without building a DOM.
+/// <c>messages</c> and its conversation opening, <c>prompt</c>, <c>input</c>) without building a DOM. Every string in it,
+/// keys included, must be Unicode text (<see cref="JsonUnicode"/>): the one place the facade decides that, so every later
+/// step that parses or rewrites the body (policy, model splicing) sees only text System.Text.Json can read and write.
 /// </summary>
 public static class JsonRequestScanner
 {
@@ -21,6 +24,7 @@ public static class JsonRequestScanner
         var messages = FieldShape.Missing;
         var prompt = FieldShape.Missing;
         var input = FieldShape.Missing;
+        var opening = default(ConversationOpening);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -30,6 +34,11 @@ public static class JsonRequestScanner
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (UnicodeProblem(ref reader) is { } nameProblem)
+                {
+                    return nameProblem;
+                }
+
                 if (reader.ValueTextEquals("model"u8))
                 {
                     if (modelStart >= 0)
@@ -43,44 +52,53 @@ public static class JsonRequestScanner
                         return ScannedRequest.Invalid("'model' must be a string.", "model", OpenAiJsonCodes.InvalidType);
                     }
 
+                    if (UnicodeProblem(ref reader) is { } modelProblem)
+                    {
+                        return modelProblem;
+                    }
+
                     model = reader.GetString();
                     modelStart = (int)reader.TokenStartIndex;
                     modelEnd = (int)reader.BytesConsumed;
+                    continue;
                 }
-                else if (reader.ValueTextEquals("stream"u8))
+
+                var field = reader.ValueTextEquals("stream"u8) ? TopField.Stream
+                    : reader.ValueTextEquals("messages"u8) ? TopField.Messages
+                    : reader.ValueTextEquals("prompt"u8) ? TopField.Prompt
+                    : reader.ValueTextEquals("input"u8) ? TopField.Input
+                    : reader.ValueTextEquals("stream_options"u8) ? TopField.StreamOptions
+                    : TopField.Other;
+                reader.Read();
+                switch (field)
                 {
-                    reader.Read();
-                    stream = reader.TokenType == JsonTokenType.True;
-                    reader.Skip();
+                    case TopField.Stream:
+                        stream = reader.TokenType == JsonTokenType.True;
+                        break;
+                    case TopField.Messages:
+                        messages = ShapeOf(reader.TokenType);
+                        if (messages == FieldShape.Array)
+                        {
+                            // On a copy of the reader: the pass below still checks every string of the messages.
+                            var opener = reader;
+                            opening = ConversationOpening.Read(ref opener, json);
+                        }
+
+                        break;
+                    case TopField.Prompt:
+                        prompt = ShapeOf(reader.TokenType);
+                        break;
+                    case TopField.Input:
+                        input = ShapeOf(reader.TokenType);
+                        break;
+                    case TopField.StreamOptions:
+                        streamOptions = true;
+                        break;
                 }
-                else if (reader.ValueTextEquals("stream_options"u8))
+
+                if (SkipChecked(ref reader) is { } problem)
                 {
-                    streamOptions = true;
-                    reader.Read();
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("messages"u8))
-                {
-                    reader.Read();
-                    messages = ShapeOf(reader.TokenType);
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("prompt"u8))
-                {
-                    reader.Read();
-                    prompt = ShapeOf(reader.TokenType);
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("input"u8))
-                {
-                    reader.Read();
-                    input = ShapeOf(reader.TokenType);
-                    reader.Skip();
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
+                    return problem;
                 }
             }
 
@@ -96,8 +114,8 @@ public static class JsonRequestScanner
         }
         catch (InvalidOperationException)
         {
-            // GetString on a string that is not valid UTF-8 (the reader itself lets such bytes through).
-            return ScannedRequest.Invalid("The request body is not valid UTF-8.", null, OpenAiJsonCodes.InvalidJson);
+            // GetString failing on text JsonUnicode let through: it should not happen, and must not become a 500.
+            return ScannedRequest.Invalid("The request body is not valid Unicode.", null, OpenAiJsonCodes.InvalidJson);
         }
 
         if (model is null)
@@ -105,7 +123,44 @@ public static class JsonRequestScanner
             return ScannedRequest.Invalid("Missing 'model' in request body.", "model", OpenAiJsonCodes.MissingParameter);
         }
 
-        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null) { HasStreamOptions = streamOptions };
+        return new ScannedRequest(model, modelStart, modelEnd, stream, messages, prompt, input, null, null, null, opening) { HasStreamOptions = streamOptions };
+    }
+
+    /// <summary>
+    /// Skips the value the reader is on, as <see cref="Utf8JsonReader.Skip"/> does, checking each string on the way;
+    /// the refusal when one is not Unicode text.
+    /// </summary>
+    private static ScannedRequest? SkipChecked(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return UnicodeProblem(ref reader);
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (UnicodeProblem(ref reader) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static ScannedRequest? UnicodeProblem(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)
+            || JsonUnicode.Problem(reader.ValueSpan, reader.ValueIsEscaped) is not { } problem)
+        {
+            return null;
+        }
+
+        return ScannedRequest.Invalid(
+            "The request body is not valid Unicode: " + problem + " at byte " + reader.TokenStartIndex.ToString(CultureInfo.InvariantCulture) + ".",
+            null,
+            OpenAiJsonCodes.InvalidJson);
     }
 
     private static FieldShape ShapeOf(JsonTokenType token) => token switch
@@ -115,6 +170,16 @@ public static class JsonRequestScanner
         JsonTokenType.Null => FieldShape.Null,
         _ => FieldShape.Other,
     };
+
+    private enum TopField
+    {
+        Other,
+        Stream,
+        Messages,
+        Prompt,
+        Input,
+        StreamOptions,
+    }
 }
 
 /// <summary>How a top-level field appeared in the body.</summary>
@@ -140,6 +205,7 @@ internal static class OpenAiJsonCodes
 /// <summary>
 /// What <see cref="JsonRequestScanner"/> found. <see cref="ModelStart"/>..<see cref="ModelEnd"/> spans the model's
 /// JSON string token, quotes included, so the proxy can splice in another value without re-serialising.
+/// <see cref="Opening"/> is the conversation's opening, for prefix affinity (chat only).
 /// </summary>
 public readonly record struct ScannedRequest(
     string? Model,
@@ -151,7 +217,8 @@ public readonly record struct ScannedRequest(
     FieldShape Input,
     string? Error,
     string? ErrorParam,
-    string? ErrorCode)
+    string? ErrorCode,
+    ConversationOpening Opening = default)
 {
     /// <summary>The client sent <c>stream_options</c> (so it said itself whether it wants usage).</summary>
     public bool HasStreamOptions { get; init; }

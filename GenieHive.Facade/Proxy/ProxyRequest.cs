@@ -1,3 +1,5 @@
+using GenieHive.Routing.Prediction;
+
 namespace GenieHive.Facade.Proxy;
 
 /// <summary>
@@ -21,6 +23,9 @@ internal abstract class ProxyRequest(string model) : IAsyncDisposable
     /// cannot (not a stream, the client's own <c>stream_options</c>, not a JSON API).
     /// </summary>
     public virtual bool AskForStreamUsage() => false;
+
+    /// <summary>The prompt's conversation prefix and size, for prefix affinity and the delay prediction (none by default).</summary>
+    public virtual RequestShape Shape => RequestShape.None;
 
     public virtual ValueTask DisposeAsync() => default;
 }

@@ -50,17 +50,23 @@ public static class ReasoningStripper
     /// </summary>
     public static bool TryStrip(ReadOnlySpan<byte> json, IBufferWriter<byte> output)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(json, documentOptions: DocumentOptions);
-        }
-        catch (JsonException)
+        // Engine text is not trusted: a payload System.Text.Json could not write back (a lone surrogate escape,
+        // invalid UTF-8) or whose DOM refuses it (a key repeated in one object) is left as the engine sent it.
+        if (JsonUnicode.DocumentProblem(json, DocumentOptions.MaxDepth) is not null)
         {
             return false;
         }
 
-        if (!Strip(node))
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: DocumentOptions);
+            if (!Strip(node))
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             return false;
         }

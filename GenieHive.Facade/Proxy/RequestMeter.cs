@@ -26,6 +26,9 @@ internal sealed class RequestMeter(long start)
     /// <summary>The engine's own tokens per second of a JSON answer (llama.cpp's <c>timings.predicted_per_second</c>), when it sent one.</summary>
     public double? UpstreamTokensPerSecond { get; private set; }
 
+    /// <summary>The engine's own prefill speed (llama.cpp's <c>timings.prompt_per_second</c>), when it sent one.</summary>
+    public double? PromptTokensPerSecond { get; private set; }
+
     public void OnBytes(long now)
     {
         if (FirstByte == 0)
@@ -46,6 +49,11 @@ internal sealed class RequestMeter(long start)
                 FirstContent = now;
             }
         }
+        else if (ResponseScanner.FindPromptPerSecond(sseEvent) is { } prefill)
+        {
+            // llama-server puts its timings on the final events, which carry no content: scanned only there.
+            PromptTokensPerSecond = prefill;
+        }
 
         if (ResponseScanner.FindCompletionTokens(sseEvent) is { } tokens)
         {
@@ -61,6 +69,7 @@ internal sealed class RequestMeter(long start)
         CompletionTokens = ResponseScanner.FindCompletionTokens(body);
         PromptTokens = ResponseScanner.FindPromptTokens(body);
         UpstreamTokensPerSecond = ResponseScanner.FindPredictedPerSecond(body);
+        PromptTokensPerSecond = ResponseScanner.FindPromptPerSecond(body);
     }
 
     /// <summary>

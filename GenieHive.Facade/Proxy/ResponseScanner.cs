@@ -74,9 +74,13 @@ public static class ResponseScanner
     /// The engine's own generation speed: llama.cpp's <c>timings.predicted_per_second</c> (the simulator sends it
     /// too). Null when absent, not a positive finite number (an engine that measured no time reports 0), or unreadable.
     /// </summary>
-    public static double? FindPredictedPerSecond(ReadOnlySpan<byte> utf8)
+    public static double? FindPredictedPerSecond(ReadOnlySpan<byte> utf8) => FindPositiveNumber(utf8, "\"predicted_per_second\""u8);
+
+    /// <summary>The engine's prefill speed (llama.cpp's <c>timings.prompt_per_second</c>), when the bytes carry it.</summary>
+    public static double? FindPromptPerSecond(ReadOnlySpan<byte> utf8) => FindPositiveNumber(utf8, "\"prompt_per_second\""u8);
+
+    private static double? FindPositiveNumber(ReadOnlySpan<byte> utf8, ReadOnlySpan<byte> key)
     {
-        var key = "\"predicted_per_second\""u8;
         var at = utf8.IndexOf(key);
         if (at < 0)
         {

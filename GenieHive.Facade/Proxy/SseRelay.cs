@@ -115,19 +115,9 @@ internal sealed class SseRelay(SseEventWriter events) : IResponseRelay
                     }
                     else
                     {
-                        // An event this large is not SSE we understand: pass its bytes on unframed.
-                        if (!committed)
-                        {
-                            relay.Commit(eventStream: true, contentLength: null);
-                            committed = true;
-                        }
-
-                        writer.Write(buffer.AsSpan(0, end));
-                        start = end = 0;
-                        if (!await ClientOutput.FlushAsync(context))
-                        {
-                            return RelayResult.ClientGone;
-                        }
+                        // An event this large (an endless line) is not SSE any client can frame: the engine has gone
+                        // wrong, and holding more of it would only grow memory.
+                        return RelayResult.Unusable("a server-sent event longer than " + (MaxEventBytes / (1024 * 1024)) + " MB", committed);
                     }
                 }
 

@@ -3,6 +3,7 @@ using GenieHive.Contracts;
 using GenieHive.Facade.Console;
 using GenieHive.Facade.Observations;
 using GenieHive.Routing;
+using GenieHive.Routing.Prediction;
 
 namespace GenieHive.Facade.Proxy;
 
@@ -14,7 +15,7 @@ namespace GenieHive.Facade.Proxy;
 internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests recent, TimeProvider time)
 {
     /// <summary>The request's span, tagged with the route decision: the plan and the targets in the order they are tried.</summary>
-    public static Activity? StartRequest(string activityName, string model, RoutePlan plan, IReadOnlyList<RouteTarget> targets)
+    public static Activity? StartRequest(string activityName, string model, RoutePlan plan, IReadOnlyList<RouteTarget> targets, in RouteDecision decision, in RequestShape shape)
     {
         var activity = FacadeTelemetry.ActivitySource.StartActivity(activityName);
         if (activity is null)
@@ -29,21 +30,47 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         activity.SetTag(FacadeTelemetry.StrategyTag, plan.Strategy);
         activity.SetTag(FacadeTelemetry.CandidatesTag, targets.Count);
         activity.SetTag(FacadeTelemetry.FirstChoiceTag, targets[0].ServiceId);
+        activity.SetTag(FacadeTelemetry.RouteDecisionTag, decision.Header(plan.MatchType));
+        if (decision.Affinity != AffinityOutcome.None)
+        {
+            activity.SetTag(FacadeTelemetry.AffinityTag, RouteDecision.Name(decision.Affinity));
+            activity.SetTag(FacadeTelemetry.AffinityServiceTag, decision.AffinityServiceId);
+        }
+
+        if (shape.HasPrefix)
+        {
+            // What routes/resolve takes as prefix_hash, prefix_tokens and prompt_tokens to explain this conversation.
+            activity.SetTag(FacadeTelemetry.PrefixHashTag, shape.PrefixHash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag(FacadeTelemetry.PrefixTokensTag, shape.PrefixTokens);
+            activity.SetTag(FacadeTelemetry.PromptTokensTag, shape.PromptTokens);
+        }
+
+        if (decision.Predicted.TotalMs > 0)
+        {
+            activity.SetTag(FacadeTelemetry.PredictedDelayTag, Math.Round(decision.Predicted.TotalMs, 1));
+        }
+
+        activity.SetTag(FacadeTelemetry.ColdLoadTag, decision.ColdLoad);
         return activity;
     }
 
-    /// <summary>An attempt is sent to the service: it counts as in flight there until <see cref="AttemptEnded"/>.</summary>
-    public void AttemptStarted(ServiceStats stats)
+    /// <summary>
+    /// An attempt is sent to the service: it counts as in flight there until <see cref="AttemptEnded"/>. Returns
+    /// whether every slot of the engine was already busy with this facade's requests (its first token then
+    /// includes a wait, which the speed estimates leave out).
+    /// </summary>
+    public bool AttemptStarted(ServiceStats stats, RouteTarget target)
     {
-        stats.Enter();
+        var before = stats.Enter();
         telemetry.InFlight.Add(1);
+        return before >= (target.Engine.Slots ?? 1);
     }
 
     /// <summary>
     /// The attempt is over. <paramref name="meter"/> is null when the attempt says nothing about the service (the
     /// client left, or its own body failed); otherwise its figures join the service's window.
     /// </summary>
-    public void AttemptEnded(ServiceStats stats, RequestMeter? meter, bool failed, string endpointName, RoutePlan plan)
+    public void AttemptEnded(ServiceStats stats, RequestMeter? meter, bool failed, string endpointName, RoutePlan plan, RouteTarget target, bool queued)
     {
         stats.Exit();
         telemetry.InFlight.Add(-1);
@@ -56,7 +83,13 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         var latency = time.GetElapsedTime(meter.Start, end).TotalMilliseconds;
         // Only streamed answers have a time to first token; a JSON answer's is NaN and stays out of the TTFT figures.
         var ttft = meter.TtftMs(time);
-        stats.Record(time.UnixSeconds(), latency, ttft, meter.TokensPerSecond(time, end), failed);
+        var tokensPerSecond = meter.TokensPerSecond(time, end);
+        stats.Record(time.UnixSeconds(), latency, ttft, tokensPerSecond, failed);
+        if (!failed)
+        {
+            stats.Speeds.Add(ttft, tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, meter.CompletionTokens ?? double.NaN, queued, !target.Loaded);
+        }
+
         if (failed)
         {
             telemetry.UpstreamErrors.Add(1, new KeyValuePair<string, object?>("service", stats.ServiceId));

@@ -7,6 +7,10 @@ internal sealed record UpstreamErrorAnswer(int StatusCode, byte[] Body, string? 
 {
     private const int MaxBytes = 64 * 1024;
 
+    /// <summary>An answer the engine sent with a success status that no client could use, relayed as a 502 saying why.</summary>
+    public static UpstreamErrorAnswer Unusable(string why) =>
+        new(StatusCodes.Status502BadGateway, System.Text.Encoding.UTF8.GetBytes("The upstream answered " + why + "."), "text/plain", null);
+
     /// <summary>
     /// Reads up to 64 KB of the body, within the attempt's idle timeout; what arrives in time is kept.
     /// <paramref name="retryAfterSeconds"/> is relayed as the client's <c>Retry-After</c>, rounded up.

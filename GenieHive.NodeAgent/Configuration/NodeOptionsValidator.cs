@@ -33,7 +33,7 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
             if (!ServiceKinds.IsKnown(service.Kind))
             {
-                failures.Add($"{path}:Kind must be chat, embeddings or transcription (was '{service.Kind}').");
+                failures.Add($"{path}:Kind must be {ServiceKinds.Expected} (was '{service.Kind}').");
             }
 
             if (!IsHttpUrl(service.Endpoint))

@@ -24,6 +24,12 @@ public sealed class NodeServiceOptions
     /// <summary>What runs the service: <c>Engine</c>, <c>Launcher</c>, <c>ContextSize</c>, <c>MaxContextTokens</c> and any other key (reported as is).</summary>
     public Dictionary<string, string> Runtime { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Client protocols the server answers natively besides chat completions (<c>anthropic.messages</c>,
+    /// <c>openai.responses</c>), for engines discovery cannot tell about; discovery adds what it knows (llama.cpp: both).
+    /// </summary>
+    public List<string> Protocols { get; set; } = [];
+
     /// <summary>Starting values until the engine or the facade reports live ones.</summary>
     public NodeObservedOptions? Observed { get; set; }
 

@@ -28,6 +28,9 @@ internal sealed record EngineReport
 
     public int? LoadedModelCount { get; init; }
     public long? VramUsedBytes { get; init; }
+
+    /// <summary>Client protocols the engine is known to answer natively (<c>runtime.protocols</c>), added to the configured ones.</summary>
+    public IReadOnlyList<string> Protocols { get; init; } = [];
 }
 
 /// <summary>A model as the engine lists it.</summary>

@@ -12,7 +12,8 @@ namespace GenieHive.NodeAgent.Discovery;
 /// <item><c>/slots</c>: one object per slot with <c>is_processing</c> (501 unless started with <c>--slots</c> on older builds);</item>
 /// <item><c>/metrics</c>: <c>llamacpp:requests_processing</c> and <c>llamacpp:requests_deferred</c> (501 unless <c>--metrics</c>).</item>
 /// </list>
-/// Only <c>/v1/models</c> is required; the others fill in what they can.
+/// Only <c>/v1/models</c> is required; the others fill in what they can. llama-server answers Anthropic's
+/// <c>/v1/messages</c> and OpenAI's <c>/v1/responses</c> itself, so it claims both protocols.
 /// </summary>
 internal sealed class LlamaCppDiscoverer(EngineHttpClient http) : IEngineDiscoverer
 {
@@ -21,6 +22,8 @@ internal sealed class LlamaCppDiscoverer(EngineHttpClient http) : IEngineDiscove
     public const string MetricsPath = "/metrics";
     public const string ProcessingMetric = "llamacpp:requests_processing";
     public const string DeferredMetric = "llamacpp:requests_deferred";
+
+    private static readonly string[] NativeProtocols = [ClientProtocols.AnthropicMessages, ClientProtocols.OpenAiResponses];
 
     public string Protocol => DiscoveryProtocols.LlamaCpp;
 
@@ -50,6 +53,7 @@ internal sealed class LlamaCppDiscoverer(EngineHttpClient http) : IEngineDiscove
             InFlight = processing ?? busySlots,
             QueueDepth = deferred,
             LoadedModelCount = assets.Count(a => a.Loaded),
+            Protocols = NativeProtocols,
         });
     }
 

@@ -28,6 +28,7 @@ internal sealed class RegistrationBuilder(NodeInventory inventory, IOptions<Node
                 [ServiceKinds.Chat] = services.Any(s => s.Definition.Kind == ServiceKinds.Chat),
                 [ServiceKinds.Embeddings] = services.Any(s => s.Definition.Kind == ServiceKinds.Embeddings),
                 [ServiceKinds.Transcription] = services.Any(s => s.Definition.Kind == ServiceKinds.Transcription),
+                [ServiceKinds.Rerank] = services.Any(s => s.Definition.Kind == ServiceKinds.Rerank),
             },
             Resources = new JsonObject
             {

@@ -43,7 +43,7 @@ internal sealed record ServiceDefinition
             ContextSize = a.ContextSize,
             MaxContextTokens = a.MaxContextTokens,
         })],
-        Runtime = ToRuntime(options.Runtime),
+        Runtime = WithProtocols(ToRuntime(options.Runtime), options.Protocols),
         Observed = options.Observed is { } observed ? new ServiceObserved
         {
             P50LatencyMs = observed.P50LatencyMs,
@@ -59,6 +59,13 @@ internal sealed record ServiceDefinition
         Availability = Contracts.Availability.Canonical(options.State?.Availability) ?? Contracts.Availability.Available,
         AcceptRequests = options.State?.AcceptRequests ?? true,
     };
+
+    /// <summary>The configured protocols (trimmed, blanks dropped) on the runtime; no runtime is made for none.</summary>
+    private static ServiceRuntime? WithProtocols(ServiceRuntime? runtime, List<string> protocols)
+    {
+        var claimed = protocols.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return claimed.Count == 0 ? runtime : (runtime ?? new ServiceRuntime()) with { Protocols = claimed };
+    }
 
     /// <summary>
     /// Configuration values are strings; the known keys become typed fields and every other key is kept

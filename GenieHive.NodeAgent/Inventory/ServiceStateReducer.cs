@@ -88,6 +88,7 @@ internal static class ServiceStateReducer
             {
                 Engine = configuredRuntime.Engine ?? report.Engine,
                 ContextSize = report.ContextSize ?? configuredRuntime.ContextSize,
+                Protocols = MergeProtocols(configuredRuntime.Protocols, report.Protocols),
                 Extra = extra,
             },
             Observed = configuredObserved with
@@ -99,6 +100,26 @@ internal static class ServiceStateReducer
             },
             DiscoveredAssetIds = [.. report.Assets.Select(a => a.AssetId)],
         };
+    }
+
+    /// <summary>The configured protocols, then those the engine is known to speak that were not configured.</summary>
+    public static List<string>? MergeProtocols(List<string>? configured, IReadOnlyList<string> discovered)
+    {
+        if (discovered.Count == 0)
+        {
+            return configured;
+        }
+
+        var merged = new List<string>(configured ?? []);
+        foreach (var protocol in discovered)
+        {
+            if (!merged.Contains(protocol, StringComparer.OrdinalIgnoreCase))
+            {
+                merged.Add(protocol);
+            }
+        }
+
+        return merged;
     }
 
     /// <summary>

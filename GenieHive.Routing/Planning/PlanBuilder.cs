@@ -20,7 +20,7 @@ namespace GenieHive.Routing.Planning;
 /// </remarks>
 internal sealed class PlanBuilder
 {
-    private static readonly string[] Kinds = [ServiceKinds.Chat, ServiceKinds.Embeddings, ServiceKinds.Transcription];
+    private static readonly string[] Kinds = [.. ServiceKinds.All];
 
     private readonly string _strategy;
 
@@ -110,6 +110,7 @@ internal sealed class PlanBuilder
         ServiceKinds.Chat => 0,
         ServiceKinds.Embeddings => 1,
         ServiceKinds.Transcription => 2,
+        ServiceKinds.Rerank => 3,
         _ => -1,
     };
 

@@ -140,6 +140,12 @@ public sealed class EmbeddingRequest : IDisposable
         {
             return OpenAiError.BadRequest("The request body is not valid JSON: " + exception.Message);
         }
+        catch (InvalidOperationException exception)
+        {
+            // A string that is valid JSON but not Unicode text (a lone surrogate escape): the client's to fix, as with
+            // llama.cpp, never a 500.
+            return OpenAiError.BadRequest("The request body is not valid Unicode text: " + exception.Message);
+        }
 
         if (!hasInput)
         {

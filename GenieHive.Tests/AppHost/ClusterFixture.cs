@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
@@ -69,25 +68,19 @@ public sealed class ClusterFixture : IAsyncLifetime
     // Both hosts registered and their chat model routable through the facade: the routing table has arrived.
     private async Task WaitForClusterAsync(CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
         JsonObject? health = null;
-        while (clock.Elapsed < s_startTimeout)
+        await Testing.Eventually.UntilAsync(async () =>
         {
             health = await Facade.GetFromJsonAsync<JsonObject>("/v1/cluster/health", ct);
-            var models = await Facade.GetAsync("/v1/models", ct);
-            if (health?["online_host_count"]?.GetValue<int>() >= 2 && models.IsSuccessStatusCode)
+            using var models = await Facade.GetAsync("/v1/models", ct);
+            if (health?["online_host_count"]?.GetValue<int>() < 2 || !models.IsSuccessStatusCode)
             {
-                var list = await models.Content.ReadFromJsonAsync<JsonObject>(ct);
-                if (list?["data"]?.AsArray().Any(m => m?["id"]?.GetValue<string>() == "qwen3-sim-8b") == true)
-                {
-                    return;
-                }
+                return false;
             }
 
-            await Task.Delay(250, ct);
-        }
-
-        throw new TimeoutException($"The cluster did not come up: {health?.ToJsonString()}");
+            var list = await models.Content.ReadFromJsonAsync<JsonObject>(ct);
+            return list?["data"]?.AsArray().Any(m => m?["id"]?.GetValue<string>() == "qwen3-sim-8b") == true;
+        }, "both hosts online and qwen3-sim-8b listed by the facade", s_startTimeout, () => "Last health: " + health?.ToJsonString());
     }
 }
 

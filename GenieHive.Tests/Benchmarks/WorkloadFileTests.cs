@@ -167,6 +167,15 @@ public sealed class WorkloadFileTests
         Assert.Contains(key[(key.LastIndexOf(':') + 1)..], error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void YamlTheParserStumblesOnIsRefusedNamingTheFile()
+    {
+        // YamlDotNet throws InvalidOperationException here (found by bench/fuzz.sh).
+        var error = Assert.Throws<WorkloadFileException>(() => WorkloadFileLoader.Load("workloads: [a\nb: [c]\n", "bad-workloads.yaml", BuiltIn));
+
+        Assert.StartsWith("bad-workloads.yaml: not valid YAML", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<string> WriteTempAsync(string yaml)
     {
         var path = Path.Combine(Path.GetTempPath(), "geniehive-tests", $"workloads-{Guid.NewGuid():N}.yaml");

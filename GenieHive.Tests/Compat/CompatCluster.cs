@@ -39,6 +39,9 @@ internal sealed class CompatCluster : IAsyncDisposable
 
     public string ControlUrl => _control!.Url;
 
+    /// <summary>Control's SQLite file (to check its integrity after abuse).</summary>
+    public string DatabasePath => Path.Combine(_directory, "control.sqlite3");
+
     /// <summary>The facade's services, to read what it measured.</summary>
     public IServiceProvider FacadeServices => _facade!.Services;
 
@@ -145,7 +148,7 @@ internal sealed class CompatCluster : IAsyncDisposable
         await File.WriteAllTextAsync(rolesPath, rolesYaml, TestContext.Current.CancellationToken);
         _control = KestrelApp<ControlMarker>.Start(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:geniehive"] = "Data Source=" + Path.Combine(_directory, "control.sqlite3"),
+            ["ConnectionStrings:geniehive"] = "Data Source=" + DatabasePath,
             ["GenieHive:Auth:ClientApiKeys:0"] = ClientKey,
             ["GenieHive:Auth:NodeApiKeys:0"] = NodeKey,
             ["GenieHive:Roles:Path"] = rolesPath,
@@ -183,15 +186,7 @@ internal sealed class CompatCluster : IAsyncDisposable
         var table = await _controlClient!.GetFromJsonAsync("/v1/cluster/routing-table", GenieHiveJsonContext.Default.RoutingTable, ct)
             .WaitAsync(TimeSpan.FromSeconds(20), ct);
         var routing = _facade!.Services.GetRequiredService<RoutingState>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (routing.Current?.Version is not { } version || version < table!.Version)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The facade did not pick up routing table version " + table!.Version + " from Control.");
-            }
-
-            await Task.Delay(10, ct);
-        }
+        await Testing.Eventually.UntilAsync(() => routing.Current?.Version >= table!.Version,
+            "the facade to route from Control's routing table version " + table!.Version, TimeSpan.FromSeconds(20));
     }
 }

@@ -16,8 +16,9 @@ public static class RealEngineServer
     /// <param name="kind"><c>chat</c>, <c>embed</c> or <c>whisper</c>.</param>
     /// <param name="port">A free loopback port (<see cref="FreePort"/>).</param>
     /// <param name="alias">The model name the server answers to; null for start.sh's default.</param>
+    /// <param name="model">The model file in the prepared root (<c>small.gguf</c>); null for start.sh's default (needs <paramref name="alias"/>).</param>
     /// <returns>The server's pid, for <see cref="Stop"/>.</returns>
-    public static async Task<int> StartAsync(string dir, string kind, int port, string? alias = null)
+    public static async Task<int> StartAsync(string dir, string kind, int port, string? alias = null, string? model = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var start = new ProcessStartInfo("bash")
@@ -33,6 +34,10 @@ public static class RealEngineServer
         if (alias is not null)
         {
             start.ArgumentList.Add(alias);
+            if (model is not null)
+            {
+                start.ArgumentList.Add(model);
+            }
         }
 
         using var script = Process.Start(start)!;

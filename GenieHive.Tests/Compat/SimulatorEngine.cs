@@ -60,21 +60,9 @@ internal sealed class SimulatorEngine : IAsyncDisposable
         return await _client.GetFromJsonAsync<JsonElement>("/sim/stats", ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
     }
 
-    /// <summary>Polls <c>/sim/stats</c> until <paramref name="condition"/> holds (at most <paramref name="seconds"/>); returns the last stats.</summary>
-    public async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var stats = await StatsAsync();
-            if (condition(stats) || DateTime.UtcNow > deadline)
-            {
-                return stats;
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>Polls <c>/sim/stats</c> until <paramref name="condition"/> holds and returns those stats; fails after <paramref name="seconds"/> (scaled).</summary>
+    public Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition, double seconds = 10) =>
+        Testing.Eventually.ValueAsync(StatsAsync, condition, "the simulator's stats to satisfy the test's condition", TimeSpan.FromSeconds(seconds));
 
     public async ValueTask DisposeAsync()
     {

@@ -84,19 +84,7 @@ public static class ControlTestData
     public static StringContent JsonContent(string json, string contentType = "application/json") =>
         new(json, System.Text.Encoding.UTF8, contentType);
 
-    /// <summary>Polls until <paramref name="condition"/> holds, for at most <paramref name="seconds"/> seconds.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, double seconds = 5)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var value = await probe();
-            if (condition(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>Probes until <paramref name="condition"/> holds and returns that value; fails after <paramref name="seconds"/> (scaled, see <see cref="Testing.Eventually"/>).</summary>
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, double seconds = 5) =>
+        Testing.Eventually.ValueAsync(probe, condition, "a probed value to satisfy the test's condition", TimeSpan.FromSeconds(seconds));
 }

@@ -91,4 +91,15 @@ public sealed class InvalidCatalogTests
 
         Assert.IsType<OptionsValidationException>(error);
     }
+
+    [Theory]
+    [InlineData("roles: [a\nb: [c]\n")]
+    [InlineData("x:\n  y: [q, m p\n  z:\n    w: [q, m]\n")]
+    public void YamlTheParserStumblesOnIsRefusedNamingTheFile(string yaml)
+    {
+        // YamlDotNet throws InvalidOperationException for these (found by bench/fuzz.sh); Control must still say which file.
+        var error = Assert.Throws<RoleCatalogException>(() => RoleCatalogLoader.Load(yaml, "bad-roles.yaml", now: 1));
+
+        Assert.StartsWith("bad-roles.yaml: not valid YAML", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -188,5 +189,48 @@ public sealed class ChatProxyTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_json", JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!["code"]!.GetValue<string>());
         Assert.Equal(0, upstream.RequestCount);
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"mentor","messages":[{"role":"user","content":"\ud800"}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"llama","messages":[{"role":"user","content":"\ud800"}]}""")]
+    [InlineData("/v1/embeddings", """{"model":"embedder","input":"\udc00"}""")]
+    public async Task LoneSurrogateInARequestGets400InvalidJsonOnEveryRoute(string path, string body)
+    {
+        await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
+        var roles = new[]
+        {
+            TestTables.Role("mentor", systemPrompt: "Be brief."),
+            TestTables.Role("embedder", ServiceKinds.Embeddings, policy: TestTables.Policy("""{"dimensions":8}""")),
+        };
+        await using var control = await FakeControl.StartAsync(TestTables.Table(1,
+            [TestTables.Service("svc", upstream.Url, ["llama"]), TestTables.Service("emb", upstream.Url, ["nomic"], kind: ServiceKinds.Embeddings)], roles));
+        await using var facade = await FacadeHost.StartAsync(control);
+
+        using var response = await facade.Client.PostAsync(path, Requests.JsonBody(body), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!;
+        Assert.Equal("invalid_json", error["code"]!.GetValue<string>());
+        Assert.Contains("unpaired UTF-16 surrogate", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, upstream.RequestCount);
+    }
+
+    [Fact]
+    public async Task AnUpstreamErrorWhoseMessageIsNotUnicodeTextIsRelayedAsText()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(async (context, _) =>
+        {
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"error":"bad \ud800 input"}""");
+        });
+        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama"])]));
+        await using var facade = await FacadeHost.StartAsync(control);
+
+        using var response = await facade.Client.PostAsync("/v1/chat/completions", Requests.JsonBody("""{"model":"llama","messages":[]}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("bad \\ud800 input", JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

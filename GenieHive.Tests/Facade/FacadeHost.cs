@@ -97,19 +97,9 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
     }
 
     /// <summary>Waits (bounded) until the facade routes from at least <paramref name="version"/>.</summary>
-    public async Task WaitForVersionAsync(long version, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (Routing.Current?.Version is not { } current || current < version)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The facade did not pick up routing table version " + version + ". Logs:\n" + string.Join("\n", Logs));
-            }
-
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
+    public Task WaitForVersionAsync(long version, double seconds = 10) =>
+        Testing.Eventually.UntilAsync(() => Routing.Current?.Version >= version, "the facade to route from table version " + version,
+            TimeSpan.FromSeconds(seconds), () => "Logs:\n" + string.Join("\n", Logs));
 
     public static HttpRequestMessage Json(string path, string json, string? key = Key)
     {

@@ -79,4 +79,39 @@ public sealed class JsonRequestScannerTests
 
         Assert.NotNull(JsonRequestScanner.Scan(Encoding.UTF8.GetBytes(json)).Error);
     }
+
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"\ud800"}]}""", "unpaired UTF-16 surrogate escape (\\ud800)")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"a\udc00b"}]}""", "unpaired UTF-16 surrogate escape (\\udc00)")]
+    [InlineData("""{"model":"m","input":"\ud83d\n"}""", "unpaired UTF-16 surrogate escape (\\ud83d)")]
+    [InlineData("""{"model":"m","\ud800":1}""", "unpaired UTF-16 surrogate escape (\\ud800)")]
+    [InlineData("""{"model":"\udfff"}""", "unpaired UTF-16 surrogate escape (\\udfff)")]
+    [InlineData("""{"model":"m","x":{"y":["\uDBFF"]}}""", "unpaired UTF-16 surrogate escape (\\udbff)")]
+    public void LoneSurrogateEscapesAnywhereAreRefusedByName(string json, string problem)
+    {
+        var scanned = JsonRequestScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal("invalid_json", scanned.ErrorCode);
+        Assert.Contains(problem, scanned.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","input":"\ud83d\ude00 and \u00e9 and \\ud800 and \n"}""")]
+    [InlineData("""{"model":"m","input":"\uD83D\uDE00"}""")]
+    [InlineData("""{"model":"m","input":"plain \"quoted\" text"}""")]
+    public void PairedSurrogatesAndEscapedBackslashesAreText(string json)
+    {
+        Assert.Null(JsonRequestScanner.Scan(Encoding.UTF8.GetBytes(json)).Error);
+    }
+
+    [Fact]
+    public void InvalidUtf8InAnyStringIsRefused()
+    {
+        byte[] json = [.. "{\"model\":\"m\",\"messages\":[{\"content\":\""u8, 0xC3, 0x28, .. "\"}]}"u8];
+
+        var scanned = JsonRequestScanner.Scan(json);
+
+        Assert.Equal("invalid_json", scanned.ErrorCode);
+        Assert.Contains("not valid UTF-8", scanned.Error, StringComparison.Ordinal);
+    }
 }

@@ -75,4 +75,17 @@ public sealed class ReasoningStripperTests
         Assert.Equal("data: [DONE]\n\n", Event("data: [DONE]\n\n"));
         Assert.Equal("data: {\"reasoning\": broken\n\n", Event("data: {\"reasoning\": broken\n\n"));
     }
+
+    [Theory]
+    [InlineData("""{"reasoning":"x","content":"\ud800"}""")]
+    [InlineData("""{"reasoning":"x","content":"a","content":"b"}""")]
+    [InlineData("""{"reasoning":"x","content":"\udfff\ud800"}""")]
+    public void AnswersItCannotRewriteAreLeftAsTheEngineSentThem(string json)
+    {
+        using var output = new PooledBuffer();
+
+        Assert.False(ReasoningStripper.TryStrip(Encoding.UTF8.GetBytes(json), output));
+        Assert.Equal(0, output.Length);
+        Assert.Equal("data: " + json + "\n\n", Event("data: " + json + "\n\n"));
+    }
 }

@@ -38,6 +38,9 @@ internal static class KestrelStart
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
             .Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
 
+    // The same race's other face: the app's thread already failed and disposed the host while the test's thread was
+    // still reading its services (ObjectDisposedException is an InvalidOperationException).
     private static bool IsStartRace(InvalidOperationException ex) =>
-        ex.Message.Contains("cannot be modified after the server has started", StringComparison.Ordinal);
+        ex.Message.Contains("cannot be modified after the server has started", StringComparison.Ordinal)
+        || ex is ObjectDisposedException;
 }

@@ -153,7 +153,7 @@ public sealed class NodeApiTests
     }
 
     [Theory]
-    [InlineData("GenieHive:Node:Services:0:Kind", "video", "Kind must be chat, embeddings or transcription")]
+    [InlineData("GenieHive:Node:Services:0:Kind", "video", "Kind must be chat, embeddings, transcription or rerank")]
     [InlineData("GenieHive:Node:Services:0:Endpoint", "not a url", "Endpoint must be an absolute http(s) URL")]
     [InlineData("GenieHive:Node:Services:0:Discover", "magic", "Discover must be one of")]
     [InlineData("GenieHive:Node:Services:0:ServiceId", "", "ServiceId is required")]

@@ -120,11 +120,12 @@ public sealed class RouteSelectorTests
     }
 
     [Fact]
-    public void TheBandNeverSpreadsOntoAColdTarget()
+    public void TheBandKeepsOffAColdTargetWhileTheWarmOneHasAFreeSlot()
     {
-        // warm 0.45 × 0.35 = 0.1575; cold 0.35 × 0.55 × 0.65 = 0.1251 is within 0.05 but not loaded.
+        // warm 0.45 × 0.35 = 0.1575; cold 0.35 × 0.55 × 0.65 = 0.1251 is within 0.05 but not loaded: with a free slot
+        // on the warm one, the cold one's load makes it the slower.
         var snapshot = Snapshot(
-            [Service("warm", assets: ["m"], loaded: ["m"]), Service("cold", assets: ["m"])],
+            [DelayPredictionTests.WithSlots(Service("warm", assets: ["m"], loaded: ["m"]), 4), Service("cold", assets: ["m"])],
             benchmarks: [Sample("cold", "w", new System.Text.Json.Nodes.JsonObject { ["quality_score"] = 1.0 })]);
         var plan = snapshot.Find("m", ServiceKinds.Chat)!;
 

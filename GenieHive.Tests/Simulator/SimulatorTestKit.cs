@@ -79,24 +79,8 @@ public static class SimulatorTestKit
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (for background state).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, double seconds = 10)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                Assert.Fail("Timed out waiting for " + what);
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, double seconds = 10) =>
+        Testing.Eventually.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
 
     /// <summary>Reads one value of <c>/metrics</c> (without the <c>llamacpp:</c> prefix).</summary>
     public static async Task<double> MetricAsync(HttpClient client, string name)

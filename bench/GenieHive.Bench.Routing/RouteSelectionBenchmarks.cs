@@ -2,11 +2,13 @@ using BenchmarkDotNet.Attributes;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Routing;
 using GenieHive.Routing;
+using GenieHive.Routing.Prediction;
 
 namespace GenieHive.Bench.Routing;
 
 /// <summary>
-/// Per-request route selection (<see cref="RoutingSnapshot.Find"/> + <see cref="RouteSelector.Order"/>) for a role
+/// Per-request route selection (<see cref="RoutingSnapshot.Find"/> + <c>RouteSelector.Order</c>, with a
+/// conversation prefix so that the delay prediction and prefix affinity run as on a chat request) for a role
 /// and for a direct asset name, and the per-version <see cref="RoutingSnapshot.Build"/>, by registry size.
 /// Selection must stay flat with registry size: it costs a lookup plus work on the name's own candidates.
 /// </summary>
@@ -15,6 +17,9 @@ namespace GenieHive.Bench.Routing;
 public class RouteSelectionBenchmarks // BenchmarkDotNet derives from benchmark classes, so this one cannot be sealed.
 {
     private const double Now = 1_000_000;
+
+    /// <summary>A later turn of a conversation: a 500-token opening in an 800-token prompt.</summary>
+    private static readonly RequestShape Conversation = new(0x5DEECE66DUL, 500, 800);
 
     private RoutingTable _table = null!;
     private RoutingSnapshot _snapshot = null!;
@@ -49,7 +54,7 @@ public class RouteSelectionBenchmarks // BenchmarkDotNet derives from benchmark 
     private RouteTarget Select(string model)
     {
         var plan = _snapshot.Find(model, ServiceKinds.Chat)!;
-        return _selector.Order(plan, _live, Now)[0];
+        return _selector.Order(plan, _live, Now, Conversation, out _)[0];
     }
 
     private void Check(string model, string matchType)

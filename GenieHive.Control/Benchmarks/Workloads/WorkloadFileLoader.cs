@@ -68,8 +68,10 @@ public static class WorkloadFileLoader
             throw new WorkloadFileException(string.Create(CultureInfo.InvariantCulture,
                 $"{source}: line {ex.Start.Line}, column {ex.Start.Column}: not valid YAML: {ex.Message}"), ex);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
+            // YamlDotNet's scanner throws InvalidOperationException on some malformed plain scalars inside flow
+            // collections (found by bench/fuzz.sh): a file the operator must fix, not a crash without its name.
             throw new WorkloadFileException($"{source}: not valid YAML: {ex.Message}", ex);
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GenieHive.NodeAgent;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -62,14 +61,8 @@ public static class AgentHarness
         WaitUntilAsync(() => Task.FromResult(condition()), what, timeout);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(20);
-        if (!await PollAsync(condition, limit))
-        {
-            Assert.Fail($"Timed out after {limit.TotalSeconds} s waiting for {what}.");
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        Testing.Eventually.UntilAsync(condition, what, timeout ?? TimeSpan.FromSeconds(20));
 
     /// <summary>
     /// Drives the agent's loops on fake time: advances one <paramref name="step"/>, then gives the loops (and the real
@@ -90,29 +83,13 @@ public static class AgentHarness
             }
 
             time.Advance(step);
-            if (await PollAsync(condition, TimeSpan.FromSeconds(2)))
+            if (await Testing.Eventually.WithinAsync(condition, Testing.Eventually.Seconds(2)))
             {
                 return;
             }
         }
 
         Assert.Fail($"After {maxSteps} steps of {step.TotalSeconds} s of fake time, still waiting for {what}.");
-    }
-
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
-        }
-
-        return true;
     }
 
     // Zero-configuration probing of the machine's real ports is never wanted unless a test asks for it.

@@ -1,0 +1,79 @@
+using GenieHive.Routing.Prediction;
+
+namespace GenieHive.Facade.Observations;
+
+/// <summary>
+/// Running averages of one service's speeds for the route selector's delay prediction (<see cref="LiveFigures"/>):
+/// time to first token, decode and prefill tokens per second, completion tokens per answer, and model load time.
+/// Updated on every finished attempt, read on every request; a few doubles under a lock, no allocation.
+/// </summary>
+internal sealed class SpeedEstimates
+{
+    /// <summary>Weight of the newest sample: recent enough to follow an engine that slows, steady enough to ignore one outlier.</summary>
+    private const double Alpha = 0.2;
+
+    /// <summary>A first token this many times the usual one on a cold model counts as a model load.</summary>
+    private const double LoadFactor = 2;
+
+    private readonly Lock _gate = new();
+    private double _ttftMs = double.NaN;
+    private double _decode = double.NaN;
+    private double _prefill = double.NaN;
+    private double _completion = double.NaN;
+    private double _coldLoadMs = double.NaN;
+
+    public LiveFigures Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new LiveFigures(_ttftMs, _decode, _prefill, _completion, _coldLoadMs);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One answered attempt. <paramref name="queued"/>: it started with every slot busy, so its first token
+    /// includes a wait the predictor counts separately and is left out of the time to first token.
+    /// <paramref name="cold"/>: the model was not loaded, so what its first token took beyond the usual is a load.
+    /// NaN arguments are unknown and change nothing.
+    /// </summary>
+    public void Add(double ttftMs, double decodeTokensPerSec, double prefillTokensPerSec, double completionTokens, bool queued, bool cold)
+    {
+        lock (_gate)
+        {
+            if (cold && Positive(ttftMs))
+            {
+                var usual = double.IsNaN(_ttftMs) ? 0 : _ttftMs;
+                if (ttftMs > LoadFactor * usual)
+                {
+                    _coldLoadMs = Average(_coldLoadMs, ttftMs - usual);
+                }
+            }
+            else if (!queued && Positive(ttftMs))
+            {
+                _ttftMs = Average(_ttftMs, ttftMs);
+            }
+
+            if (Positive(decodeTokensPerSec))
+            {
+                _decode = Average(_decode, decodeTokensPerSec);
+            }
+
+            if (Positive(prefillTokensPerSec))
+            {
+                _prefill = Average(_prefill, prefillTokensPerSec);
+            }
+
+            if (Positive(completionTokens))
+            {
+                _completion = Average(_completion, completionTokens);
+            }
+        }
+    }
+
+    private static bool Positive(double value) => double.IsFinite(value) && value > 0;
+
+    private static double Average(double current, double sample) => double.IsNaN(current) ? sample : current + (Alpha * (sample - current));
+}

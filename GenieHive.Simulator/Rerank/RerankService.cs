@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GenieHive.Simulator.Embeddings;
+using GenieHive.Simulator.Faults;
+using GenieHive.Simulator.Wire;
+
+namespace GenieHive.Simulator.Rerank;
+
+/// <summary>
+/// Answers <c>/v1/rerank</c> in the Jina/Cohere shape llama-server (<c>--reranking</c>) and vLLM serve: each document
+/// scored by the cosine of its bag-of-words vector with the query's (documents sharing the query's words rank first),
+/// results sorted best first, <c>top_n</c> and <c>return_documents</c> honoured. Faults apply as on every endpoint.
+/// </summary>
+public sealed class RerankService(FaultGate faults)
+{
+    private const int Dimensions = 256;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        JsonObject? request;
+        try
+        {
+            request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        var query = request?["query"] is JsonValue q && q.GetValueKind() == JsonValueKind.String ? q.GetValue<string>() : null;
+        if (request is null || query is null || request["documents"] is not JsonArray documents)
+        {
+            await OpenAiError.BadRequest("A rerank request needs 'query' (a string) and 'documents' (an array).").WriteAsync(context);
+            return;
+        }
+
+        var texts = documents.Select(d => d is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : d?["text"]?.GetValue<string>()).ToList();
+        if (texts.Any(t => t is null))
+        {
+            await OpenAiError.BadRequest("Each document must be a string or an object with 'text'.", "documents").WriteAsync(context);
+            return;
+        }
+
+        var fault = await faults.ApplyAsync(context, context.RequestAborted);
+        if (fault.Handled)
+        {
+            return;
+        }
+
+        var queryVector = Vector(query);
+        var words = Words(query);
+        var results = texts.Select((text, index) => (Index: index, Text: text!, Score: Cosine(queryVector, Vector(text!))))
+            .OrderByDescending(r => r.Score).ThenBy(r => r.Index).ToList();
+        if (request["top_n"] is JsonValue top && top.TryGetValue<int>(out var topN) && topN > 0)
+        {
+            results = results.Take(topN).ToList();
+        }
+
+        var returnDocuments = request["return_documents"] is JsonValue r && r.GetValueKind() == JsonValueKind.True;
+        var list = new JsonArray();
+        foreach (var result in results)
+        {
+            var item = new JsonObject { ["index"] = result.Index, ["relevance_score"] = result.Score };
+            if (returnDocuments)
+            {
+                item["document"] = new JsonObject { ["text"] = result.Text };
+            }
+
+            list.Add(item);
+            words += Words(result.Text);
+        }
+
+        var answer = new JsonObject
+        {
+            ["model"] = request["model"]?.DeepClone(),
+            ["object"] = "list",
+            ["usage"] = new JsonObject { ["prompt_tokens"] = words, ["total_tokens"] = words },
+            ["results"] = list,
+        };
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
+    }
+
+    private static float[] Vector(string text)
+    {
+        var raw = new float[Dimensions];
+        BagOfWordsEmbedder.AddText(Encoding.UTF8.GetBytes(text), raw);
+        var unit = new float[Dimensions];
+        BagOfWordsEmbedder.Normalize(raw, Dimensions, unit);
+        return unit;
+    }
+
+    private static int Words(string text) => BagOfWordsEmbedder.AddText(Encoding.UTF8.GetBytes(text), new float[Dimensions]);
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+        }
+
+        return Math.Round(dot, 6);
+    }
+}

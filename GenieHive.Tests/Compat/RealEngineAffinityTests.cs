@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using GenieHive.Contracts;
+
+namespace GenieHive.Tests.Compat;
+
+/// <summary>
+/// Issue 15's real-engine case: two real llama-servers with <c>small.gguf</c> (one thread each, as
+/// <c>tools/real-engines/start.sh</c> runs them) behind a real Control and facade, and two conversations with a long
+/// opening context, typing at the same time. The engines keep each conversation's prefix in a slot; the facade must
+/// send later turns back there (llama-server's <c>timings.cache_n</c> says the prefix was reused) and must not put
+/// both first turns on one engine. Skips without <c>GENIEHIVE_REAL_ENGINES_DIR</c>; runs in <c>.ci/run</c>.
+/// </summary>
+public sealed class RealEngineAffinityTests
+{
+    private const string Model = "small";
+    private const int Turns = 3;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(150);
+
+    private const string RolesYaml = """
+        roles:
+          - role_id: reader
+            operation: chat
+        """;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LaterTurnsOfConcurrentConversationsReturnToTheEngineHoldingTheirPrefix()
+    {
+        Assert.SkipUnless(RealEngines.Directory is not null, RealEngines.SkipReason);
+        var dir = RealEngines.Directory!;
+        var pids = new List<int>();
+        CompatCluster? cluster = null;
+        try
+        {
+            int portA = RealEngineServer.FreePort(), portB = RealEngineServer.FreePort();
+            pids.Add(await RealEngineServer.StartAsync(dir, "chat", portA, Model, "small.gguf"));
+            pids.Add(await RealEngineServer.StartAsync(dir, "chat", portB, Model, "small.gguf"));
+            cluster = await CompatCluster.StartAsync(RolesYaml);
+            await cluster.RegisterAsync(CompatCluster.Host("real-a", CompatCluster.Service("small-a", ServiceKinds.Chat, Url(portA), Model, RealEngines.ChatContextSize)));
+            await cluster.RegisterAsync(CompatCluster.Host("real-b", CompatCluster.Service("small-b", ServiceKinds.Chat, Url(portB), Model, RealEngines.ChatContextSize)));
+
+            // The second user starts while the first one's opening is still being prefilled.
+            var first = ConverseAsync(cluster.Http, Opening("orchards"));
+            await Task.Delay(300, Ct);
+            var second = ConverseAsync(cluster.Http, Opening("harbours"));
+            var conversations = await Task.WhenAll(first, second).WaitAsync(Bound, Ct);
+
+            Assert.NotEqual(conversations[0][0].Service, conversations[1][0].Service);
+            foreach (var turns in conversations)
+            {
+                var home = turns[0].Service;
+                Assert.Contains(turns[0].Route, new[] { "direct;affinity=new", "direct;spill" });
+                foreach (var later in turns.Skip(1))
+                {
+                    Assert.Equal(home, later.Service);
+                    Assert.Equal("direct;affinity=hit", later.Route);
+
+                    // Most of the prompt came from the slot's cache: at least the whole first turn's prompt but a little.
+                    Assert.True(later.CachedTokens >= turns[0].PromptTokens * 0.8,
+                        "turn on " + later.Service + " reused " + later.CachedTokens + " of " + later.PromptTokens + " prompt tokens; the opening had " + turns[0].PromptTokens);
+                }
+            }
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+            }
+
+            foreach (var pid in pids)
+            {
+                RealEngineServer.Stop(pid);
+            }
+        }
+    }
+
+    private static async Task<List<Turn>> ConverseAsync(HttpClient http, string opening)
+    {
+        var messages = new JsonArray
+        {
+            new JsonObject { ["role"] = "system", ["content"] = "You answer questions about the text you are given." },
+            new JsonObject { ["role"] = "user", ["content"] = opening + "\n\nWhat is this text about?" },
+        };
+        var turns = new List<Turn>();
+        for (var turn = 0; turn < Turns; turn++)
+        {
+            var body = new JsonObject
+            {
+                ["model"] = Model,
+                ["messages"] = messages.DeepClone(),
+                ["max_tokens"] = 6,
+                ["temperature"] = 0,
+                ["cache_prompt"] = true,
+            };
+            using var response = await http.PostAsJsonAsync("/v1/chat/completions", body, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.IsSuccessStatusCode, "turn " + turn + ": " + (int)response.StatusCode + " " + text);
+            var answer = JsonNode.Parse(text)!;
+            var timings = answer["timings"] ?? throw new InvalidOperationException("llama-server sent no timings: " + text);
+            turns.Add(new Turn(
+                response.Headers.GetValues(GenieHiveHeaders.ServiceId).Single(),
+                response.Headers.GetValues(GenieHiveHeaders.RouteType).Single(),
+                answer["usage"]!["prompt_tokens"]!.GetValue<int>(),
+                timings["cache_n"]?.GetValue<int>() ?? 0));
+            messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = answer["choices"]![0]!["message"]!["content"]!.GetValue<string>() });
+            messages.Add(new JsonObject { ["role"] = "user", ["content"] = "And what follows from that, in turn " + (turn + 2).ToString(CultureInfo.InvariantCulture) + "?" });
+        }
+
+        return turns;
+    }
+
+    /// <summary>About 400 tokens of text of its own per conversation, so the two prefixes share nothing but the system prompt.</summary>
+    private static string Opening(string topic)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < 40; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Note {i} on {topic}: the {topic} of district {i * 7 % 13} changed in year {1900 + (i * 3)}. ");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Url(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Turn(string Service, string Route, int PromptTokens, int CachedTokens);
+}

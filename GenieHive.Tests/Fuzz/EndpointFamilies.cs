@@ -1,0 +1,206 @@
+using CsCheck;
+using GenieHive.Contracts;
+using GenieHive.Tests.Compat;
+
+namespace GenieHive.Tests.Fuzz;
+
+/// <summary>Which service of the <see cref="FuzzCluster"/> a family of endpoints belongs to.</summary>
+internal enum FuzzService
+{
+    Facade,
+    Control,
+    NodeAgent,
+    Simulator,
+}
+
+/// <summary>
+/// One family of endpoints under fuzzing: where it lives, what requests it gets, the error shape its 4xx must have and
+/// the 5xx it may answer (the facade's documented upstream ones). Adding an endpoint family is adding one entry to
+/// <see cref="EndpointFamilies.All"/>.
+/// </summary>
+internal sealed record EndpointFamily(
+    string Name,
+    FuzzService Service,
+    Gen<FuzzRequest> Requests,
+    Func<int, byte[], string?> ErrorShape,
+    int[] AllowedServerErrors)
+{
+    public override string ToString() => Name;
+}
+
+internal static class EndpointFamilies
+{
+    private static readonly int[] UpstreamErrors = [502, 503, 504];
+
+    /// <summary>Model names: served ones, a role, one whose engine is gone (502), one nothing can serve (503), and noise.</summary>
+    private static readonly Gen<string> Model = Gen.Frequency(
+        (6, Gen.OneOf(SimulatedCluster.ChatModel, SimulatedCluster.ChatRole, SimulatedCluster.EmbeddingModel, SimulatedCluster.EmbeddingRole,
+            SimulatedCluster.DeadModel, SimulatedCluster.UnservableRole, SimulatedCluster.TranscriptionModel).Select(JsonFragments.Quote)),
+        (2, JsonFragments.String));
+
+    private static readonly Gen<string> CleanText = Gen.String[Gen.Char.AlphaNumeric, 1, 24].Select(JsonFragments.Quote);
+
+    private static readonly Gen<string> CleanMessages = CleanText.Array[1, 3].Select(texts =>
+        "[" + string.Join(",", texts.Select(t => "{\"role\":\"user\",\"content\":" + t + "}")) + "]");
+
+    private static Gen<string> Served(params string[] models) => Gen.OneOf(models).Select(JsonFragments.Quote);
+
+    private static readonly Gen<string> Message = Gen.Select(
+        Gen.OneOf("user", "system", "assistant", "tool", "developer", "").Select(JsonFragments.Quote),
+        Gen.Frequency((4, JsonFragments.String), (1, JsonFragments.Value(2))),
+        (role, content) => "{\"role\":" + role + ",\"content\":" + content + "}");
+
+    private static readonly Gen<string> Messages = Message.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]");
+
+    private static readonly Gen<string> SmallCount = Gen.Frequency((6, Gen.Int[1, 16].Select(FuzzRequests.Invariant)), (1, JsonFragments.Number));
+
+    private static readonly FieldSpec[] ChatFields =
+    [
+        new("model", Model, Served(SimulatedCluster.ChatModel, SimulatedCluster.ChatRole)),
+        new("messages", Messages, CleanMessages),
+        new("stream", Gen.OneOf("true", "false"), Gen.OneOf("true", "false")),
+        new("max_tokens", SmallCount, Gen.Int[1, 16].Select(FuzzRequests.Invariant)),
+        new("temperature", JsonFragments.Number, null),
+        new("stream_options", Gen.Const("{\"include_usage\":true}"), null),
+    ];
+
+    private static readonly FieldSpec[] CompletionFields =
+    [
+        new("model", Model, Served(SimulatedCluster.ChatModel, SimulatedCluster.ChatRole)),
+        new("prompt", Gen.Frequency((3, JsonFragments.String), (1, JsonFragments.String.Array[0, 3].Select(a => "[" + string.Join(",", a) + "]"))), CleanText),
+        new("stream", Gen.OneOf("true", "false"), Gen.OneOf("true", "false")),
+        new("max_tokens", SmallCount, Gen.Int[1, 16].Select(FuzzRequests.Invariant)),
+    ];
+
+    private static readonly FieldSpec[] EmbeddingFields =
+    [
+        new("model", Model, Served(SimulatedCluster.EmbeddingModel, SimulatedCluster.EmbeddingRole)),
+        new("input", Gen.Frequency(
+            (3, JsonFragments.String),
+            (1, JsonFragments.String.Array[0, 4].Select(a => "[" + string.Join(",", a) + "]")),
+            (1, JsonFragments.Number.Array[0, 8].Select(a => "[" + string.Join(",", a) + "]"))), CleanText),
+        new("encoding_format", Gen.OneOf("\"float\"", "\"base64\"", "\"other\""), null),
+        new("dimensions", SmallCount, null),
+    ];
+
+    private static readonly FieldSpec[] MatchFields =
+    [
+        new("task", JsonFragments.String, CleanText),
+        new("tasks", JsonFragments.String.Array[0, 3].Select(a => "[" + string.Join(",", a) + "]"), null),
+        new("kind", Gen.OneOf("\"chat\"", "\"embeddings\"", "\"transcription\"", "\"nope\""), Gen.OneOf("\"chat\"", "\"embeddings\"")),
+        new("include_direct_services", Gen.OneOf("true", "false"), null),
+        new("limit", Gen.Frequency((4, Gen.Int[0, 50].Select(FuzzRequests.Invariant)), (1, JsonFragments.Number)), Gen.Int[1, 10].Select(FuzzRequests.Invariant)),
+    ];
+
+    private static readonly Gen<string> FuzzId = Gen.String[Gen.Char.AlphaNumeric, 1, 10].Select(id => JsonFragments.Quote("fz-" + id));
+
+    private static readonly Gen<string> RegisteredService = Gen.Select(
+        FuzzId,
+        Gen.OneOf("\"chat\"", "\"embeddings\"", "\"transcription\"", "\"rerank\"", "\"\""),
+        Gen.OneOf("\"http://127.0.0.1:9/\"", "\"not a url\"", "\"\"", "\"http://[::1\"", "\"ftp://x\""),
+        Gen.Frequency((3, Gen.Int[0, 131072].Select(FuzzRequests.Invariant)), (1, JsonFragments.Number)),
+        Gen.OneOf("\"healthy\"", "\"degraded\"", "\"down\"", "\"\"", "null"),
+        (id, kind, endpoint, context, health) =>
+            "{\"service_id\":" + id + ",\"kind\":" + kind + ",\"protocol\":\"openai\",\"endpoint\":" + endpoint
+            + ",\"assets\":[{\"asset_id\":" + id + ",\"loaded\":true,\"context_size\":" + context + "}]"
+            + ",\"state\":{\"health\":" + health + ",\"accept_requests\":true},\"observed\":{\"queue_depth\":" + context + "}}");
+
+    private static readonly Gen<string> CleanService = Gen.Select(FuzzId, Gen.OneOf("\"chat\"", "\"embeddings\""), (id, kind) =>
+        "{\"service_id\":" + id + ",\"kind\":" + kind + ",\"protocol\":\"openai\",\"endpoint\":\"http://127.0.0.1:9/\""
+        + ",\"assets\":[{\"asset_id\":" + id + ",\"loaded\":true,\"context_size\":4096}],\"state\":{\"health\":\"healthy\",\"accept_requests\":true}}");
+
+    private static readonly FieldSpec[] RegistrationFields =
+    [
+        new("host_id", FuzzId, FuzzId),
+        new("display_name", JsonFragments.String, CleanText),
+        new("address", Gen.OneOf("\"127.0.0.1\"", "\"\"", "\"::1\"", "\"999.1.1.1\""), Gen.Const("\"127.0.0.1\"")),
+        new("labels", Gen.Const("{\"zone\":\"fuzz\"}"), null),
+        new("services", RegisteredService.Array[0, 3].Select(a => "[" + string.Join(",", a) + "]"), CleanService.Array[0, 2].Select(a => "[" + string.Join(",", a) + "]")),
+    ];
+
+    private static readonly FieldSpec[] HeartbeatFields =
+    [
+        // A clean heartbeat is the agent's own (a host that exists), without services, so it never changes what routes.
+        new("host_id", FuzzId, Gen.Const("\"fuzz-agent\"")),
+        new("status", Gen.OneOf("{\"state\":\"online\"}", "{\"state\":\"draining\"}", "{}"), Gen.Const("{\"state\":\"online\"}")),
+        new("metrics", Gen.OneOf("{\"queue_depth\":1}", "{}", "{\"x\":[1,2]}"), Gen.Const("{\"queue_depth\":1}")),
+        new("services", RegisteredService.Array[0, 2].Select(a => "[" + string.Join(",", a) + "]"), null),
+    ];
+
+    private static readonly FieldSpec[] ObservationFields =
+    [
+        new("reporter_id", JsonFragments.String, CleanText),
+        new("services", Gen.Select(FuzzId, JsonFragments.Number, (id, n) => "[{\"service_id\":" + id + ",\"requests\":" + n + ",\"errors\":" + n + ",\"p50_latency_ms\":" + n + "}]"),
+            Gen.Select(FuzzId, Gen.Int[0, 100], (id, n) => "[{\"service_id\":" + id + ",\"requests\":" + n + ",\"errors\":0,\"p50_latency_ms\":" + n + "}]")),
+    ];
+
+    private static readonly FieldSpec[] BenchmarkIngestFields =
+    [
+        new("samples", Gen.Select(FuzzId, JsonFragments.Number, JsonFragments.String, (id, n, workload) =>
+            "[{\"benchmark_id\":" + id + ",\"service_id\":" + id + ",\"workload\":" + workload + ",\"observed_at\":" + n + ",\"results\":{\"tokens_per_sec\":" + n + "}}]"),
+            Gen.Select(FuzzId, Gen.Int[1, 100], (id, n) =>
+                "[{\"benchmark_id\":" + id + ",\"service_id\":" + id + ",\"workload\":\"chat-short\",\"observed_at\":1700000000,\"results\":{\"tokens_per_sec\":" + n + "}}]")),
+    ];
+
+    /// <summary>Every family, by service. Control's admin API is not here yet: it is not on main.</summary>
+    public static readonly EndpointFamily[] All =
+    [
+        Json("facade.chat", FuzzService.Facade, "/v1/chat/completions", ChatFields, FacadeKey, ErrorShapes.OpenAi, UpstreamErrors),
+        Json("facade.completions", FuzzService.Facade, "/v1/completions", CompletionFields, FacadeKey, ErrorShapes.OpenAi, UpstreamErrors),
+        Json("facade.embeddings", FuzzService.Facade, "/v1/embeddings", EmbeddingFields, FacadeKey, ErrorShapes.OpenAi, UpstreamErrors),
+        Upload("facade.transcriptions", FuzzService.Facade, FacadeKey, ErrorShapes.OpenAi, UpstreamErrors),
+        Gets("facade.models", FuzzService.Facade, FacadeKey, ErrorShapes.OpenAi, ["/v1/models", "/v1/models/sim-chat", "/v1/models/%ff", "/v1/models/a/b/c", "/v1/models/" + new string('m', 3000)], "id"),
+        Gets("facade.cluster", FuzzService.Facade, FacadeKey, ErrorShapes.Relayed,
+            ["/v1/cluster/routes/resolve", "/v1/cluster/hosts", "/v1/cluster/services", "/v1/cluster/health", "/v1/console/requests"],
+            "model", "kind", "after", "limit"),
+        Json("facade.cluster.match", FuzzService.Facade, "/v1/cluster/routes/match", MatchFields, FacadeKey, ErrorShapes.Relayed, []),
+        Gets("control.operator", FuzzService.Control, ControlKey, ErrorShapes.ProblemDetails,
+            ["/v1/cluster/routes/resolve", "/v1/cluster/hosts", "/v1/cluster/services", "/v1/cluster/roles", "/v1/cluster/benchmarks",
+             "/v1/cluster/health", "/v1/cluster/benchmarks/runs", "/v1/cluster/benchmarks/runs/nope", "/v1/cluster/benchmarks/workloads",
+             "/v1/cluster/benchmarks/schedule"],
+            "model", "kind", "limit", "service_id"),
+        Json("control.operator.match", FuzzService.Control, "/v1/cluster/routes/match", MatchFields, ControlKey, ErrorShapes.ProblemDetails, []),
+        Json("control.operator.observations", FuzzService.Control, "/v1/cluster/observations", ObservationFields, ControlKey, ErrorShapes.ProblemDetails, []),
+        Json("control.operator.benchmarks", FuzzService.Control, "/v1/cluster/benchmarks", BenchmarkIngestFields, ControlKey, ErrorShapes.ProblemDetails, []),
+        Json("control.nodes.register", FuzzService.Control, "/v1/nodes/register", RegistrationFields, NodeKey, ErrorShapes.ProblemDetails, []),
+        Json("control.nodes.heartbeat", FuzzService.Control, "/v1/nodes/heartbeat", HeartbeatFields, NodeKey, ErrorShapes.ProblemDetails, []),
+        Gets("agent.node", FuzzService.NodeAgent, NoKey, ErrorShapes.ProblemDetails,
+            ["/v1/node/inventory", "/v1/node/registration", "/v1/node/status"], "x"),
+        Json("simulator.chat", FuzzService.Simulator, "/v1/chat/completions", ChatFields, NoKey, ErrorShapes.OpenAi, []),
+        Json("simulator.completions", FuzzService.Simulator, "/v1/completions", CompletionFields, NoKey, ErrorShapes.OpenAi, []),
+        Json("simulator.embeddings", FuzzService.Simulator, "/v1/embeddings", EmbeddingFields, NoKey, ErrorShapes.OpenAi, []),
+        Upload("simulator.transcriptions", FuzzService.Simulator, NoKey, ErrorShapes.OpenAi, []),
+        Gets("simulator.engine", FuzzService.Simulator, NoKey, ErrorShapes.OpenAi, ["/slots", "/metrics", "/props", "/v1/models", "/api/tags", "/api/ps", "/health"], "model", "fail_on_no_slot"),
+    ];
+
+    private static (string, string)? FacadeKey => ("Authorization", "Bearer " + CompatCluster.ClientKey);
+
+    private static (string, string)? ControlKey => (GenieHiveHeaders.ApiKey, CompatCluster.ClientKey);
+
+    private static (string, string)? NodeKey => (GenieHiveHeaders.NodeKey, CompatCluster.NodeKey);
+
+    private static (string, string)? NoKey => null;
+
+    /// <summary>The key as hostile requests send it: mostly right, sometimes missing, wrong or oversized.</summary>
+    private static Gen<(string, string)[]> Keys((string Header, string Value)? key) =>
+        key is { } k ? FuzzRequests.Key(k.Header, k.Value) : Gen.Const(Array.Empty<(string, string)>());
+
+    private static (string, string)[] Right((string, string)? key) => key is { } k ? [k] : [];
+
+    /// <summary>A JSON POST endpoint: one request in four as a well-behaved client sends it, the rest hostile.</summary>
+    private static EndpointFamily Json(string name, FuzzService service, string path, FieldSpec[] fields, (string, string)? key, Func<int, byte[], string?> shape, int[] allowed)
+    {
+        var hostile = Gen.Select(FuzzBodies.For(fields), FuzzRequests.JsonContentType, Keys(key), FuzzRequests.Headers, FuzzRequests.Query("x"),
+            (body, contentType, auth, headers, query) => new FuzzRequest("POST", path + query, contentType, body, [.. auth, .. headers]));
+        var clean = FuzzBodies.Clean(fields).Select(body => new FuzzRequest("POST", path, "application/json", JsonFragments.Utf8(body), Right(key)));
+        return new(name, service, Gen.Frequency((1, clean), (3, hostile)), shape, allowed);
+    }
+
+    private static EndpointFamily Upload(string name, FuzzService service, (string, string)? key, Func<int, byte[], string?> shape, int[] allowed) =>
+        new(name, service, Gen.Select(FuzzRequests.Multipart(Model.Select(m => m.Trim('"'))), Keys(key), FuzzRequests.Headers,
+            (upload, auth, headers) => new FuzzRequest("POST", "/v1/audio/transcriptions", upload.ContentType, upload.Body, [.. auth, .. headers])), shape, allowed);
+
+    private static EndpointFamily Gets(string name, FuzzService service, (string, string)? key, Func<int, byte[], string?> shape, string[] paths, params string[] parameters) =>
+        new(name, service, Gen.Select(Gen.OneOf(paths), FuzzRequests.Query(parameters), Keys(key), FuzzRequests.Headers,
+            (path, query, auth, headers) => new FuzzRequest("GET", path + query, null, null, [.. auth, .. headers])), shape, []);
+}
