@@ -165,6 +165,8 @@ internal sealed class CompatCluster : IAsyncDisposable
             ["GenieHive:Proxy:FirstByteTimeoutSeconds"] = "30",
             ["GenieHive:Proxy:StreamIdleTimeoutSeconds"] = "30",
             ["GenieHive:Observations:IntervalSeconds"] = "0.5",
+            // Many test classes share this facade from loopback; the invalid-key throttle has its own test (NamedKeyTests).
+            ["GenieHive:Auth:InvalidKeysPerMinute"] = "0",
         };
         foreach (var (key, value) in facadeSettings ?? new Dictionary<string, string?>())
         {

@@ -78,6 +78,10 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
             ["GenieHive:Proxy:StreamIdleTimeoutSeconds"] = "10",
             ["GenieHive:Observations:IntervalSeconds"] = "0.2",
 
+            // Test classes share one facade and send wrong keys on purpose, all from loopback: the invalid-key
+            // throttle (its own test: NamedKeyTests) would turn their 401s into 429s once a minute's allowance is used.
+            ["GenieHive:Auth:InvalidKeysPerMinute"] = "0",
+
             // Dozens of facades share the test process: their idle trims would be full blocking collections of it.
             ["GenieHive:Memory:TrimAfterIdleSeconds"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
