@@ -18,7 +18,7 @@ public static class RoutesCommands
     private static Command Explain(GlobalOptions global, CliConsole console)
     {
         var model = new Argument<string>("model") { Description = "A role, service id or asset id, as a client would send it." };
-        var kind = new Option<string?>("--kind") { Description = "chat, embeddings or transcription (default: whatever the name serves)." };
+        var kind = new Option<string?>("--kind") { Description = "chat, embeddings, transcription or rerank (default: whatever the name serves)." };
         var command = new Command("explain", "Where a request for MODEL goes: the ranked candidates with their scores and signals, and the excluded services.")
         {
             model, kind,

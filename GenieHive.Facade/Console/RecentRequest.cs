@@ -6,7 +6,7 @@ namespace GenieHive.Facade.Console;
 /// </summary>
 /// <param name="At">When the response was complete (Unix seconds).</param>
 /// <param name="RequestId">The request's <c>X-Request-Id</c>.</param>
-/// <param name="Kind">The endpoint: <c>chat</c>, <c>completions</c>, <c>embeddings</c> or <c>transcriptions</c>.</param>
+/// <param name="Kind">The endpoint: <c>chat</c>, <c>completions</c>, <c>embeddings</c>, <c>transcriptions</c>, <c>messages</c>, <c>responses</c> or <c>rerank</c>.</param>
 /// <param name="Model">The name the client sent.</param>
 /// <param name="RouteType"><c>direct</c> or <c>role</c>.</param>
 /// <param name="Role">The requested role, for a role request.</param>

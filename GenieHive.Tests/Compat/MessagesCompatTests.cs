@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using GenieHive.Facade.Console;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenieHive.Tests.Compat;
 
@@ -72,6 +74,32 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
         Assert.Equal("max_tokens", end["delta"]!["stop_reason"]!.GetValue<string>());
         Assert.InRange(end["usage"]!["output_tokens"]!.GetValue<int>(), 1, 5);
         Assert.Equal(ProtocolCluster.SystemPrompt, SystemTextOf(fixture.Tap.LastBody(EnginePath)));
+    }
+
+    [Fact]
+    public async Task AMessageIsMeteredAndRecordedAsTheRequestPathRecordsChat()
+    {
+        Assert.SkipUnless(fixture.Available, fixture.SkipReason);
+        var recent = fixture.Cluster.FacadeServices.GetRequiredService<RecentRequests>();
+        var requestId = "messages-metered-" + Guid.NewGuid().ToString("N");
+
+        var (status, _) = await PostAsync("""{"model":"mentor","max_tokens":4,"stream":true,"messages":[{"role":"user","content":"hello"}]}""", requestId: requestId);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        RecentRequest? found = null;
+        while (found is null && DateTime.UtcNow < deadline)
+        {
+            found = recent.Read(0, RecentRequests.Capacity).Entries.Select(e => (RecentRequest?)e.Request).LastOrDefault(r => r!.Value.RequestId == requestId);
+            await Task.Delay(10, Ct);
+        }
+
+        var entry = Assert.NotNull(found);
+        Assert.Equal("messages", entry.Kind);
+        Assert.Equal(ProtocolCluster.Role, entry.Role);
+        Assert.Equal("engine-svc", entry.ServiceId);
+        Assert.Equal(200, entry.Status);
+        Assert.True(entry.TtftMs > 0, "a streamed message has a time to first token");
     }
 
     [Fact]
@@ -150,9 +178,14 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
             .Select(lines => (lines[0]["event: ".Length..], JsonNode.Parse(lines[1]["data: ".Length..])!))];
 
     /// <summary>POSTs as an Anthropic client does: the key in <c>x-api-key</c>, never a bearer token.</summary>
-    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string json, string key = CompatCluster.ClientKey)
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string json, string key = CompatCluster.ClientKey, string? requestId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (requestId is not null)
+        {
+            request.Headers.Add("X-Request-Id", requestId);
+        }
+
         request.Headers.Authorization = null;
         request.Headers.Add("x-api-key", key);
         request.Headers.Add("anthropic-version", "2023-06-01");
