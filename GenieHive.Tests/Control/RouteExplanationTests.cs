@@ -41,6 +41,51 @@ public sealed class RouteExplanationTests(ControlFixture control) : IClassFixtur
     }
 
     [Fact]
+    public async Task ResolveShowsEachCandidatesPredictedDelayAndTheAffinityDecision()
+    {
+        await _client.RegisterOkAsync(Host("predict-a", Service("predict-a-chat", asset: "predict-model", p50: 300, tokensPerSec: 40)));
+        await _client.RegisterOkAsync(Host("predict-b", Service("predict-b-chat", asset: "predict-model", p50: 300, tokensPerSec: 40)));
+
+        var body = await _client.GetFromJsonAsync<JsonObject>(
+            "/v1/cluster/routes/resolve?model=predict-model&kind=chat&prefix_hash=00c0ffee00c0ffee&prefix_tokens=1000&prompt_tokens=1200",
+            TestContext.Current.CancellationToken);
+
+        var resolution = body!["resolution"]!;
+        var decision = resolution["decision"]!;
+        var chosen = resolution["service"]!["service_id"]!.GetValue<string>();
+        Assert.Equal("direct;affinity=hit", decision["route"]!.GetValue<string>());
+        Assert.Equal("affinity=hit", decision["affinity"]!.GetValue<string>());
+        Assert.Equal(chosen, decision["affinity_service_id"]!.GetValue<string>());
+        Assert.Equal("00c0ffee00c0ffee", decision["prefix_hash"]!.GetValue<string>());
+        foreach (var candidate in resolution["candidates"]!.AsArray())
+        {
+            var predicted = candidate!["predicted"]!;
+            var parts = new[] { "queue_ms", "prefill_ms", "ttft_ms", "cold_load_ms", "decode_ms" }.Sum(p => predicted[p]!.GetValue<double>());
+            Assert.Equal(predicted["total_ms"]!.GetValue<double>(), parts, 0.5);
+            Assert.True(predicted["in_band"]!.GetValue<bool>());
+
+            // The holder prefills only the 200 tokens after the opening; the other would recompute all 1,200.
+            var prefill = predicted["prefill_ms"]!.GetValue<double>();
+            Assert.True(candidate["service_id"]!.GetValue<string>() == chosen ? prefill < 1000 : prefill > 3000, "prefill " + prefill);
+        }
+    }
+
+    [Theory]
+    [InlineData("prefix_hash=xyz", "prefix_hash")]
+    [InlineData("prefix_hash=0", "prefix_hash")]
+    [InlineData("prefix_hash=ff&prefix_tokens=-1", "prefix_tokens")]
+    [InlineData("prefix_hash=ff&prompt_tokens=99999999999", "prompt_tokens")]
+    public async Task ABadConversationShapeIsA400NamingTheParameter(string query, string parameter)
+    {
+        await _client.RegisterOkAsync(Host("shape-host", Service("shape-chat", asset: "shape-model")));
+
+        using var response = await _client.GetAsync("/v1/cluster/routes/resolve?model=shape-model&" + query, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(parameter, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUnknownNameIs404NoRoute()
     {
         using var response = await _client.GetAsync("/v1/cluster/routes/resolve?model=no-such-model&kind=chat", TestContext.Current.CancellationToken);
