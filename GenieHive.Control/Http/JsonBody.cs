@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Json;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
@@ -99,6 +100,15 @@ public sealed class JsonBody(IOptions<ControlApiOptions> limits)
     public static BodyResult<T> Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
         where T : class
     {
+        // Valid JSON whose strings are not Unicode text (invalid UTF-8, a lone surrogate escape) deserializes, then throws
+        // where a free-form object (heartbeat metrics, benchmark results) is read or stored: refused here, by the same
+        // rule as the facade's (found by the endpoint fuzz suite as 500s).
+        // Syntax and depth are left to the deserializer, whose refusals name the field.
+        if (JsonUnicode.DocumentProblem(json, maxDepth: 1024) is { } problem && problem != JsonUnicode.NotJson)
+        {
+            return new(null, Problems.BadRequest("The request body is not valid JSON text: " + problem + "."));
+        }
+
         try
         {
             var value = JsonSerializer.Deserialize(json, typeInfo);

@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Json;
 using System.Runtime.CompilerServices;
 namespace GenieHive.Facade.Proxy;
 

@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Json;
 using System.Globalization;
 using System.Text.Json;
 

@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Json;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -36,6 +36,10 @@ public sealed class BadInputTests(BadInputTests.SmallLimitControl control) : ICl
         ["deep object nesting"] = ("application/json", () => Utf8("{\"host_id\":\"h\",\"address\":\"a\",\"capabilities\":" + string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200) + "}"), HttpStatusCode.BadRequest),
         ["huge string"] = ("application/json", () => Utf8("{\"host_id\": \"" + new string('h', 20_000) + "\", \"address\": \"a\", \"reporter_id\": \"" + new string('r', 20_000) + "\"}"), HttpStatusCode.BadRequest),
         ["invalid utf8"] = ("application/json", () => [.. Utf8("{\"task\": \""), 0xC3, 0x28, .. Utf8("\", \"host_id\": \""), 0xC3, 0x28, .. Utf8("\"}")], HttpStatusCode.BadRequest),
+        // Found by the endpoint fuzz suite: free-form objects (heartbeat metrics, benchmark results) took such keys and
+        // failed later with a 500.
+        ["invalid utf8 in a free-form key"] = ("application/json", () => [.. Utf8("{\"host_id\":\"h\",\"reporter_id\":\"r\",\"metrics\":{\""), 0xFF, .. Utf8("q\":1},\"samples\":[{\"benchmark_id\":\"b\",\"service_id\":\"s\",\"workload\":\"w\",\"observed_at\":1,\"results\":{\""), 0xFF, .. Utf8("k\":1}}]}")], HttpStatusCode.BadRequest),
+        ["lone surrogate in a free-form key"] = ("application/json", () => Utf8("{\"host_id\":\"h\",\"reporter_id\":\"r\",\"metrics\":{\"\\ud800\":1},\"samples\":[{\"benchmark_id\":\"b\",\"service_id\":\"s\",\"workload\":\"w\",\"observed_at\":1,\"results\":{\"\\udc00\":1}}]}"), HttpStatusCode.BadRequest),
         ["oversized"] = ("application/json", () => Utf8("{\"host_id\": \"" + new string('x', BodyLimit + 10) + "\"}"), HttpStatusCode.RequestEntityTooLarge),
         ["text/plain"] = ("text/plain", () => Utf8("{}"), HttpStatusCode.UnsupportedMediaType),
         ["form"] = ("application/x-www-form-urlencoded", () => Utf8("host_id=h"), HttpStatusCode.UnsupportedMediaType),
@@ -104,12 +108,22 @@ public sealed class BadInputTests(BadInputTests.SmallLimitControl control) : ICl
     [InlineData("/v1/cluster/routing-table?after=abc")]
     [InlineData("/v1/cluster/routing-table?wait=-1")]
     [InlineData("/v1/cluster/routing-table?wait=forever")]
+    [InlineData("/v1/cluster/benchmarks/runs?limit=ten")]
     public async Task BadQueryParametersAre400(string path)
     {
         using var response = await control.Client.GetAsync(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AnEmptyLimitMeansTheDefaultNotA500()
+    {
+        // Found by the endpoint fuzz suite: a bound int? answered "limit=" with a 500.
+        using var response = await control.Client.GetAsync("/v1/cluster/benchmarks/runs?limit=", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]

@@ -102,4 +102,14 @@ public sealed class InvalidCatalogTests
 
         Assert.StartsWith("bad-roles.yaml: not valid YAML", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnOctalNumberWiderThan64BitsIsKeptAsText()
+    {
+        // Convert.ToInt64 threw OverflowException out of the loader (found by bench/fuzz.sh).
+        var catalog = RoleCatalogLoader.Load(
+            "roles:\n  - role_id: a\n    operation: chat\n    display_name: 0o7777777777777777777777777\n", "roles.yaml", now: 1);
+
+        Assert.Equal("0o7777777777777777777777777", catalog.Roles.Single().DisplayName);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class ConnectionAbuseTests
     public async Task SlowlorisPartialRequestsAreDroppedWhileValidClientsAreAnswered()
     {
         await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
-        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama"])]));
+        await using var control = await FakeControl.WithOneServiceAsync(upstream.Url);
         await using var facade = await FacadeHost.StartAsync(control, new Dictionary<string, string?>
         {
             ["GenieHive:ConnectionLimits:RequestHeadersTimeoutSeconds"] = "2",
@@ -88,7 +88,7 @@ public sealed class ConnectionAbuseTests
     public async Task AFloodBeyondTheConnectionLimitIsShedAndTheFacadeAnswersOnceIdleHoldersTimeOut()
     {
         await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
-        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama"])]));
+        await using var control = await FakeControl.WithOneServiceAsync(upstream.Url);
         await using var facade = await FacadeHost.StartAsync(control, new Dictionary<string, string?>
         {
             ["GenieHive:ConnectionLimits:MaxConcurrentConnections"] = "100",
@@ -134,7 +134,7 @@ public sealed class ConnectionAbuseTests
     public async Task SmugglingHeadsNeverReachTheUpstreamAsASecondRequest(string framing)
     {
         await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
-        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama"])]));
+        await using var control = await FakeControl.WithOneServiceAsync(upstream.Url);
         await using var facade = await FacadeHost.StartAsync(control);
 
         // A chunked body that ends early, followed by a request a proxy reading Content-Length would take as the body.

@@ -51,6 +51,10 @@ internal sealed class FakeControl : IAsyncDisposable
         }
     }
 
+    /// <summary>A Control whose table holds one chat service, <c>svc</c>, serving <c>llama</c> at <paramref name="upstreamUrl"/>.</summary>
+    public static Task<FakeControl> WithOneServiceAsync(string upstreamUrl) =>
+        StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstreamUrl, ["llama"])]));
+
     public static async Task<FakeControl> StartAsync(RoutingTable table, int port = 0)
     {
         var control = new FakeControl(table);

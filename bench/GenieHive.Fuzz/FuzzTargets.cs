@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Json;
 using System.Text;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Control.Roles;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace GenieHive.Facade.Proxy;
+namespace GenieHive.Contracts.Json;
 
 /// <summary>
 /// Whether the raw bytes of one JSON string token (as <see cref="System.Text.Json.Utf8JsonReader.ValueSpan"/> holds
@@ -10,12 +10,16 @@ namespace GenieHive.Facade.Proxy;
 /// </summary>
 /// <remarks>
 /// JSON's grammar allows <c>"\ud800"</c>, but it names no character (RFC 8259 §8.2; I-JSON, RFC 7493, forbids it), and
-/// System.Text.Json cannot turn it into a string or write it back out. The facade refuses such a body up front with
-/// 400 <c>invalid_json</c>, on every route, rather than pass it on a direct route and fail it on a role route whose
-/// policy rewrites the body. The reader validates the escapes' syntax, not their meaning or the UTF-8 between them.
+/// System.Text.Json cannot turn it into a string or write it back out. The reader validates the escapes' syntax, not
+/// their meaning or the UTF-8 between them. One rule for every service: the facade refuses such a client body up front
+/// with 400 <c>invalid_json</c> on every route (rather than pass it on a direct route and fail it on a role route whose
+/// policy rewrites the body) and fails an engine's JSON answer that breaks it; Control refuses such a body with 400.
 /// </remarks>
 public static class JsonUnicode
 {
+    /// <summary>What <see cref="DocumentProblem"/> says of bytes that are not JSON at all (or nest deeper than allowed).</summary>
+    public const string NotJson = "it is not valid JSON";
+
     /// <summary>The first problem in the token, or null when it is Unicode text.</summary>
     public static string? Problem(ReadOnlySpan<byte> raw, bool escaped)
     {
@@ -47,7 +51,7 @@ public static class JsonUnicode
         }
         catch (JsonException)
         {
-            return "it is not valid JSON";
+            return NotJson;
         }
 
         return null;
