@@ -26,11 +26,7 @@ public static class ControlServices
     {
         var services = builder.Services;
 
-        services.AddOptions<StorageOptions>()
-            .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName) is { Length: > 0 } value
-                    ? value
-                    : StorageOptions.DefaultConnectionString);
+        builder.AddControlStorage();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<RolesOptions>().BindConfiguration(RolesOptions.SectionName).ValidateOnStart();
@@ -42,7 +38,6 @@ public static class ControlServices
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ControlTelemetry>();
-        services.AddSingleton<ControlDatabase>();
         services.AddSingleton<ControlKeys>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<RoutingChanges>();

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using GenieHive.Contracts;
@@ -174,7 +176,7 @@ public sealed partial class RoutingTablePublisher(
         {
             database.Write((connection, transaction) => WriteVersion(connection, transaction, version));
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (DbException ex)
         {
             LogVersionNotStored(logger, ex, version);
         }
@@ -186,23 +188,23 @@ public sealed partial class RoutingTablePublisher(
 
     private static TaskCompletionSource<Publication> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static long ReadVersion(Microsoft.Data.Sqlite.SqliteConnection connection)
+    private static long ReadVersion(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM control_state WHERE key = $key;";
-        command.Parameters.AddWithValue("$key", VersionKey);
+        command.CommandText = "SELECT value FROM control_state WHERE key = @key;";
+        command.Add("@key", DbType.String, VersionKey);
         return command.ExecuteScalar() is string text && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var stored)
             ? stored
             : 0;
     }
 
-    private static void WriteVersion(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, long version)
+    private static void WriteVersion(DbConnection connection, DbTransaction transaction, long version)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO control_state (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
-        command.Parameters.AddWithValue("$key", VersionKey);
-        command.Parameters.AddWithValue("$value", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        command.CommandText = "INSERT INTO control_state (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+        command.Add("@key", DbType.String, VersionKey);
+        command.Add("@value", DbType.String, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         command.ExecuteNonQuery();
     }
 
