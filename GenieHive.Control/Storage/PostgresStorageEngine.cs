@@ -17,10 +17,25 @@ public sealed class PostgresStorageEngine(string connectionString) : IStorageEng
 
     public string Description { get; } = Describe(connectionString);
 
+    /// <summary>How long start-up waits for a server that is still starting (or restarting) before it gives up.</summary>
+    public static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(30);
+
     public void Open()
     {
-        // Fail at start-up, with the server's own message, when the database cannot be reached.
-        using var connection = _dataSource.OpenConnection();
+        // A server started beside Control may still be starting: wait for it a while, then fail with its own message.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var connection = _dataSource.OpenConnection();
+                return;
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && waited.Elapsed < StartupPatience)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(500));
+            }
+        }
     }
 
     public DbConnection Rent() => _dataSource.OpenConnection();
