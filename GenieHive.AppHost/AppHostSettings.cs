@@ -5,7 +5,9 @@ namespace GenieHive.AppHost;
 /// <summary>
 /// What an operator (or a test) can change about the local topology, read from the AppHost's configuration:
 /// <c>Parameters:facade-port</c>, <c>Parameters:client-api-key</c>, <c>Parameters:node-api-key</c>,
-/// <c>Parameters:engine-url</c>, <c>Parameters:engine-discover</c>, <c>GenieHive:DatabasePath</c>, <c>GenieHive:RolesPath</c>.
+/// <c>Parameters:engine-url</c>, <c>Parameters:engine-discover</c>, <c>GenieHive:DatabasePath</c>, <c>GenieHive:RolesPath</c>;
+/// <c>GenieHive:AppHost:ScaleOut</c> (true: PostgreSQL, two Control replicas, two facades),
+/// <c>GenieHive:AppHost:PostgresPort</c> (default 5433) and <c>GenieHive:AppHost:PostgresDataPath</c> (default <c>state/postgres</c>).
 /// </summary>
 public sealed record AppHostSettings(
     int FacadePort,
@@ -16,8 +18,14 @@ public sealed record AppHostSettings(
     string? EngineUrl,
     string EngineDiscover,
     int HostTimeoutSeconds,
-    int HeartbeatIntervalSeconds)
+    int HeartbeatIntervalSeconds,
+    bool ScaleOut,
+    int PostgresPort,
+    string PostgresDataPath)
 {
+    /// <summary>Beside a system PostgreSQL's 5432, so the two never collide.</summary>
+    public const int DefaultPostgresPort = 5433;
+
     /// <summary>The documented address of the facade: <c>http://localhost:8800</c>.</summary>
     public const int DefaultFacadePort = 8800;
 
@@ -37,6 +45,9 @@ public sealed record AppHostSettings(
             EngineUrl: string.IsNullOrWhiteSpace(config["Parameters:engine-url"]) ? null : config["Parameters:engine-url"],
             EngineDiscover: config["Parameters:engine-discover"] ?? "llamacpp",
             HostTimeoutSeconds: int.Parse(config["GenieHive:HostTimeoutSeconds"] ?? "15", CultureInfo.InvariantCulture),
-            HeartbeatIntervalSeconds: int.Parse(config["GenieHive:HeartbeatIntervalSeconds"] ?? "2", CultureInfo.InvariantCulture));
+            HeartbeatIntervalSeconds: int.Parse(config["GenieHive:HeartbeatIntervalSeconds"] ?? "2", CultureInfo.InvariantCulture),
+            ScaleOut: bool.Parse(config["GenieHive:AppHost:ScaleOut"] ?? "false"),
+            PostgresPort: int.Parse(config["GenieHive:AppHost:PostgresPort"] ?? DefaultPostgresPort.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            PostgresDataPath: config["GenieHive:AppHost:PostgresDataPath"] ?? Path.Combine(repositoryRoot, "state", "postgres"));
     }
 }

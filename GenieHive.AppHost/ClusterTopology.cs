@@ -5,37 +5,64 @@ namespace GenieHive.AppHost;
 /// <summary>The resources of the local topology, one extension per kind of resource.</summary>
 public static class ClusterTopology
 {
-    /// <summary>Control: the SQLite store, the role catalog and both API surfaces (node and operator).</summary>
+    /// <summary>
+    /// A Control (<paramref name="name"/>: <c>control</c>, or <c>control-2</c> for a replica): its database as
+    /// <c>ConnectionStrings:geniehive</c> (SQLite, or PostgreSQL with <c>GenieHive:Storage:Provider=postgres</c>), the
+    /// role catalog and both API surfaces (node and operator).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> AddControl(
         this IDistributedApplicationBuilder builder,
-        IResourceBuilder<SqliteDatabaseResource> database,
+        string name,
+        IResourceBuilder<IResourceWithConnectionString> database,
         IResourceBuilder<ParameterResource> clientKey,
         IResourceBuilder<ParameterResource> nodeKey,
         AppHostSettings settings) =>
-        builder.AddProject<Projects.GenieHive_Control>("control", launchProfileName: null)
+        builder.AddProject<Projects.GenieHive_Control>(name, launchProfileName: null)
             .WithHttpEndpoint(name: "http")
-            .WithReference(database)
+            .WithReference(database, connectionName: "geniehive")
             .WaitFor(database)
+            .WithEnvironment("GenieHive__Storage__Provider", database.Resource is PostgresServerResource ? "postgres" : "sqlite")
             .WithEnvironment("GenieHive__Auth__ClientApiKeys__0", clientKey)
             .WithEnvironment("GenieHive__Auth__NodeApiKeys__0", nodeKey)
             .WithEnvironment("GenieHive__Roles__Path", settings.RolesPath)
             .WithEnvironment("GenieHive__Routing__HostTimeoutSeconds", Invariant(settings.HostTimeoutSeconds))
             .WithHttpHealthCheck("/health");
 
-    /// <summary>The facade on the fixed, documented address (<c>http://localhost:8800</c> unless overridden).</summary>
+    /// <summary>
+    /// A facade (<paramref name="name"/>: <c>facade</c> on the fixed, documented address <c>http://localhost:8800</c>
+    /// unless overridden; <c>facade-2</c> of the scale-out shape on the next port).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> AddFacade(
         this IDistributedApplicationBuilder builder,
+        string name,
+        int port,
         IResourceBuilder<ProjectResource> control,
-        IResourceBuilder<ParameterResource> clientKey,
-        AppHostSettings settings) =>
-        builder.AddProject<Projects.GenieHive_Facade>("facade", launchProfileName: null)
+        IResourceBuilder<ParameterResource> clientKey) =>
+        builder.AddProject<Projects.GenieHive_Facade>(name, launchProfileName: null)
             // Port 0 (tests) lets Aspire pick a free port; otherwise the documented fixed address.
-            .WithHttpEndpoint(port: settings.FacadePort == 0 ? null : settings.FacadePort, name: "http")
+            .WithHttpEndpoint(port: port == 0 ? null : port, name: "http")
             .WithExternalHttpEndpoints()
             .WithReference(control)
             .WaitFor(control)
             .WithEnvironment("GenieHive__Auth__ClientApiKeys__0", clientKey)
             .WithHttpHealthCheck("/health");
+
+    /// <summary>
+    /// The scale-out shape's second Control replica (<c>control-2</c>, on the same PostgreSQL) and second facade
+    /// (<c>facade-2</c>, on the port after the first's). Clients of Control follow one URL today, so facade-2 follows
+    /// <c>control</c> like every other client; <c>control-2</c> serves whatever is sent to it and shares the database.
+    /// </summary>
+    public static void AddScaleOutReplicas(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<IResourceWithConnectionString> database,
+        IResourceBuilder<ProjectResource> control,
+        IResourceBuilder<ParameterResource> clientKey,
+        IResourceBuilder<ParameterResource> nodeKey,
+        AppHostSettings settings)
+    {
+        builder.AddControl("control-2", database, clientKey, nodeKey, settings);
+        builder.AddFacade("facade-2", settings.FacadePort == 0 ? 0 : settings.FacadePort + 1, control, clientKey);
+    }
 
     /// <summary>
     /// The benchmarker: claims the benchmark runs Control queues and measures them through the facade, as clients call

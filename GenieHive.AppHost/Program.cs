@@ -6,11 +6,18 @@ var settings = AppHostSettings.From(builder);
 var clientKey = builder.AddParameter("client-api-key", settings.ClientApiKey, secret: true);
 var nodeKey = builder.AddParameter("node-api-key", settings.NodeApiKey, secret: true);
 
-var database = builder.AddSqliteDatabase("geniehive", settings.DatabasePath);
+// Embedded SQLite by default; GenieHive:AppHost:ScaleOut=true runs the scale-out shape on one machine instead.
+IResourceBuilder<IResourceWithConnectionString> database = settings.ScaleOut
+    ? builder.AddPostgresServer("postgres", settings.PostgresDataPath, settings.PostgresPort)
+    : builder.AddSqliteDatabase("geniehive", settings.DatabasePath);
 
-var control = builder.AddControl(database, clientKey, nodeKey, settings);
-var facade = builder.AddFacade(control, clientKey, settings);
+var control = builder.AddControl("control", database, clientKey, nodeKey, settings);
+var facade = builder.AddFacade("facade", settings.FacadePort, control, clientKey);
 builder.AddBenchmarker(control, facade, clientKey);
+if (settings.ScaleOut)
+{
+    builder.AddScaleOutReplicas(database, control, clientKey, nodeKey, settings);
+}
 
 builder.AddSimulatedHost(SimulatedHosts.Alpha, control, nodeKey, settings);
 builder.AddSimulatedHost(SimulatedHosts.Beta, control, nodeKey, settings);

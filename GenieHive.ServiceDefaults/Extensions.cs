@@ -156,7 +156,9 @@ public static class Extensions
                 metrics.AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddMeter("GenieHive.*");
+                    .AddMeter("GenieHive.*")
+                    // Control on PostgreSQL: Npgsql's own meter (connections, commands).
+                    .AddMeter("Npgsql");
             })
             .WithTracing(tracing =>
             {
@@ -164,6 +166,8 @@ public static class Extensions
                 tracing.SetSampler(new BackgroundTickSampler())
                     .AddSource(builder.Environment.ApplicationName)
                     .AddSource("GenieHive.*")
+                    // Control on PostgreSQL: one span per command.
+                    .AddSource("Npgsql")
                     .AddAspNetCoreInstrumentation(options =>
                         // Health probes every few seconds, and the console's polls, would drown the traces that matter.
                         options.Filter = context =>

@@ -1,9 +1,10 @@
+using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using GenieHive.Control.Routing;
 using GenieHive.Control.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace GenieHive.Control.Benchmarks;
 
@@ -99,7 +100,7 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
         }
     }
 
-    public static List<BenchmarkSample> LoadAll(SqliteConnection connection)
+    public static List<BenchmarkSample> LoadAll(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT benchmark_id, service_id, asset_id, workload, observed_at, results_json FROM benchmark_samples;";
@@ -121,23 +122,23 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
         return samples;
     }
 
-    private static void Upsert(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<BenchmarkSample> samples)
+    private static void Upsert(DbConnection connection, DbTransaction transaction, IReadOnlyList<BenchmarkSample> samples)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO benchmark_samples (benchmark_id, service_id, asset_id, workload, observed_at, results_json)
-            VALUES ($benchmark_id, $service_id, $asset_id, $workload, $observed_at, $results)
+            VALUES (@benchmark_id, @service_id, @asset_id, @workload, @observed_at, @results)
             ON CONFLICT (benchmark_id) DO UPDATE SET
                 service_id = excluded.service_id, asset_id = excluded.asset_id, workload = excluded.workload,
                 observed_at = excluded.observed_at, results_json = excluded.results_json;
             """;
-        var benchmarkId = command.Parameters.Add("$benchmark_id", SqliteType.Text);
-        var serviceId = command.Parameters.Add("$service_id", SqliteType.Text);
-        var assetId = command.Parameters.Add("$asset_id", SqliteType.Text);
-        var workload = command.Parameters.Add("$workload", SqliteType.Text);
-        var observedAt = command.Parameters.Add("$observed_at", SqliteType.Real);
-        var results = command.Parameters.Add("$results", SqliteType.Text);
+        var benchmarkId = command.Add("@benchmark_id", DbType.String);
+        var serviceId = command.Add("@service_id", DbType.String);
+        var assetId = command.Add("@asset_id", DbType.String);
+        var workload = command.Add("@workload", DbType.String);
+        var observedAt = command.Add("@observed_at", DbType.Double);
+        var results = command.Add("@results", DbType.String);
         foreach (var sample in samples)
         {
             benchmarkId.Value = sample.BenchmarkId;

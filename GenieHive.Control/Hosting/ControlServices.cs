@@ -27,11 +27,7 @@ public static class ControlServices
     {
         var services = builder.Services;
 
-        services.AddOptions<StorageOptions>()
-            .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName) is { Length: > 0 } value
-                    ? value
-                    : StorageOptions.DefaultConnectionString);
+        builder.AddControlStorage();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -44,7 +40,6 @@ public static class ControlServices
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ControlTelemetry>();
-        services.AddSingleton<ControlDatabase>();
         services.AddSingleton<KeyRegistry>();
         services.AddSingleton<ControlKeys>();
         services.AddSingleton<JsonBody>();

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -5,38 +7,37 @@ using GenieHive.Contracts.Auth;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Keys;
 using GenieHive.Control.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace GenieHive.Control.Keys;
 
 /// <summary>
 /// The SQL of named keys, monthly usage, the audit and the hash secret: parameterised statements over
-/// <see cref="ControlDatabase"/>'s connection, upserts as <c>INSERT ... ON CONFLICT</c> (SQLite and PostgreSQL both run them).
+/// <see cref="ControlDatabase"/>'s connection (either provider), `@name` parameters, upserts as <c>INSERT ... ON CONFLICT</c> (SQLite and PostgreSQL both run them).
 /// </summary>
 public static class KeyStore
 {
     private const string HashSecretState = "key_hash_secret";
 
     /// <summary>The stored hash secret, or <paramref name="generated"/> stored now when there is none yet.</summary>
-    public static string HashSecret(SqliteConnection connection, SqliteTransaction transaction, string generated)
+    public static string HashSecret(DbConnection connection, DbTransaction transaction, string generated)
     {
-        using var insert = Command(connection, transaction,
-            "INSERT INTO control_state (key, value) VALUES ($key, $value) ON CONFLICT (key) DO NOTHING;");
-        insert.Parameters.AddWithValue("$key", HashSecretState);
-        insert.Parameters.AddWithValue("$value", generated);
+        using var insert = connection.Command(transaction,
+            "INSERT INTO control_state (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOTHING;");
+        insert.Add("@key", DbType.String, HashSecretState);
+        insert.Add("@value", DbType.String, generated);
         insert.ExecuteNonQuery();
 
-        using var select = Command(connection, transaction, "SELECT value FROM control_state WHERE key = $key;");
-        select.Parameters.AddWithValue("$key", HashSecretState);
+        using var select = connection.Command(transaction, "SELECT value FROM control_state WHERE key = @key;");
+        select.Add("@key", DbType.String, HashSecretState);
         return (string)select.ExecuteScalar()!;
     }
 
     /// <summary>A new random hash secret (32 bytes, base64).</summary>
     public static string NewHashSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public static List<StoredKey> LoadKeys(SqliteConnection connection)
+    public static List<StoredKey> LoadKeys(DbConnection connection)
     {
-        using var command = Command(connection, null,
+        using var command = connection.Command(null,
             """
             SELECT key_id, name, secret_hash, scopes_json, models_json, requests_per_minute, tokens_per_minute,
                    monthly_token_limit, enabled, created_at, rotated_at
@@ -57,7 +58,7 @@ public static class KeyStore
                 RequestsPerMinute = reader.IsDBNull(5) ? null : reader.GetInt32(5),
                 TokensPerMinute = reader.IsDBNull(6) ? null : reader.GetInt64(6),
                 MonthlyTokenLimit = reader.IsDBNull(7) ? null : reader.GetInt64(7),
-                Enabled = reader.GetInt64(8) != 0,
+                Enabled = reader.GetInt32(8) != 0,
                 CreatedAt = reader.GetDouble(9),
                 RotatedAt = reader.GetDouble(10),
             });
@@ -66,46 +67,45 @@ public static class KeyStore
         return keys;
     }
 
-    public static void Upsert(SqliteConnection connection, SqliteTransaction transaction, StoredKey key)
+    public static void Upsert(DbConnection connection, DbTransaction transaction, StoredKey key)
     {
-        using var command = Command(connection, transaction,
+        using var command = connection.Command(transaction,
             """
             INSERT INTO api_keys (key_id, name, secret_hash, scopes_json, models_json, requests_per_minute, tokens_per_minute,
                                   monthly_token_limit, enabled, created_at, rotated_at)
-            VALUES ($id, $name, $hash, $scopes, $models, $rpm, $tpm, $monthly, $enabled, $created, $rotated)
+            VALUES (@id, @name, @hash, @scopes, @models, @rpm, @tpm, @monthly, @enabled, @created, @rotated)
             ON CONFLICT (key_id) DO UPDATE SET
                 name = excluded.name, secret_hash = excluded.secret_hash, scopes_json = excluded.scopes_json,
                 models_json = excluded.models_json, requests_per_minute = excluded.requests_per_minute,
                 tokens_per_minute = excluded.tokens_per_minute, monthly_token_limit = excluded.monthly_token_limit,
                 enabled = excluded.enabled, rotated_at = excluded.rotated_at;
             """);
-        var p = command.Parameters;
-        p.AddWithValue("$id", key.Id);
-        p.AddWithValue("$name", key.Name);
-        p.AddWithValue("$hash", Convert.ToBase64String(key.Hash));
-        p.AddWithValue("$scopes", JsonSerializer.Serialize(KeyScopes.ToNames(key.Scopes), GenieHiveJsonContext.Default.ListString));
-        p.AddWithValue("$models", JsonSerializer.Serialize(key.Models, GenieHiveJsonContext.Default.ListString));
-        p.AddWithValue("$rpm", (object?)key.RequestsPerMinute ?? DBNull.Value);
-        p.AddWithValue("$tpm", (object?)key.TokensPerMinute ?? DBNull.Value);
-        p.AddWithValue("$monthly", (object?)key.MonthlyTokenLimit ?? DBNull.Value);
-        p.AddWithValue("$enabled", key.Enabled ? 1 : 0);
-        p.AddWithValue("$created", key.CreatedAt);
-        p.AddWithValue("$rotated", key.RotatedAt);
+        command.Add("@id", DbType.String, key.Id);
+        command.Add("@name", DbType.String, key.Name);
+        command.Add("@hash", DbType.String, Convert.ToBase64String(key.Hash));
+        command.Add("@scopes", DbType.String, JsonSerializer.Serialize(KeyScopes.ToNames(key.Scopes), GenieHiveJsonContext.Default.ListString));
+        command.Add("@models", DbType.String, JsonSerializer.Serialize(key.Models, GenieHiveJsonContext.Default.ListString));
+        command.Add("@rpm", DbType.Int32, key.RequestsPerMinute);
+        command.Add("@tpm", DbType.Int64, key.TokensPerMinute);
+        command.Add("@monthly", DbType.Int64, key.MonthlyTokenLimit);
+        command.Add("@enabled", DbType.Int32, key.Enabled ? 1 : 0);
+        command.Add("@created", DbType.Double, key.CreatedAt);
+        command.Add("@rotated", DbType.Double, key.RotatedAt);
         command.ExecuteNonQuery();
     }
 
-    public static void Delete(SqliteConnection connection, SqliteTransaction transaction, string id)
+    public static void Delete(DbConnection connection, DbTransaction transaction, string id)
     {
-        using var command = Command(connection, transaction, "DELETE FROM api_keys WHERE key_id = $id;");
-        command.Parameters.AddWithValue("$id", id);
+        using var command = connection.Command(transaction, "DELETE FROM api_keys WHERE key_id = @id;");
+        command.Add("@id", DbType.String, id);
         command.ExecuteNonQuery();
     }
 
     /// <summary>Tokens per key in <paramref name="month"/> (<c>yyyy-MM</c>, UTC).</summary>
-    public static Dictionary<string, long> LoadUsage(SqliteConnection connection, string month)
+    public static Dictionary<string, long> LoadUsage(DbConnection connection, string month)
     {
-        using var command = Command(connection, null, "SELECT key_id, tokens FROM key_usage WHERE month = $month;");
-        command.Parameters.AddWithValue("$month", month);
+        using var command = connection.Command(null, "SELECT key_id, tokens FROM key_usage WHERE month = @month;");
+        command.Add("@month", DbType.String, month);
         using var reader = command.ExecuteReader();
         var usage = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read())
@@ -116,49 +116,48 @@ public static class KeyStore
         return usage;
     }
 
-    public static void AddUsage(SqliteConnection connection, SqliteTransaction transaction, string keyId, string month, long tokens)
+    public static void AddUsage(DbConnection connection, DbTransaction transaction, string keyId, string month, long tokens)
     {
-        using var command = Command(connection, transaction,
+        using var command = connection.Command(transaction,
             """
-            INSERT INTO key_usage (key_id, month, tokens) VALUES ($key, $month, $tokens)
+            INSERT INTO key_usage (key_id, month, tokens) VALUES (@key, @month, @tokens)
             ON CONFLICT (key_id, month) DO UPDATE SET tokens = key_usage.tokens + excluded.tokens;
             """);
-        command.Parameters.AddWithValue("$key", keyId);
-        command.Parameters.AddWithValue("$month", month);
-        command.Parameters.AddWithValue("$tokens", tokens);
+        command.Add("@key", DbType.String, keyId);
+        command.Add("@month", DbType.String, month);
+        command.Add("@tokens", DbType.Int64, tokens);
         command.ExecuteNonQuery();
     }
 
     /// <summary>The highest audit record id stored (0 for none): Control numbers new records after it.</summary>
-    public static long LastAuditId(SqliteConnection connection)
+    public static long LastAuditId(DbConnection connection)
     {
-        using var command = Command(connection, null, "SELECT COALESCE(MAX(record_id), 0) FROM audit_records;");
+        using var command = connection.Command(null, "SELECT COALESCE(MAX(record_id), 0) FROM audit_records;");
         return (long)command.ExecuteScalar()!;
     }
 
-    public static void InsertAudit(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record)
+    public static void InsertAudit(DbConnection connection, DbTransaction transaction, AuditRecord record)
     {
-        using var command = Command(connection, transaction,
+        using var command = connection.Command(transaction,
             """
             INSERT INTO audit_records (record_id, key_id, model, route, service_id, endpoint, status_code, error_code,
                                        prompt_tokens, completion_tokens, latency_ms, request_id, facade_id, at)
-            VALUES ($id, $key, $model, $route, $service, $endpoint, $status, $error, $prompt, $completion, $latency, $request, $facade, $at);
+            VALUES (@id, @key, @model, @route, @service, @endpoint, @status, @error, @prompt, @completion, @latency, @request, @facade, @at);
             """);
-        var p = command.Parameters;
-        p.AddWithValue("$id", record.Id);
-        p.AddWithValue("$key", record.KeyId);
-        p.AddWithValue("$model", (object?)record.Model ?? DBNull.Value);
-        p.AddWithValue("$route", (object?)record.Route ?? DBNull.Value);
-        p.AddWithValue("$service", (object?)record.ServiceId ?? DBNull.Value);
-        p.AddWithValue("$endpoint", record.Endpoint);
-        p.AddWithValue("$status", record.StatusCode);
-        p.AddWithValue("$error", (object?)record.ErrorCode ?? DBNull.Value);
-        p.AddWithValue("$prompt", record.PromptTokens);
-        p.AddWithValue("$completion", record.CompletionTokens);
-        p.AddWithValue("$latency", record.LatencyMs);
-        p.AddWithValue("$request", (object?)record.RequestId ?? DBNull.Value);
-        p.AddWithValue("$facade", (object?)record.FacadeId ?? DBNull.Value);
-        p.AddWithValue("$at", record.At);
+        command.Add("@id", DbType.Int64, record.Id);
+        command.Add("@key", DbType.String, record.KeyId);
+        command.Add("@model", DbType.String, record.Model);
+        command.Add("@route", DbType.String, record.Route);
+        command.Add("@service", DbType.String, record.ServiceId);
+        command.Add("@endpoint", DbType.String, record.Endpoint);
+        command.Add("@status", DbType.Int32, record.StatusCode);
+        command.Add("@error", DbType.String, record.ErrorCode);
+        command.Add("@prompt", DbType.Int64, record.PromptTokens);
+        command.Add("@completion", DbType.Int64, record.CompletionTokens);
+        command.Add("@latency", DbType.Double, record.LatencyMs);
+        command.Add("@request", DbType.String, record.RequestId);
+        command.Add("@facade", DbType.String, record.FacadeId);
+        command.Add("@at", DbType.Double, record.At);
         command.ExecuteNonQuery();
     }
 
@@ -166,28 +165,27 @@ public static class KeyStore
     /// Audit records newest first, after the filters: before (a record id: the page after one
     /// already read), key, status, model, and since (Unix seconds).
     /// </summary>
-    public static List<AuditRecord> QueryAudit(SqliteConnection connection, AuditQuery query)
+    public static List<AuditRecord> QueryAudit(DbConnection connection, AuditQuery query)
     {
-        using var command = Command(connection, null,
+        using var command = connection.Command(null,
             """
             SELECT record_id, key_id, model, route, service_id, endpoint, status_code, error_code, prompt_tokens,
                    completion_tokens, latency_ms, request_id, facade_id, at
             FROM audit_records
-            WHERE ($before IS NULL OR record_id < $before)
-              AND ($key IS NULL OR key_id = $key)
-              AND ($status IS NULL OR status_code = $status)
-              AND ($model IS NULL OR model = $model)
-              AND ($since IS NULL OR at >= $since)
+            WHERE (@before IS NULL OR record_id < @before)
+              AND (@key IS NULL OR key_id = @key)
+              AND (@status IS NULL OR status_code = @status)
+              AND (@model IS NULL OR model = @model)
+              AND (@since IS NULL OR at >= @since)
             ORDER BY record_id DESC
-            LIMIT $limit;
+            LIMIT @limit;
             """);
-        var p = command.Parameters;
-        p.AddWithValue("$before", (object?)query.Before ?? DBNull.Value);
-        p.AddWithValue("$key", (object?)query.KeyId ?? DBNull.Value);
-        p.AddWithValue("$status", (object?)query.Status ?? DBNull.Value);
-        p.AddWithValue("$model", (object?)query.Model ?? DBNull.Value);
-        p.AddWithValue("$since", (object?)query.Since ?? DBNull.Value);
-        p.AddWithValue("$limit", query.Limit);
+        command.Add("@before", DbType.Int64, query.Before);
+        command.Add("@key", DbType.String, query.KeyId);
+        command.Add("@status", DbType.Int32, query.Status);
+        command.Add("@model", DbType.String, query.Model);
+        command.Add("@since", DbType.Double, query.Since);
+        command.Add("@limit", DbType.Int32, query.Limit);
         using var reader = command.ExecuteReader();
         var records = new List<AuditRecord>();
         while (reader.Read())
@@ -215,10 +213,10 @@ public static class KeyStore
     }
 
     /// <summary>Deletes audit records older than <paramref name="cutoff"/> (Unix seconds); returns how many.</summary>
-    public static int PruneAudit(SqliteConnection connection, SqliteTransaction transaction, double cutoff)
+    public static int PruneAudit(DbConnection connection, DbTransaction transaction, double cutoff)
     {
-        using var command = Command(connection, transaction, "DELETE FROM audit_records WHERE at < $cutoff;");
-        command.Parameters.AddWithValue("$cutoff", cutoff);
+        using var command = connection.Command(transaction, "DELETE FROM audit_records WHERE at < @cutoff;");
+        command.Add("@cutoff", DbType.Double, cutoff);
         return command.ExecuteNonQuery();
     }
 
@@ -226,9 +224,9 @@ public static class KeyStore
     public static string Month(double unixSeconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds((long)(unixSeconds * 1000)).UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -1,10 +1,10 @@
+using System.Data.Common;
 using System.Diagnostics;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Nodes;
 using GenieHive.Control.Diagnostics;
 using GenieHive.Control.Registry;
 using GenieHive.Control.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace GenieHive.Control.Nodes;
 
@@ -51,7 +51,7 @@ public sealed partial class NodeRegistrar(
                 RegistryStore.Save(connection, transaction, rows);
             }, cancellationToken);
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // Memory already has the registration; the next batched write retries it so that disk catches up.
             registry.MarkDirty(outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>());

@@ -1,8 +1,8 @@
+using System.Data.Common;
 using GenieHive.Contracts;
 using GenieHive.Control.Observations;
 using GenieHive.Control.Routing;
 using GenieHive.Control.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace GenieHive.Control.Registry;
 
@@ -95,7 +95,7 @@ public sealed partial class RegistryMaintenance(
                 }
             });
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             registry.MarkDirty(dirty);
             LogFlushFailed(logger, ex, dirty.Count);
@@ -109,6 +109,6 @@ public sealed partial class RegistryMaintenance(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host {HostId} is stale: nothing heard for {SilentSeconds:F1} s; its services get no traffic")]
     private static partial void LogHostStale(ILogger logger, string hostId, double silentSeconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {HostCount} hosts' heartbeat state to SQLite; will retry")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {HostCount} hosts' heartbeat state to the database; will retry")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int hostCount);
 }

@@ -1,12 +1,13 @@
+using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Nodes;
 using GenieHive.Control.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace GenieHive.Control.Registry;
 
-/// <summary>Rows of <c>hosts</c> and <c>services</c>: written from registry snapshots, read once at start-up.</summary>
+/// <summary>Rows of <c>hosts</c> and <c>services</c>: written from registry snapshots, read once at start-up. Plain SQL both providers run.</summary>
 public static class RegistryStore
 {
     private static readonly GenieHiveJsonContext Json = GenieHiveJsonContext.Default;
@@ -15,54 +16,58 @@ public static class RegistryStore
     /// Writes each host row and, when given, replaces its services. Runs inside the caller's transaction, so a
     /// batch lands whole or not at all.
     /// </summary>
-    public static void Save(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<HostPersistence> hosts)
+    public static void Save(DbConnection connection, DbTransaction transaction, IEnumerable<HostPersistence> hosts)
     {
         using var upsertHost = connection.CreateCommand();
         upsertHost.Transaction = transaction;
         upsertHost.CommandText = """
             INSERT INTO hosts (host_id, display_name, address, labels_json, capabilities_json, resources_json,
                                status_state, last_seen, metrics_json, registered_at)
-            VALUES ($host_id, $display_name, $address, $labels, $capabilities, $resources, $state, $last_seen, $metrics, $registered_at)
+            VALUES (@host_id, @display_name, @address, @labels, @capabilities, @resources, @state, @last_seen, @metrics, @registered_at)
             ON CONFLICT (host_id) DO UPDATE SET
                 display_name = excluded.display_name, address = excluded.address, labels_json = excluded.labels_json,
                 capabilities_json = excluded.capabilities_json, resources_json = excluded.resources_json,
                 status_state = excluded.status_state, last_seen = excluded.last_seen, metrics_json = excluded.metrics_json,
                 registered_at = excluded.registered_at;
             """;
-        var hostId = upsertHost.Parameters.Add("$host_id", SqliteType.Text);
-        var displayName = upsertHost.Parameters.Add("$display_name", SqliteType.Text);
-        var address = upsertHost.Parameters.Add("$address", SqliteType.Text);
-        var labels = upsertHost.Parameters.Add("$labels", SqliteType.Text);
-        var capabilities = upsertHost.Parameters.Add("$capabilities", SqliteType.Text);
-        var resources = upsertHost.Parameters.Add("$resources", SqliteType.Text);
-        var state = upsertHost.Parameters.Add("$state", SqliteType.Text);
-        var lastSeen = upsertHost.Parameters.Add("$last_seen", SqliteType.Real);
-        var metrics = upsertHost.Parameters.Add("$metrics", SqliteType.Text);
-        var registeredAt = upsertHost.Parameters.Add("$registered_at", SqliteType.Real);
+        var hostId = upsertHost.Add("@host_id", DbType.String);
+        var displayName = upsertHost.Add("@display_name", DbType.String);
+        var address = upsertHost.Add("@address", DbType.String);
+        var labels = upsertHost.Add("@labels", DbType.String);
+        var capabilities = upsertHost.Add("@capabilities", DbType.String);
+        var resources = upsertHost.Add("@resources", DbType.String);
+        var state = upsertHost.Add("@state", DbType.String);
+        var lastSeen = upsertHost.Add("@last_seen", DbType.Double);
+        var metrics = upsertHost.Add("@metrics", DbType.String);
+        var registeredAt = upsertHost.Add("@registered_at", DbType.Double);
 
         using var deleteServices = connection.CreateCommand();
         deleteServices.Transaction = transaction;
-        deleteServices.CommandText = "DELETE FROM services WHERE host_id = $host_id;";
-        var deleteHostId = deleteServices.Parameters.Add("$host_id", SqliteType.Text);
+        deleteServices.CommandText = "DELETE FROM services WHERE host_id = @host_id;";
+        var deleteHostId = deleteServices.Add("@host_id", DbType.String);
 
         using var insertService = connection.CreateCommand();
         insertService.Transaction = transaction;
-        // REPLACE: a service that moved from a stale host may still sit under its old owner's id in the file.
+        // An upsert: a service that moved from a stale host may still sit under its old owner's id in the database.
         insertService.CommandText = """
-            INSERT OR REPLACE INTO services (service_id, host_id, kind, protocol, endpoint, runtime_json, assets_json,
-                                             state_json, observed_json, updated_at)
-            VALUES ($service_id, $host_id, $kind, $protocol, $endpoint, $runtime, $assets, $state, $observed, $updated_at);
+            INSERT INTO services (service_id, host_id, kind, protocol, endpoint, runtime_json, assets_json,
+                                  state_json, observed_json, updated_at)
+            VALUES (@service_id, @host_id, @kind, @protocol, @endpoint, @runtime, @assets, @state, @observed, @updated_at)
+            ON CONFLICT (service_id) DO UPDATE SET
+                host_id = excluded.host_id, kind = excluded.kind, protocol = excluded.protocol, endpoint = excluded.endpoint,
+                runtime_json = excluded.runtime_json, assets_json = excluded.assets_json, state_json = excluded.state_json,
+                observed_json = excluded.observed_json, updated_at = excluded.updated_at;
             """;
-        var serviceId = insertService.Parameters.Add("$service_id", SqliteType.Text);
-        var serviceHost = insertService.Parameters.Add("$host_id", SqliteType.Text);
-        var kind = insertService.Parameters.Add("$kind", SqliteType.Text);
-        var protocol = insertService.Parameters.Add("$protocol", SqliteType.Text);
-        var endpoint = insertService.Parameters.Add("$endpoint", SqliteType.Text);
-        var runtime = insertService.Parameters.Add("$runtime", SqliteType.Text);
-        var assets = insertService.Parameters.Add("$assets", SqliteType.Text);
-        var serviceState = insertService.Parameters.Add("$state", SqliteType.Text);
-        var observed = insertService.Parameters.Add("$observed", SqliteType.Text);
-        var updatedAt = insertService.Parameters.Add("$updated_at", SqliteType.Real);
+        var serviceId = insertService.Add("@service_id", DbType.String);
+        var serviceHost = insertService.Add("@host_id", DbType.String);
+        var kind = insertService.Add("@kind", DbType.String);
+        var protocol = insertService.Add("@protocol", DbType.String);
+        var endpoint = insertService.Add("@endpoint", DbType.String);
+        var runtime = insertService.Add("@runtime", DbType.String);
+        var assets = insertService.Add("@assets", DbType.String);
+        var serviceState = insertService.Add("@state", DbType.String);
+        var observed = insertService.Add("@observed", DbType.String);
+        var updatedAt = insertService.Add("@updated_at", DbType.Double);
 
         foreach (var (host, services) in hosts)
         {
@@ -103,7 +108,7 @@ public static class RegistryStore
         }
     }
 
-    public static List<HostRecord> LoadHosts(SqliteConnection connection)
+    public static List<HostRecord> LoadHosts(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
@@ -134,7 +139,7 @@ public static class RegistryStore
     }
 
     /// <summary>Services grouped by host; <see cref="HostRecord.ServiceIds"/> is filled from them.</summary>
-    public static List<ServiceRecord> LoadServices(SqliteConnection connection)
+    public static List<ServiceRecord> LoadServices(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """

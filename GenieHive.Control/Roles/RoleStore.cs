@@ -1,14 +1,16 @@
+using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
-using Microsoft.Data.Sqlite;
+using GenieHive.Control.Storage;
 
 namespace GenieHive.Control.Roles;
 
 /// <summary>The <c>roles</c> table: the YAML is the source of truth, so it is replaced whole at start-up.</summary>
 public static class RoleStore
 {
-    public static void ReplaceAll(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<RoleView> roles)
+    public static void ReplaceAll(DbConnection connection, DbTransaction transaction, IEnumerable<RoleView> roles)
     {
         using (var delete = connection.CreateCommand())
         {
@@ -21,16 +23,16 @@ public static class RoleStore
         insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO roles (role_id, display_name, description, operation, modality, prompt_policy_json, routing_policy_json, updated_at)
-            VALUES ($role_id, $display_name, $description, $operation, $modality, $prompt_policy, $routing_policy, $updated_at);
+            VALUES (@role_id, @display_name, @description, @operation, @modality, @prompt_policy, @routing_policy, @updated_at);
             """;
-        var roleId = insert.Parameters.Add("$role_id", SqliteType.Text);
-        var displayName = insert.Parameters.Add("$display_name", SqliteType.Text);
-        var description = insert.Parameters.Add("$description", SqliteType.Text);
-        var operation = insert.Parameters.Add("$operation", SqliteType.Text);
-        var modality = insert.Parameters.Add("$modality", SqliteType.Text);
-        var promptPolicy = insert.Parameters.Add("$prompt_policy", SqliteType.Text);
-        var routingPolicy = insert.Parameters.Add("$routing_policy", SqliteType.Text);
-        var updatedAt = insert.Parameters.Add("$updated_at", SqliteType.Real);
+        var roleId = insert.Add("@role_id", DbType.String);
+        var displayName = insert.Add("@display_name", DbType.String);
+        var description = insert.Add("@description", DbType.String);
+        var operation = insert.Add("@operation", DbType.String);
+        var modality = insert.Add("@modality", DbType.String);
+        var promptPolicy = insert.Add("@prompt_policy", DbType.String);
+        var routingPolicy = insert.Add("@routing_policy", DbType.String);
+        var updatedAt = insert.Add("@updated_at", DbType.Double);
         foreach (var role in roles)
         {
             roleId.Value = role.RoleId;
@@ -45,7 +47,7 @@ public static class RoleStore
         }
     }
 
-    public static int Count(SqliteConnection connection)
+    public static int Count(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM roles;";

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using GenieHive.Contracts;
@@ -16,7 +18,7 @@ namespace GenieHive.Control.Routing;
 /// Builds and publishes the routing table. Every routing-relevant change marks <see cref="RoutingChanges"/>;
 /// this loop publishes the first change at once and then waits <see cref="Debounce"/> before the next build,
 /// so a heartbeat storm costs a few builds per second while any change reaches long-pollers well within a
-/// second. The version grows by one per published table and is stored, so it keeps growing across restarts.
+/// second. Versions come from a counter in the database, so they keep growing across restarts and replicas.
 /// </summary>
 public sealed partial class RoutingTablePublisher(
     ClusterViews views,
@@ -135,7 +137,7 @@ public sealed partial class RoutingTablePublisher(
             var state = views.Capture(now);
             var known = new HashSet<string>(state.Services.Select(service => service.ServiceId), StringComparer.Ordinal);
             var routing = options.Value;
-            var version = _version + 1;
+            var version = NextVersion();
             var table = new RoutingTable
             {
                 Version = version,
@@ -150,7 +152,6 @@ public sealed partial class RoutingTablePublisher(
             };
 
             var publication = new Publication(table, JsonSerializer.SerializeToUtf8Bytes(table, GenieHiveJsonContext.Default.RoutingTable));
-            PersistVersion(version);
             _version = version;
             Volatile.Write(ref _current, publication);
             Volatile.Write(ref _publishedSequence, sequence);
@@ -165,48 +166,59 @@ public sealed partial class RoutingTablePublisher(
     }
 
     /// <summary>
-    /// Stores the version so that it keeps growing across restarts. A failed write does not stop publication:
-    /// the table in memory is what the facades follow, and the next publish stores a newer version.
+    /// Takes the next version from the counter stored in the database, so that it keeps growing across restarts and
+    /// across Controls sharing one database (replicas): each table gets a version no Control published before. A
+    /// failed write does not stop publication: the table in memory is what the facades follow, and the next
+    /// allocation raises the counter past the version used meanwhile.
     /// </summary>
-    private void PersistVersion(long version)
+    private long NextVersion()
     {
+        var floor = _version + 1;
         try
         {
-            database.Write((connection, transaction) => WriteVersion(connection, transaction, version));
+            var allocated = floor;
+            database.Write((connection, transaction) => allocated = AllocateVersion(connection, transaction, floor));
+            return allocated;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (DbException ex)
         {
-            LogVersionNotStored(logger, ex, version);
+            LogVersionNotStored(logger, ex, floor);
         }
         catch (ObjectDisposedException)
         {
             // Shutting down.
         }
+
+        return floor;
     }
 
     private static TaskCompletionSource<Publication> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static long ReadVersion(Microsoft.Data.Sqlite.SqliteConnection connection)
+    private static long ReadVersion(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM control_state WHERE key = $key;";
-        command.Parameters.AddWithValue("$key", VersionKey);
+        command.CommandText = "SELECT value FROM control_state WHERE key = @key;";
+        command.Add("@key", DbType.String, VersionKey);
         return command.ExecuteScalar() is string text && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var stored)
             ? stored
             : 0;
     }
 
-    private static void WriteVersion(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, long version)
+    /// <summary>One atomic step on the stored counter: the larger of (stored + 1) and <paramref name="floor"/>.</summary>
+    private static long AllocateVersion(DbConnection connection, DbTransaction transaction, long floor)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO control_state (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
-        command.Parameters.AddWithValue("$key", VersionKey);
-        command.Parameters.AddWithValue("$value", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        command.ExecuteNonQuery();
+        using var command = connection.Command(transaction, """
+            INSERT INTO control_state (key, value) VALUES (@key, CAST(@floor AS TEXT))
+            ON CONFLICT (key) DO UPDATE SET value = CAST(
+                CASE WHEN CAST(control_state.value AS BIGINT) + 1 > @floor THEN CAST(control_state.value AS BIGINT) + 1 ELSE @floor END AS TEXT)
+            RETURNING value;
+            """);
+        command.Add("@key", DbType.String, VersionKey);
+        command.Add("@floor", DbType.Int64, floor);
+        return long.Parse((string)command.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store routing table version {Version}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take routing table version {Version} from the database; publishing it from memory")]
     private static partial void LogVersionNotStored(ILogger logger, Exception exception, long version);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published routing table {Version}: {ServiceCount} services on {HostCount} hosts in {ElapsedMs} ms")]

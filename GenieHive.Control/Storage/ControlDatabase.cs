@@ -1,104 +1,76 @@
-using System.Diagnostics;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using GenieHive.Contracts;
 
 namespace GenieHive.Control.Storage;
 
 /// <summary>
-/// Control's SQLite database: one long-lived connection for every write (SQLite allows one writer anyway,
-/// so a single connection with short transactions is the fastest correct choice), WAL journal, foreign keys
-/// on, the schema created at start-up. Callers run their statements inside <see cref="WriteAsync"/>, which
-/// serialises them and wraps each batch in one transaction, so a killed process never leaves half a write.
+/// Control's database, whichever engine holds it (<see cref="IStorageEngine"/>: SQLite embedded, or PostgreSQL).
+/// Callers run their statements inside <see cref="WriteAsync"/>, which serialises this process's writes and
+/// wraps each batch in one transaction, so a killed process never leaves half a write. The schema is created
+/// and migrated at start-up under the engine's schema lock, and a database written by a newer Control is refused.
 /// </summary>
-public sealed class ControlDatabase : IDisposable
+public sealed class ControlDatabase(IStorageEngine engine, TimeProvider time) : IDisposable
 {
     /// <summary>Bumped when the schema changes; a database written by a newer Control is refused.</summary>
     public const int SchemaVersion = 1;
 
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly string _connectionString;
-    private SqliteConnection? _connection;
+    private bool _opened;
     private bool _disposed;
 
-    public ControlDatabase(IOptions<StorageOptions> options, IHostEnvironment environment)
-    {
-        var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString);
-        if (string.IsNullOrWhiteSpace(builder.DataSource))
-        {
-            throw new InvalidOperationException("ConnectionStrings:geniehive has no Data Source.");
-        }
+    /// <summary>Where the data is (for logs).</summary>
+    public string DataSource => engine.Description;
 
-        var inMemory = builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory;
-        if (!inMemory)
-        {
-            builder.DataSource = Path.GetFullPath(builder.DataSource, environment.ContentRootPath);
-            var folder = Path.GetDirectoryName(builder.DataSource);
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-        }
-
-        // One connection lives for the whole process; pooling would only keep a second handle open.
-        builder.Pooling = false;
-        builder.ForeignKeys = true;
-        builder.DefaultTimeout = 30;
-        _connectionString = builder.ToString();
-        DataSource = builder.DataSource;
-    }
-
-    /// <summary>The resolved database path (for logs).</summary>
-    public string DataSource { get; }
-
-    /// <summary>Opens the connection, sets the pragmas and creates the schema. Called once at start-up.</summary>
+    /// <summary>Opens the engine and creates or migrates the schema. Called once at start-up.</summary>
     public void Initialize()
     {
         using var activity = Diagnostics.ControlTelemetry.ActivitySource.StartActivity("control.storage.initialize");
-        _connection = new SqliteConnection(_connectionString);
-        _connection.Open();
-        Execute("PRAGMA journal_mode=WAL;");
-        Execute("PRAGMA synchronous=NORMAL;");
-        Execute("PRAGMA foreign_keys=ON;");
-        Execute("PRAGMA busy_timeout=5000;");
-
-        using var transaction = _connection.BeginTransaction();
-        foreach (var statement in Schema.Statements)
+        activity?.SetTag("geniehive.storage", DataSource);
+        engine.Open();
+        _opened = true;
+        Write((connection, transaction) =>
         {
-            using var command = _connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = statement;
-            command.ExecuteNonQuery();
-        }
+            engine.LockSchema(connection, transaction);
+            foreach (var statement in Schema.Statements)
+            {
+                using var command = connection.Command(transaction, statement);
+                command.ExecuteNonQuery();
+            }
 
-        using (var version = _connection.CreateCommand())
-        {
-            version.Transaction = transaction;
-            version.CommandText = "SELECT MAX(version) FROM schema_version;";
-            var existing = version.ExecuteScalar();
-            if (existing is long stored && stored > SchemaVersion)
+            var stored = StoredVersion(connection, transaction);
+            if (stored > SchemaVersion)
             {
                 throw new InvalidOperationException(
                     $"The database {DataSource} has schema version {stored}, newer than this Control understands ({SchemaVersion}).");
             }
 
-            if (existing is null or DBNull)
+            if (stored < SchemaVersion)
             {
-                version.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($version, CAST(strftime('%s','now') AS REAL));";
-                version.Parameters.AddWithValue("$version", SchemaVersion);
-                version.ExecuteNonQuery();
+                using var record = connection.Command(transaction, "INSERT INTO schema_version (version, applied_at) VALUES (@version, @applied_at);");
+                record.Add("@version", DbType.Int32, SchemaVersion);
+                record.Add("@applied_at", DbType.Double, time.UnixSeconds());
+                record.ExecuteNonQuery();
             }
-        }
-
-        transaction.Commit();
+        });
     }
 
-    /// <summary>Runs reads on the writer connection (start-up only; requests are served from memory).</summary>
-    public T Read<T>(Func<SqliteConnection, T> read)
+    /// <summary>Runs reads on a connection of the engine, after the writes queued before them.</summary>
+    public T Read<T>(Func<DbConnection, T> read)
     {
         _writer.Wait();
         try
         {
-            return read(Connection);
+            var connection = Rent();
+            try
+            {
+                return read(connection);
+            }
+            finally
+            {
+                engine.Return(connection);
+            }
         }
         finally
         {
@@ -107,7 +79,7 @@ public sealed class ControlDatabase : IDisposable
     }
 
     /// <summary>Runs <paramref name="write"/> inside one transaction, after every write queued before it.</summary>
-    public async Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken = default)
+    public async Task WriteAsync(Action<DbConnection, DbTransaction> write, CancellationToken cancellationToken = default)
     {
         await _writer.WaitAsync(cancellationToken);
         try
@@ -121,7 +93,7 @@ public sealed class ControlDatabase : IDisposable
     }
 
     /// <summary>The blocking form of <see cref="WriteAsync"/>, for background loops and start-up.</summary>
-    public void Write(Action<SqliteConnection, SqliteTransaction> write)
+    public void Write(Action<DbConnection, DbTransaction> write)
     {
         _writer.Wait();
         try
@@ -134,32 +106,35 @@ public sealed class ControlDatabase : IDisposable
         }
     }
 
-    private void WriteCore(Action<SqliteConnection, SqliteTransaction> write)
+    private void WriteCore(Action<DbConnection, DbTransaction> write)
     {
-        var connection = Connection;
-        using var transaction = connection.BeginTransaction(deferred: false);
-        write(connection, transaction);
-        transaction.Commit();
-    }
-
-    private SqliteConnection Connection
-    {
-        get
+        var connection = Rent();
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _connection ?? throw new UnreachableException("The database is used before ControlDatabase.Initialize().");
+            using var transaction = engine.BeginWrite(connection);
+            write(connection, transaction);
+            transaction.Commit();
+        }
+        finally
+        {
+            engine.Return(connection);
         }
     }
 
-    private void Execute(string sql)
+    private DbConnection Rent()
     {
-        using var command = Connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _opened ? engine.Rent() : throw new InvalidOperationException("The database is used before ControlDatabase.Initialize().");
+    }
+
+    private static long StoredVersion(DbConnection connection, DbTransaction transaction)
+    {
+        using var command = connection.Command(transaction, "SELECT MAX(version) FROM schema_version;");
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>
-    /// Closes the connection once the write in progress (if any) is done. Later writes throw
+    /// Closes the engine once the write in progress (if any) is done. Later writes throw
     /// <see cref="ObjectDisposedException"/>; the semaphore is left alone so that they can still wait on it.
     /// </summary>
     public void Dispose()
@@ -168,7 +143,7 @@ public sealed class ControlDatabase : IDisposable
         try
         {
             _disposed = true;
-            _connection?.Dispose();
+            engine.Dispose();
         }
         finally
         {

@@ -1,8 +1,10 @@
 namespace GenieHive.Control.Storage;
 
 /// <summary>
-/// The tables, created if missing at every start. Nested objects are JSON columns, as in the earlier
-/// implementation, so a database stays readable with the sqlite3 shell.
+/// The tables, created if missing at every start, in SQL that SQLite and PostgreSQL both run. Nested objects are
+/// JSON text columns, as in the earlier implementation, so a database stays readable with the sqlite3 shell or psql.
+/// Timestamps are Unix seconds as DOUBLE PRECISION (SQLite stores it as its 8-byte REAL; PostgreSQL's REAL would
+/// be 4 bytes and lose the milliseconds).
 /// </summary>
 internal static class Schema
 {
@@ -11,7 +13,7 @@ internal static class Schema
         """
         CREATE TABLE IF NOT EXISTS schema_version (
             version INTEGER NOT NULL,
-            applied_at REAL NOT NULL
+            applied_at DOUBLE PRECISION NOT NULL
         );
         """,
         """
@@ -23,9 +25,9 @@ internal static class Schema
             capabilities_json TEXT,
             resources_json TEXT,
             status_state TEXT NOT NULL DEFAULT 'online',
-            last_seen REAL NOT NULL,
+            last_seen DOUBLE PRECISION NOT NULL,
             metrics_json TEXT NOT NULL DEFAULT '{}',
-            registered_at REAL NOT NULL
+            registered_at DOUBLE PRECISION NOT NULL
         );
         """,
         """
@@ -39,7 +41,7 @@ internal static class Schema
             assets_json TEXT NOT NULL DEFAULT '[]',
             state_json TEXT,
             observed_json TEXT,
-            updated_at REAL NOT NULL
+            updated_at DOUBLE PRECISION NOT NULL
         );
         """,
         "CREATE INDEX IF NOT EXISTS ix_services_host ON services (host_id);",
@@ -52,7 +54,7 @@ internal static class Schema
             modality TEXT NOT NULL,
             prompt_policy_json TEXT NOT NULL DEFAULT '{}',
             routing_policy_json TEXT NOT NULL DEFAULT '{}',
-            updated_at REAL NOT NULL
+            updated_at DOUBLE PRECISION NOT NULL
         );
         """,
         """
@@ -61,7 +63,7 @@ internal static class Schema
             service_id TEXT NOT NULL,
             asset_id TEXT,
             workload TEXT NOT NULL,
-            observed_at REAL NOT NULL,
+            observed_at DOUBLE PRECISION NOT NULL,
             results_json TEXT NOT NULL DEFAULT '{}'
         );
         """,
@@ -71,7 +73,7 @@ internal static class Schema
             run_id TEXT PRIMARY KEY,
             status TEXT NOT NULL,
             workload TEXT NOT NULL,
-            created_at REAL NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
             run_json TEXT NOT NULL
         );
         """,

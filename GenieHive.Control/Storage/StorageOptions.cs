@@ -1,16 +1,28 @@
 namespace GenieHive.Control.Storage;
 
-/// <summary>Where Control keeps its state: <c>ConnectionStrings:geniehive</c>.</summary>
+/// <summary>
+/// Where Control keeps its state: <c>GenieHive:Storage:Provider</c> picks the database, and
+/// <c>ConnectionStrings:geniehive</c> says where it is.
+/// </summary>
 public sealed class StorageOptions
 {
+    public const string SectionName = "GenieHive:Storage";
+
     public const string ConnectionStringName = "geniehive";
 
     /// <summary>The default: a file under <c>state/</c>, relative to the content root.</summary>
     public const string DefaultConnectionString = "Data Source=state/geniehive.sqlite3";
 
     /// <summary>
-    /// A Microsoft.Data.Sqlite connection string. A relative <c>Data Source</c> resolves against the content
-    /// root, and its folder is created at start-up. Default <c>Data Source=state/geniehive.sqlite3</c>.
+    /// <c>sqlite</c> (default: one embedded file, one Control) or <c>postgres</c> (a PostgreSQL server that several
+    /// Control replicas can share). Case-insensitive; anything else stops start-up.
     /// </summary>
-    public string ConnectionString { get; set; } = DefaultConnectionString;
+    public string Provider { get; set; } = StorageProviders.Sqlite;
+
+    /// <summary>
+    /// <c>ConnectionStrings:geniehive</c>: for <c>sqlite</c> a Microsoft.Data.Sqlite connection string (a relative
+    /// <c>Data Source</c> resolves against the content root and its folder is created at start-up; unset means
+    /// <see cref="DefaultConnectionString"/>); for <c>postgres</c> an Npgsql connection string (required).
+    /// </summary>
+    public string? ConnectionString { get; set; }
 }

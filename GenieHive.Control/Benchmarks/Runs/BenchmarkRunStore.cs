@@ -1,8 +1,9 @@
+using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
 using GenieHive.Control.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Benchmarks.Runs;
@@ -161,7 +162,7 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
                 string.Equals(target.ServiceId, serviceId, StringComparison.Ordinal) ? change(target) : target)],
         }, cancellationToken);
 
-    private void Persist(SqliteConnection connection, SqliteTransaction transaction, string id)
+    private void Persist(DbConnection connection, DbTransaction transaction, string id)
     {
         BenchmarkRun? run;
         lock (_gate)
@@ -175,34 +176,34 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
         }
     }
 
-    private static void Upsert(SqliteConnection connection, SqliteTransaction transaction, BenchmarkRun run)
+    private static void Upsert(DbConnection connection, DbTransaction transaction, BenchmarkRun run)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO benchmark_runs (run_id, status, workload, created_at, run_json)
-            VALUES ($run_id, $status, $workload, $created_at, $run_json)
+            VALUES (@run_id, @status, @workload, @created_at, @run_json)
             ON CONFLICT (run_id) DO UPDATE SET
                 status = excluded.status, workload = excluded.workload, created_at = excluded.created_at, run_json = excluded.run_json;
             """;
-        command.Parameters.AddWithValue("$run_id", run.Id);
-        command.Parameters.AddWithValue("$status", run.Status);
-        command.Parameters.AddWithValue("$workload", run.Workload);
-        command.Parameters.AddWithValue("$created_at", run.CreatedAt);
-        command.Parameters.AddWithValue("$run_json", JsonSerializer.Serialize(run, GenieHiveJsonContext.Default.BenchmarkRun));
+        command.Add("@run_id", DbType.String, run.Id);
+        command.Add("@status", DbType.String, run.Status);
+        command.Add("@workload", DbType.String, run.Workload);
+        command.Add("@created_at", DbType.Double, run.CreatedAt);
+        command.Add("@run_json", DbType.String, JsonSerializer.Serialize(run, GenieHiveJsonContext.Default.BenchmarkRun));
         command.ExecuteNonQuery();
     }
 
-    private static void Delete(SqliteConnection connection, SqliteTransaction transaction, string id)
+    private static void Delete(DbConnection connection, DbTransaction transaction, string id)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "DELETE FROM benchmark_runs WHERE run_id = $run_id;";
-        command.Parameters.AddWithValue("$run_id", id);
+        command.CommandText = "DELETE FROM benchmark_runs WHERE run_id = @run_id;";
+        command.Add("@run_id", DbType.String, id);
         command.ExecuteNonQuery();
     }
 
-    private static List<BenchmarkRun> LoadAll(SqliteConnection connection)
+    private static List<BenchmarkRun> LoadAll(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT run_json FROM benchmark_runs;";

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using GenieHive.Contracts.Cluster;
+using GenieHive.Control.Benchmarks;
+using GenieHive.Control.Routing;
+using GenieHive.Control.Storage;
+using Microsoft.Extensions.Options;
+
+namespace GenieHive.Tests.Control.Storage;
+
+/// <summary>The storage seam on both providers: schema creation under a lock, the version check, full-precision timestamps, start-up errors.</summary>
+public sealed class StorageTests
+{
+    [Theory]
+    [MemberData(nameof(TestStorage.Providers), MemberType = typeof(TestStorage))]
+    public async Task TimestampsKeepEveryDigitOfTheirSeconds(string provider)
+    {
+        await using var storage = await TestStorage.CreateAsync(provider);
+        using var database = new ControlDatabase(storage.NewEngine(), TimeProvider.System);
+        database.Initialize();
+        var store = new BenchmarkSampleStore(database, new RoutingChanges());
+        const double observedAt = 1772366400.123456;
+
+        await store.IngestAsync(
+            [new BenchmarkSample { BenchmarkId = "precise", ServiceId = "svc", Workload = "coding", ObservedAt = observedAt, Results = new JsonObject { ["pass_rate"] = 0.5 } }],
+            TestContext.Current.CancellationToken);
+
+        var stored = Assert.Single(database.Read(BenchmarkSampleStore.LoadAll));
+        Assert.Equal(observedAt, stored.ObservedAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStorage.Providers), MemberType = typeof(TestStorage))]
+    public async Task ControlsStartingTogetherCreateTheSchemaOnce(string provider)
+    {
+        await using var storage = await TestStorage.CreateAsync(provider);
+        var databases = Enumerable.Range(0, 4).Select(_ => new ControlDatabase(storage.NewEngine(), TimeProvider.System)).ToList();
+        try
+        {
+            using var start = new Barrier(databases.Count);
+            await Task.WhenAll(databases.Select(database => Task.Run(() =>
+            {
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                database.Initialize();
+            }, TestContext.Current.CancellationToken))).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+            var versions = databases[0].Read(connection => Scalar(connection, "SELECT COUNT(*) FROM schema_version;"));
+            Assert.Equal(1, versions);
+        }
+        finally
+        {
+            databases.ForEach(database => database.Dispose());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStorage.Providers), MemberType = typeof(TestStorage))]
+    public async Task ADatabaseWrittenByANewerControlIsRefused(string provider)
+    {
+        await using var storage = await TestStorage.CreateAsync(provider);
+        using (var first = new ControlDatabase(storage.NewEngine(), TimeProvider.System))
+        {
+            first.Initialize();
+            await first.WriteAsync((connection, transaction) =>
+            {
+                using var command = connection.Command(transaction, "INSERT INTO schema_version (version, applied_at) VALUES (99, 0);");
+                command.ExecuteNonQuery();
+            }, TestContext.Current.CancellationToken);
+        }
+
+        using var second = new ControlDatabase(storage.NewEngine(), TimeProvider.System);
+        var error = Assert.Throws<InvalidOperationException>(second.Initialize);
+        Assert.Contains("schema version 99, newer than this Control understands (1)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownProviderStopsStartUpNamingTheSetting()
+    {
+        var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?> { ["GenieHive:Storage:Provider"] = "mysql" });
+
+        Assert.IsType<OptionsValidationException>(error);
+        Assert.Contains("GenieHive:Storage:Provider is 'mysql': use 'sqlite' (the default, one embedded file) or 'postgres'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostgresWithoutAConnectionStringStopsStartUp()
+    {
+        var error = await ControlFactory.StartupErrorAsync(new Dictionary<string, string?>
+        {
+            ["GenieHive:Storage:Provider"] = "Postgres",
+            ["ConnectionStrings:geniehive"] = "",
+        });
+
+        Assert.IsType<OptionsValidationException>(error);
+        Assert.Contains("ConnectionStrings:geniehive is not set (an Npgsql connection string", error.Message, StringComparison.Ordinal);
+    }
+
+    private static long Scalar(DbConnection connection, string sql)
+    {
+        using var command = connection.Command(null, sql);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
