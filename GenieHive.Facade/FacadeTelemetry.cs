@@ -14,6 +14,9 @@ public sealed class FacadeTelemetry
     public const string InFlightInstrument = "geniehive.facade.inflight";
     public const string FailoversInstrument = "geniehive.facade.failovers";
     public const string UpstreamErrorsInstrument = "geniehive.facade.upstream.errors";
+    public const string RoutingWatchReadInstrument = "geniehive.facade.routing.watch.read";
+    public const string RoutingWatchApplyInstrument = "geniehive.facade.routing.watch.apply.duration";
+    public const string RoutingFormatTag = "geniehive.routing.format";
 
     public const string ModelTag = "geniehive.model";
     public const string RouteTypeTag = "geniehive.route_type";
@@ -39,6 +42,8 @@ public sealed class FacadeTelemetry
         InFlight = meter.CreateUpDownCounter<long>(InFlightInstrument, "{request}", "Upstream requests in flight");
         Failovers = meter.CreateCounter<long>(FailoversInstrument, "{attempt}", "Requests retried on another target");
         UpstreamErrors = meter.CreateCounter<long>(UpstreamErrorsInstrument, "{error}", "Upstream failures (connect, timeout, 5xx, 429, interrupted streams)");
+        RoutingWatchRead = meter.CreateCounter<long>(RoutingWatchReadInstrument, "By", "Routing-table watch bytes read from Control, by format (full, delta)");
+        RoutingWatchApply = meter.CreateHistogram<double>(RoutingWatchApplyInstrument, "ms", "Time to build the routing snapshot of a received version, by format");
     }
 
     public static ActivitySource ActivitySource { get; } = new(Name);
@@ -49,6 +54,14 @@ public sealed class FacadeTelemetry
     public UpDownCounter<long> InFlight { get; }
     public Counter<long> Failovers { get; }
     public Counter<long> UpstreamErrors { get; }
+    public Counter<long> RoutingWatchRead { get; }
+    public Histogram<double> RoutingWatchApply { get; }
+
+    public void RecordRoutingWatchRead(string format, long bytes) =>
+        RoutingWatchRead.Add(bytes, new KeyValuePair<string, object?>(RoutingFormatTag, format));
+
+    public void RecordRoutingWatchApply(string format, double milliseconds) =>
+        RoutingWatchApply.Record(milliseconds, new KeyValuePair<string, object?>(RoutingFormatTag, format));
 
     public static object StatusCodeTag(int statusCode) =>
         (uint)statusCode < (uint)StatusCodes.Length ? StatusCodes[statusCode] : statusCode;
