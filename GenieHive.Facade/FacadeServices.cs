@@ -55,6 +55,7 @@ public static class FacadeServices
         services.AddHostedService<OpenFacadeWarning>();
 
         services.AddSingleton<RoutingState>();
+        services.AddSingleton<RoutingWatchClient>();
         services.AddHostedService<RoutingTableWatcher>();
 
         services.AddSingleton<FacadeTelemetry>();

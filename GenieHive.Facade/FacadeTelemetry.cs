@@ -17,6 +17,9 @@ public sealed class FacadeTelemetry
     public const string KeyRefusalsInstrument = "geniehive.facade.key.refusals";
     public const string AuditDroppedInstrument = "geniehive.facade.audit.dropped";
     public const string ErrorCodeTag = "geniehive.error_code";
+    public const string RoutingWatchReadInstrument = "geniehive.facade.routing.watch.read";
+    public const string RoutingWatchApplyInstrument = "geniehive.facade.routing.watch.apply.duration";
+    public const string RoutingFormatTag = "geniehive.routing.format";
 
     public const string ModelTag = "geniehive.model";
     public const string RouteTypeTag = "geniehive.route_type";
@@ -58,6 +61,8 @@ public sealed class FacadeTelemetry
         UpstreamErrors = meter.CreateCounter<long>(UpstreamErrorsInstrument, "{error}", "Upstream failures (connect, timeout, 5xx, 429, interrupted streams)");
         KeyRefusals = meter.CreateCounter<long>(KeyRefusalsInstrument, "{request}", "Requests refused for their key: invalid, throttled, without the scope, outside its models or over its limits");
         AuditDropped = meter.CreateCounter<long>(AuditDroppedInstrument, "{record}", "Audit records dropped because Control was unreachable too long");
+        RoutingWatchRead = meter.CreateCounter<long>(RoutingWatchReadInstrument, "By", "Routing-table watch bytes read from Control, by format (full, delta)");
+        RoutingWatchApply = meter.CreateHistogram<double>(RoutingWatchApplyInstrument, "ms", "Time to build the routing snapshot of a received version, by format");
     }
 
     public static ActivitySource ActivitySource { get; } = new(Name);
@@ -70,6 +75,14 @@ public sealed class FacadeTelemetry
     public Counter<long> UpstreamErrors { get; }
     public Counter<long> KeyRefusals { get; }
     public Counter<long> AuditDropped { get; }
+    public Counter<long> RoutingWatchRead { get; }
+    public Histogram<double> RoutingWatchApply { get; }
+
+    public void RecordRoutingWatchRead(string format, long bytes) =>
+        RoutingWatchRead.Add(bytes, new KeyValuePair<string, object?>(RoutingFormatTag, format));
+
+    public void RecordRoutingWatchApply(string format, double milliseconds) =>
+        RoutingWatchApply.Record(milliseconds, new KeyValuePair<string, object?>(RoutingFormatTag, format));
 
     public static object StatusCodeTag(int statusCode) =>
         (uint)statusCode < (uint)StatusCodes.Length ? StatusCodes[statusCode] : statusCode;

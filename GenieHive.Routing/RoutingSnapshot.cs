@@ -33,25 +33,16 @@ public sealed class RoutingSnapshot
     // request saves over a routing-table version's lifetime at the rates Control publishes.
     private readonly Dictionary<string, RoutePlan>[] _resolved;
     private readonly Dictionary<string, ServiceFacts> _servicesById;
-    private readonly Dictionary<string, ModelListing> _modelsById;
+    // The model listing is built on first use: a heartbeat storm publishes versions faster than /v1/models is read.
+    private readonly Lazy<ModelCatalog> _models;
 
     private RoutingSnapshot(RoutingTable table, PlanBuilder plans)
     {
         Table = table;
         _plans = plans;
         _resolved = plans.Resolved;
-        _servicesById = new Dictionary<string, ServiceFacts>(plans.Services.Count, StringComparer.Ordinal);
-        foreach (var service in plans.Services)
-        {
-            _servicesById.TryAdd(service.ServiceId, service);
-        }
-
-        Models = [.. ModelCatalogBuilder.Build(plans)];
-        _modelsById = new Dictionary<string, ModelListing>(Models.Length, StringComparer.Ordinal);
-        foreach (var model in Models)
-        {
-            _modelsById[model.Id] = model;
-        }
+        _servicesById = plans.ServicesById;
+        _models = new Lazy<ModelCatalog>(() => new ModelCatalog(plans), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>A snapshot with nothing in it (before the first table arrives).</summary>
@@ -68,7 +59,7 @@ public sealed class RoutingSnapshot
     public long Version => Table.Version;
 
     /// <summary>The <c>GET /v1/models</c> listing: every role and every routable service id and asset id, sorted by id.</summary>
-    public ImmutableArray<ModelListing> Models { get; }
+    public ImmutableArray<ModelListing> Models => _models.Value.Listings;
 
     /// <summary>Builds the snapshot: eligibility, pools, scores and policies for every name and kind.</summary>
     public static RoutingSnapshot Build(RoutingTable table)
@@ -76,6 +67,22 @@ public sealed class RoutingSnapshot
         ArgumentNullException.ThrowIfNull(table);
         return new RoutingSnapshot(table, new PlanBuilder(table));
     }
+
+    /// <summary>
+    /// The snapshot of the version <paramref name="delta"/> leads to, built from this one: only the plans the delta
+    /// touches are computed again (<see cref="PlanBuilder"/>), so a small change costs little however large the table.
+    /// Throws <see cref="InvalidOperationException"/> when the delta does not continue this version (see
+    /// <see cref="Continues"/>): then only the whole table will do.
+    /// </summary>
+    public RoutingSnapshot Apply(RoutingTableDelta delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        var table = RoutingTableDeltas.Apply(Table, delta, out var change);
+        return new RoutingSnapshot(table, new PlanBuilder(table, _plans, change));
+    }
+
+    /// <summary>Whether <paramref name="delta"/> applies to this snapshot: the same history (table id), from this version.</summary>
+    public bool Continues(RoutingTableDelta delta) => RoutingTableDeltas.Continues(Table, delta);
 
     /// <summary>
     /// The plan for a request. Null when the name is unknown for that kind (404); a plan with no targets
@@ -117,7 +124,7 @@ public sealed class RoutingSnapshot
     }
 
     /// <summary>The <c>GET /v1/models/{id}</c> entry, or null.</summary>
-    public ModelListing? FindModel(string id) => id is null ? null : _modelsById.GetValueOrDefault(id);
+    public ModelListing? FindModel(string id) => id is null ? null : _models.Value.ById.GetValueOrDefault(id);
 
     /// <summary>The explanation behind <see cref="Find"/> (resolve endpoint). Null when the name is unknown.</summary>
     public Resolution? Explain(string model, string? kind, double now) => Explain(model, kind, now, selector: null, live: null);
@@ -220,5 +227,22 @@ public sealed class RoutingSnapshot
     {
         ArgumentNullException.ThrowIfNull(request);
         return RouteMatcher.Match(_plans, _servicesById, request, now);
+    }
+
+    private sealed class ModelCatalog
+    {
+        public ModelCatalog(PlanBuilder plans)
+        {
+            Listings = [.. ModelCatalogBuilder.Build(plans)];
+            ById = new Dictionary<string, ModelListing>(Listings.Length, StringComparer.Ordinal);
+            foreach (var model in Listings)
+            {
+                ById[model.Id] = model;
+            }
+        }
+
+        public ImmutableArray<ModelListing> Listings { get; }
+
+        public Dictionary<string, ModelListing> ById { get; }
     }
 }

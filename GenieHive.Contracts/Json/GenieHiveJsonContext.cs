@@ -45,6 +45,7 @@ namespace GenieHive.Contracts.Json;
 [JsonSerializable(typeof(RouteMatchRequest))]
 [JsonSerializable(typeof(RouteMatchResponse))]
 [JsonSerializable(typeof(RoutingTable))]
+[JsonSerializable(typeof(RoutingTableDelta))]
 [JsonSerializable(typeof(ObservationReport))]
 [JsonSerializable(typeof(BenchmarkRunRequest))]
 [JsonSerializable(typeof(BenchmarkRun))]

@@ -11,6 +11,12 @@ public sealed record RoutingTable
 {
     public required long Version { get; init; }
 
+    /// <summary>
+    /// The history this version belongs to: a new id whenever Control's publisher starts (a restart, another
+    /// replica). A delta only applies on top of a table with the same id; null from a Control that predates deltas.
+    /// </summary>
+    public string? TableId { get; init; }
+
     /// <summary>Control's clock when this version was built (Unix seconds).</summary>
     public required double GeneratedAt { get; init; }
 

@@ -17,6 +17,8 @@ public sealed class ControlTelemetry : IDisposable
     public const string RoutingVersionInstrument = "geniehive.control.routing_table.version";
     public const string RebuildDurationInstrument = "geniehive.control.routing_table.rebuild.duration";
     public const string StaleHostsInstrument = "geniehive.control.hosts.stale";
+    public const string RoutingTableSentInstrument = "geniehive.control.routing_table.sent";
+    public const string RoutingFormatTag = "geniehive.routing.format";
 
     public static readonly ActivitySource ActivitySource = new(Name);
 
@@ -29,12 +31,17 @@ public sealed class ControlTelemetry : IDisposable
         HeartbeatDuration = _meter.CreateHistogram<double>(HeartbeatDurationInstrument, unit: "ms", description: "Time spent handling a heartbeat.");
         Registrations = _meter.CreateCounter<long>(RegistrationsInstrument, unit: "{registration}", description: "Host registrations, by outcome.");
         RebuildDuration = _meter.CreateHistogram<double>(RebuildDurationInstrument, unit: "ms", description: "Time spent building a routing table version.");
+        RoutingTableSent = _meter.CreateCounter<long>(RoutingTableSentInstrument, unit: "By", description: "Routing-table watch bytes sent, by format (full, delta).");
     }
 
     public Counter<long> Heartbeats { get; }
     public Histogram<double> HeartbeatDuration { get; }
     public Counter<long> Registrations { get; }
     public Histogram<double> RebuildDuration { get; }
+    public Counter<long> RoutingTableSent { get; }
+
+    public void RecordRoutingTableSent(string format, long bytes) =>
+        RoutingTableSent.Add(bytes, new KeyValuePair<string, object?>(RoutingFormatTag, format));
 
     /// <summary>Registers the observable gauges once their sources exist (they live in other singletons).</summary>
     public void ObserveGauges(Func<long> routingVersion, Func<int> staleHosts)

@@ -20,4 +20,11 @@ public sealed class RoutingOptions
     /// </summary>
     [Range(1, 86_400)]
     public int HostTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// How many published versions the routing watch keeps the changes of (default 64): a facade at most this many
+    /// versions behind gets a delta, one further behind (or on another history) gets the whole table.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int WatchHistoryVersions { get; set; } = 64;
 }

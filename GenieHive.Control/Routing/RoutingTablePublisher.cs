@@ -1,9 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
-using System.Text.Json;
 using GenieHive.Contracts;
-using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Routing;
 using GenieHive.Control.Benchmarks;
 using GenieHive.Control.Diagnostics;
@@ -19,6 +17,10 @@ namespace GenieHive.Control.Routing;
 /// this loop publishes the first change at once and then waits <see cref="Debounce"/> before the next build,
 /// so a heartbeat storm costs a few builds per second while any change reaches long-pollers well within a
 /// second. Versions come from a counter in the database, so they keep growing across restarts and replicas.
+/// Each version also records what changed since the previous one (<see cref="RoutingHistory"/>, the last
+/// <see cref="RoutingOptions.WatchHistoryVersions"/> of them) under this publisher's table id, a new one per start
+/// (so another replica's or a restarted Control's versions are another history): a facade that holds a recent
+/// version of the same history gets a delta, any other the whole table.
 /// </summary>
 public sealed partial class RoutingTablePublisher(
     ClusterViews views,
@@ -39,6 +41,8 @@ public sealed partial class RoutingTablePublisher(
     private const string VersionKey = "routing_version";
 
     private readonly Lock _buildGate = new();
+    private readonly RoutingHistory _history = new(options.Value.WatchHistoryVersions);
+    private readonly string _tableId = Guid.NewGuid().ToString("N");
     private TaskCompletionSource<Publication> _next = NewSignal();
     private Publication? _current;
     private long _publishedSequence = -1;
@@ -68,18 +72,21 @@ public sealed partial class RoutingTablePublisher(
         Publish();
     }
 
+    /// <summary>This publisher's history id (<see cref="RoutingTable.TableId"/>).</summary>
+    public string TableId => _tableId;
+
     /// <summary>
     /// Long poll: the current table at once when its version differs from <paramref name="after"/> (a newer one,
-    /// or a different history after the database was reset), otherwise the next one within <paramref name="wait"/>,
-    /// or null when none came. Waiters share one completion source per version, so nothing is left behind when
-    /// a waiter times out or its client goes away.
+    /// or a different history after the database was reset) or <paramref name="tableId"/> names another history,
+    /// otherwise the next one within <paramref name="wait"/>, or null when none came. Waiters share one completion
+    /// source per version, so nothing is left behind when a waiter times out or its client goes away.
     /// </summary>
-    public async Task<Publication?> WaitForNewerAsync(long? after, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<Publication?> WaitForNewerAsync(long? after, string? tableId, TimeSpan wait, CancellationToken cancellationToken)
     {
         // Take the signal before reading the current table: a version published in between completes it.
         var next = Volatile.Read(ref _next).Task;
         var current = Current;
-        if (after is null || current.Version != after.Value)
+        if (after is null || current.Version != after.Value || (tableId is not null && tableId != _tableId))
         {
             return current;
         }
@@ -141,6 +148,7 @@ public sealed partial class RoutingTablePublisher(
             var table = new RoutingTable
             {
                 Version = version,
+                TableId = _tableId,
                 GeneratedAt = now,
                 Strategy = routing.Strategy,
                 HostTimeoutSeconds = routing.HostTimeoutSeconds,
@@ -151,7 +159,13 @@ public sealed partial class RoutingTablePublisher(
                 Benchmarks = benchmarks.LatestPerWorkload(known.Contains, benchmarkOptions.Value.SampleCutoff(now)),
             };
 
-            var publication = new Publication(table, JsonSerializer.SerializeToUtf8Bytes(table, GenieHiveJsonContext.Default.RoutingTable));
+            var elements = TableElements.Of(table);
+            if (Volatile.Read(ref _current) is { } previous)
+            {
+                _history.Add(elements.Since(previous.Elements, previous.Version, version));
+            }
+
+            var publication = new Publication(table, elements, _history);
             _version = version;
             Volatile.Write(ref _current, publication);
             Volatile.Write(ref _publishedSequence, sequence);

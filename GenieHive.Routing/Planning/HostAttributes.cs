@@ -27,6 +27,17 @@ internal sealed class HostAttributes
     public string[] WorkloadClasses { get; }
     public string[] AllowedFamilies { get; }
 
+    /// <summary>
+    /// Whether both say the same (a heartbeat changes a host's last-seen time and metrics, rarely these), so the
+    /// facts of the host's services can be kept when a delta changes the host.
+    /// </summary>
+    public bool SameAs(HostAttributes other) =>
+        ReferenceEquals(this, other)
+        || (TrustTier == other.TrustTier
+            && DeviceClass == other.DeviceClass
+            && WorkloadClasses.AsSpan().SequenceEqual(other.WorkloadClasses)
+            && AllowedFamilies.AsSpan().SequenceEqual(other.AllowedFamilies));
+
     public static HostAttributes From(HostView? host)
     {
         if (host is null)

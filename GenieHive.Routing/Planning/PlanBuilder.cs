@@ -25,65 +25,138 @@ internal sealed class PlanBuilder
     private readonly string _strategy;
 
     public PlanBuilder(RoutingTable table)
+        : this(table, previous: null, change: null)
+    {
+    }
+
+    /// <summary>
+    /// The plans of <paramref name="table"/>. With the <paramref name="previous"/> version's builder and the
+    /// <paramref name="change"/> that led from it (a delta), only what the change touches is computed again: the
+    /// facts of changed services (and of services on hosts whose gate attributes or samples changed), the direct
+    /// plans of their names, and the role plans; everything else is the previous version's, shared.
+    /// </summary>
+    public PlanBuilder(RoutingTable table, PlanBuilder? previous, TableChangeSet? change)
     {
         _strategy = RoutingStrategies.IsKnown(table.Strategy) ? table.Strategy : RoutingStrategies.Scored;
-
-        var hosts = new Dictionary<string, HostAttributes>(StringComparer.Ordinal);
-        foreach (var host in table.Hosts)
+        if (previous is null || change is null || change.SettingsChanged || previous._strategy != _strategy)
         {
-            hosts[host.HostId] = HostAttributes.From(host);
-        }
-
-        var samples = new Dictionary<string, List<ScoredSample>>(StringComparer.Ordinal);
-        foreach (var sample in table.Benchmarks)
-        {
-            if (!samples.TryGetValue(sample.ServiceId, out var list))
+            HostsById = new Dictionary<string, HostAttributes>(StringComparer.Ordinal);
+            foreach (var host in table.Hosts)
             {
-                samples[sample.ServiceId] = list = [];
+                HostsById[host.HostId] = HostAttributes.From(host);
             }
 
-            list.Add(ScoredSample.From(sample));
-        }
+            var samples = SamplesOf(table, only: null);
 
-        // (host_id, service_id) order, so that every listing and pool is deterministic.
-        var services = new List<ServiceFacts>(table.Services.Count);
-        foreach (var view in table.Services.OrderBy(s => s.HostId, StringComparer.Ordinal).ThenBy(s => s.ServiceId, StringComparer.Ordinal))
-        {
-            services.Add(new ServiceFacts(
-                view,
-                hosts.GetValueOrDefault(view.HostId) ?? HostAttributes.Empty,
-                samples.TryGetValue(view.ServiceId, out var own) ? [.. own] : []));
-        }
-
-        Services = services;
-
-        var byKind = new List<ServiceFacts>[Kinds.Length];
-        for (var k = 0; k < Kinds.Length; k++)
-        {
-            byKind[k] = [];
-        }
-
-        foreach (var service in services)
-        {
-            var k = KindIndex(service.View.Kind);
-            if (k >= 0)
+            // (host_id, service_id) order, so that every listing and pool is deterministic.
+            var services = new List<ServiceFacts>(table.Services.Count);
+            foreach (var view in table.Services.OrderBy(s => s.HostId, StringComparer.Ordinal).ThenBy(s => s.ServiceId, StringComparer.Ordinal))
             {
-                byKind[k].Add(service);
+                services.Add(NewFacts(view, samples));
+            }
+
+            Services = services;
+            ServicesById = IndexById(services);
+            ServicesOfKind = ByKind(services);
+            Roles = RoleFactsOf(table);
+            Direct = BuildDirectPlans(services, previous: null, affected: null);
+            RolePlans = BuildRolePlans();
+            Resolved = BuildResolved();
+            return;
+        }
+
+        HostsById = new Dictionary<string, HostAttributes>(previous.HostsById, StringComparer.Ordinal);
+        var regated = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (hostId, view) in change.Hosts)
+        {
+            var before = previous.HostsById.GetValueOrDefault(hostId) ?? HostAttributes.Empty;
+            var after = view is null ? HostAttributes.Empty : HostAttributes.From(view);
+            if (view is null)
+            {
+                HostsById.Remove(hostId);
+            }
+            else
+            {
+                HostsById[hostId] = after;
+            }
+
+            if (!before.SameAs(after))
+            {
+                regated.Add(hostId);
             }
         }
 
-        ServicesOfKind = byKind;
-
-        Roles = new Dictionary<string, RoleFacts>(StringComparer.Ordinal);
-        foreach (var role in table.Roles)
+        // Samples are read again only for the services whose samples changed and for services new to the table.
+        var needSamples = new HashSet<string>(change.SampleServices, StringComparer.Ordinal);
+        foreach (var (serviceId, view) in change.Services)
         {
-            Roles[role.RoleId] = new RoleFacts(role, _strategy);
+            if (view is not null && !previous.ServicesById.ContainsKey(serviceId))
+            {
+                needSamples.Add(serviceId);
+            }
         }
 
-        Direct = BuildDirectPlans(services);
-        RolePlans = BuildRolePlans();
-        Resolved = BuildResolved();
+        var freshSamples = needSamples.Count == 0 ? null : SamplesOf(table, needSamples);
+        var rebuilt = new List<(ServiceFacts? Before, ServiceFacts? After)>();
+        var kept = new List<ServiceFacts>(table.Services.Count);
+        foreach (var view in table.Services)
+        {
+            var before = previous.ServicesById.GetValueOrDefault(view.ServiceId);
+            if (before is not null && ReferenceEquals(before.View, view) && !regated.Contains(view.HostId) && !needSamples.Contains(view.ServiceId))
+            {
+                kept.Add(before);
+                continue;
+            }
+
+            var host = HostsById.GetValueOrDefault(view.HostId) ?? HostAttributes.Empty;
+            var samplesOfService = freshSamples is not null && needSamples.Contains(view.ServiceId)
+                ? (freshSamples.TryGetValue(view.ServiceId, out var own) ? [.. own] : [])
+                : before?.Samples ?? [];
+            var after = new ServiceFacts(view, host, samplesOfService);
+            kept.Add(after);
+            rebuilt.Add((before, after));
+        }
+
+        foreach (var (serviceId, view) in change.Services)
+        {
+            if (view is null && previous.ServicesById.TryGetValue(serviceId, out var gone))
+            {
+                rebuilt.Add((gone, null));
+            }
+        }
+
+        Services = kept;
+        if (rebuilt.Count == 0)
+        {
+            ServicesById = previous.ServicesById;
+            ServicesOfKind = previous.ServicesOfKind;
+            Direct = previous.Direct;
+        }
+        else
+        {
+            ServicesById = IndexById(kept);
+            ServicesOfKind = ByKind(kept);
+            var affected = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (before, after) in rebuilt)
+            {
+                AddNames(affected, before);
+                AddNames(affected, after);
+            }
+
+            Direct = BuildDirectPlans(kept, previous.Direct, affected);
+        }
+
+        Roles = change.RolesChanged ? RoleFactsOf(table) : previous.Roles;
+        var rolesTouched = change.RolesChanged || rebuilt.Count > 0;
+        RolePlans = rolesTouched ? BuildRolePlans() : previous.RolePlans;
+        Resolved = rolesTouched ? BuildResolved() : previous.Resolved;
     }
+
+    /// <summary>The gate attributes of each host, by host id.</summary>
+    public Dictionary<string, HostAttributes> HostsById { get; }
+
+    /// <summary>Each service's facts by service id (the first of a duplicated id).</summary>
+    public Dictionary<string, ServiceFacts> ServicesById { get; }
 
     public IReadOnlyList<ServiceFacts> Services { get; }
 
@@ -114,12 +187,100 @@ internal sealed class PlanBuilder
         _ => -1,
     };
 
-    private Dictionary<string, RoutePlan>[] BuildDirectPlans(List<ServiceFacts> services)
+    private ServiceFacts NewFacts(ServiceView view, Dictionary<string, List<ScoredSample>> samples) => new(
+        view,
+        HostsById.GetValueOrDefault(view.HostId) ?? HostAttributes.Empty,
+        samples.TryGetValue(view.ServiceId, out var own) ? [.. own] : []);
+
+    private static Dictionary<string, List<ScoredSample>> SamplesOf(RoutingTable table, HashSet<string>? only)
+    {
+        var samples = new Dictionary<string, List<ScoredSample>>(StringComparer.Ordinal);
+        foreach (var sample in table.Benchmarks)
+        {
+            if (only is not null && !only.Contains(sample.ServiceId))
+            {
+                continue;
+            }
+
+            if (!samples.TryGetValue(sample.ServiceId, out var list))
+            {
+                samples[sample.ServiceId] = list = [];
+            }
+
+            list.Add(ScoredSample.From(sample));
+        }
+
+        return samples;
+    }
+
+    private static Dictionary<string, ServiceFacts> IndexById(List<ServiceFacts> services)
+    {
+        var byId = new Dictionary<string, ServiceFacts>(services.Count, StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            byId.TryAdd(service.ServiceId, service);
+        }
+
+        return byId;
+    }
+
+    private static IReadOnlyList<ServiceFacts>[] ByKind(List<ServiceFacts> services)
+    {
+        var byKind = new List<ServiceFacts>[Kinds.Length];
+        for (var k = 0; k < Kinds.Length; k++)
+        {
+            byKind[k] = [];
+        }
+
+        foreach (var service in services)
+        {
+            var k = KindIndex(service.View.Kind);
+            if (k >= 0)
+            {
+                byKind[k].Add(service);
+            }
+        }
+
+        return byKind;
+    }
+
+    private Dictionary<string, RoleFacts> RoleFactsOf(RoutingTable table)
+    {
+        var roles = new Dictionary<string, RoleFacts>(StringComparer.Ordinal);
+        foreach (var role in table.Roles)
+        {
+            roles[role.RoleId] = new RoleFacts(role, _strategy);
+        }
+
+        return roles;
+    }
+
+    /// <summary>The names a service answers to directly: its id and its asset ids.</summary>
+    private static void AddNames(HashSet<string> names, ServiceFacts? service)
+    {
+        if (service is null)
+        {
+            return;
+        }
+
+        names.Add(service.ServiceId);
+        foreach (var asset in service.View.Assets)
+        {
+            names.Add(asset.AssetId);
+        }
+    }
+
+    /// <summary>
+    /// The direct plans: every name's, or, given the <paramref name="previous"/> plans, the previous ones with only the
+    /// <paramref name="affected"/> names' plans built again (a name no service answers to any more is dropped).
+    /// </summary>
+    private Dictionary<string, RoutePlan>[] BuildDirectPlans(
+        List<ServiceFacts> services, Dictionary<string, RoutePlan>[]? previous, HashSet<string>? affected)
     {
         var byName = new Dictionary<string, List<ServiceFacts>>(StringComparer.Ordinal);
         void Index(string name, ServiceFacts service)
         {
-            if (string.IsNullOrEmpty(name))
+            if (string.IsNullOrEmpty(name) || (affected is not null && !affected.Contains(name)))
             {
                 return;
             }
@@ -148,7 +309,16 @@ internal sealed class PlanBuilder
         var plans = new Dictionary<string, RoutePlan>[Kinds.Length];
         for (var k = 0; k < Kinds.Length; k++)
         {
-            plans[k] = new Dictionary<string, RoutePlan>(StringComparer.Ordinal);
+            plans[k] = previous is null
+                ? new Dictionary<string, RoutePlan>(StringComparer.Ordinal)
+                : new Dictionary<string, RoutePlan>(previous[k], StringComparer.Ordinal);
+            if (affected is not null)
+            {
+                foreach (var name in affected)
+                {
+                    plans[k].Remove(name);
+                }
+            }
         }
 
         foreach (var (name, matches) in byName)

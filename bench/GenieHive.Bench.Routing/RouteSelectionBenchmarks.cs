@@ -25,6 +25,7 @@ public class RouteSelectionBenchmarks // BenchmarkDotNet derives from benchmark 
     private RoutingSnapshot _snapshot = null!;
     private RouteSelector _selector = null!;
     private ILiveServiceLoad _live = null!;
+    private RoutingTableDelta _delta = null!;
 
     [Params(10, 1_000, 10_000)]
     public int Services { get; set; }
@@ -32,8 +33,22 @@ public class RouteSelectionBenchmarks // BenchmarkDotNet derives from benchmark 
     [GlobalSetup]
     public void Setup()
     {
-        _table = SyntheticCluster.Build(Services);
+        _table = SyntheticCluster.Build(Services) with { TableId = "bench" };
         _snapshot = RoutingSnapshot.Build(_table);
+
+        // What a heartbeat that changes one service's figures sends: that service, whole, and its host.
+        var changed = _table.Services[_table.Services.Count / 2];
+        _delta = new RoutingTableDelta
+        {
+            TableId = "bench",
+            FromVersion = _table.Version,
+            Version = _table.Version + 1,
+            GeneratedAt = _table.GeneratedAt + 1,
+            Strategy = _table.Strategy,
+            HostTimeoutSeconds = _table.HostTimeoutSeconds,
+            Services = [changed with { Observed = new GenieHive.Contracts.Nodes.ServiceObserved { QueueDepth = 3, P50LatencyMs = 250 } }],
+            Hosts = [.. _table.Hosts.Where(h => h.HostId == changed.HostId)],
+        };
         _selector = new RouteSelector();
         _live = new DictionaryLiveLoad(_table);
 
@@ -47,6 +62,9 @@ public class RouteSelectionBenchmarks // BenchmarkDotNet derives from benchmark 
 
     [Benchmark(Description = "Find+Order direct asset")]
     public RouteTarget SelectDirectAsset() => Select(SyntheticCluster.TargetModel);
+
+    [Benchmark(Description = "Apply one-service delta")]
+    public RoutingSnapshot ApplyDelta() => _snapshot.Apply(_delta);
 
     [Benchmark(Description = "Build snapshot")]
     public RoutingSnapshot BuildSnapshot() => RoutingSnapshot.Build(_table);
