@@ -22,61 +22,22 @@ internal sealed partial class KeyTableWatcher(
     TimeProvider time,
     ILogger<KeyTableWatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private const string KeysVersionTag = "geniehive.keys.version";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!keys.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var waitSeconds = options.Value.WatchWaitSeconds;
-        long? after = null;
-        var backoff = MinBackoff;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            bool ok;
-            using (var tick = BackgroundTraces.StartTick(FacadeTelemetry.ActivitySource, "facade.keys.watch"))
-            {
-                try
-                {
-                    ok = await PollOnceAsync(after, waitSeconds, tick, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    LogUnreachable(logger, ex.GetType().Name, keys.Named.Version);
-                    BackgroundTraces.Fail(tick, "Control unreachable: " + ex.GetType().Name);
-                    ok = false;
-                }
-            }
-
-            if (ok)
-            {
-                after = keys.Named.Version;
-                backoff = MinBackoff;
-                continue;
-            }
-
-            // After any trouble ask for the whole table: a restarted Control numbers versions anew.
-            after = null;
-            try
-            {
-                await Task.Delay(backoff, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-        }
+        return ControlWatchLoop.RunAsync(
+            "facade.keys.watch",
+            (resync, tick, cancellationToken) => PollOnceAsync(resync ? null : keys.Named.Version, waitSeconds, tick, cancellationToken),
+            ex => LogUnreachable(logger, ex.GetType().Name, keys.Named.Version),
+            time,
+            stoppingToken);
     }
 
     private async Task<bool> PollOnceAsync(long? after, int waitSeconds, Activity? tick, CancellationToken cancellationToken)

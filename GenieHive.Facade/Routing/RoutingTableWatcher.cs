@@ -21,58 +21,18 @@ internal sealed partial class RoutingTableWatcher(
     TimeProvider time,
     ILogger<RoutingTableWatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private const string RoutingVersionTag = "geniehive.routing.version";
     private const string RoutingFormatTag = "geniehive.routing.format";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var waitSeconds = options.Value.WatchWaitSeconds;
-        var resync = true;
-        var backoff = MinBackoff;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            bool ok;
-            // A poll that brings nothing new is not traced; one that applies a table or fails is.
-            using (var tick = BackgroundTraces.StartTick(FacadeTelemetry.ActivitySource, "facade.routing.watch"))
-            {
-                try
-                {
-                    ok = await PollOnceAsync(resync ? null : state.Current?.Table, waitSeconds, tick, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    LogUnreachable(logger, ex.GetType().Name, state.Current?.Version);
-                    BackgroundTraces.Fail(tick, "Control unreachable: " + ex.GetType().Name);
-                    ok = false;
-                }
-            }
-
-            if (ok)
-            {
-                resync = false;
-                backoff = MinBackoff;
-                continue;
-            }
-
-            // After any trouble ask for the whole current table: a restarted Control may count versions anew.
-            resync = true;
-            try
-            {
-                await Task.Delay(backoff, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-        }
+        return ControlWatchLoop.RunAsync(
+            "facade.routing.watch",
+            (resync, tick, cancellationToken) => PollOnceAsync(resync ? null : state.Current?.Table, waitSeconds, tick, cancellationToken),
+            ex => LogUnreachable(logger, ex.GetType().Name, state.Current?.Version),
+            time,
+            stoppingToken);
     }
 
     private async Task<bool> PollOnceAsync(RoutingTable? held, int waitSeconds, Activity? tick, CancellationToken cancellationToken)
