@@ -12,7 +12,7 @@ public sealed class InvalidCatalogTests
         { "roles:\n  - role_id: a\n    operation: chat\n  - role_id: b\n    operation: chat\n  - role_id: c\n    operation: chat\n    routing_policy:\n      min_context: lots\n", "roles[2].routing_policy.min_context: expected an integer, got \"lots\"" },
         { "roles:\n  - display_name: Nameless\n    operation: chat\n", "roles[0].role_id: missing" },
         { "roles:\n  - role_id: a\n", "roles[0].operation: missing" },
-        { "roles:\n  - role_id: a\n    operation: painting\n", "roles[0].operation: expected one of chat, embeddings, transcription, got \"painting\"" },
+        { "roles:\n  - role_id: a\n    operation: painting\n", "roles[0].operation: expected one of chat, embeddings, transcription, rerank, got \"painting\"" },
         { "roles:\n  - role_id: a\n    operation: chat\n    prompt_policy:\n      request_policy:\n        system_prompt_position: middle\n", "roles[0].prompt_policy.request_policy.system_prompt_position: expected one of prepend, append, replace" },
         { "roles:\n  - role_id: a\n    operation: chat\n  - role_id: a\n    operation: chat\n", "roles[1].role_id: duplicate role id 'a' (also roles[0])" },
         { "roles:\n  - role_id: a\n    operation: chat\n    routing_policy:\n      preferred_families: qwen3\n", "roles[0].routing_policy.preferred_families: expected a list, got \"qwen3\"" },
