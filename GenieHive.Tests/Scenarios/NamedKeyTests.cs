@@ -217,6 +217,41 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task EveryAuditRecordReachesAControlWhoseBodyLimitIsSmallerThanABatch()
+    {
+        // 8 KB holds about 20 records: the first batch of 150 is refused as too large (413), so the facade must split it.
+        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions
+        {
+            ControlSettings = new Dictionary<string, string?> { ["GenieHive:ControlApi:MaxRequestBodyBytes"] = "8192" },
+            FacadeSettings = new Dictionary<string, string?> { ["GenieHive:Audit:ReportIntervalSeconds"] = "2" },
+        });
+        var engine = cluster.StartSimulator("a1", "hive-chat");
+        await cluster.StartAgentAsync("host-a", new ServiceSpec("chat-a", engine.BaseAddress, "hive-chat"));
+        await cluster.WaitForTargetsAsync("hive-chat", "chat-a");
+        var created = await CreateAsync(cluster.FacadeClient, """{"name":"busy","scopes":["inference"]}""");
+        var key = created.GetProperty("key").GetString()!;
+        var id = created.GetProperty("id").GetString()!;
+        await Poll.UntilAsync(() => Task.FromResult(cluster.Facade.Keys.Named.Count == 1), TimeSpan.FromSeconds(5), "the facade to hold the key", cluster.Logs);
+        using var client = Client(cluster.Facade, key);
+
+        const int Requests = 150;
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
+        {
+            var json = "{\"model\":\"hive-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"turn " + i + "\"}]}";
+            using var response = await client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+            return response.StatusCode;
+        }));
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+
+        await Poll.UntilAsync(async () =>
+        {
+            var page = await cluster.FacadeClient.GetFromJsonAsync<JsonElement>($"/v1/admin/audit?key_id={id}&limit=1000", Ct);
+            return page.GetProperty("data").GetArrayLength() == Requests;
+        }, Bound, "every request's audit record to reach Control", cluster.Logs);
+        Assert.Contains(cluster.Logs.Entries, entry => entry.App == "facade" && entry.Text.Contains("as too large (413)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheCommandLineCreatesListsRotatesDisablesAndDeletesKeys()
     {
         await using var cluster = await ScenarioCluster.StartAsync();
