@@ -190,10 +190,7 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
 
         await database.WriteAsync((connection, transaction) =>
         {
-            foreach (var record in numbered)
-            {
-                KeyStore.InsertAudit(connection, transaction, record);
-            }
+            KeyStore.InsertAudits(connection, transaction, numbered);
 
             foreach (var ((key, month), tokens) in usage)
             {

@@ -36,8 +36,7 @@ public sealed class KeyStoreTests
             KeyStore.Upsert(connection, transaction, key with { Enabled = false, RotatedAt = 1772366401.5 });
             KeyStore.AddUsage(connection, transaction, key.Id, "2026-03", 3_000_000_000);
             KeyStore.AddUsage(connection, transaction, key.Id, "2026-03", 7);
-            KeyStore.InsertAudit(connection, transaction, Audit(1, 200, model: "mentor"));
-            KeyStore.InsertAudit(connection, transaction, Audit(2, 429, model: null));
+            KeyStore.InsertAudits(connection, transaction, [Audit(1, 200, model: "mentor"), Audit(2, 429, model: null)]);
         });
         var secret = "";
         database.Write((connection, transaction) => secret = KeyStore.HashSecret(connection, transaction, "first"));
