@@ -4,15 +4,22 @@ namespace GenieHive.Facade.Proxy;
 
 /// <summary>
 /// Cheap byte scans over response bytes the facade relays anyway, for measurements: whether an event carries
-/// generated content (time to first token, chunk counts) and the usage's <c>completion_tokens</c>.
+/// generated content (time to first token, chunk counts) and the usage's token counts, in the words of each protocol
+/// the facade relays: OpenAI chat's <c>prompt_tokens</c> / <c>completion_tokens</c>, Anthropic Messages' and OpenAI
+/// Responses' <c>input_tokens</c> / <c>output_tokens</c> (an engine that speaks those natively is passed through).
 /// </summary>
 public static class ResponseScanner
 {
-    /// <summary>The <c>completion_tokens</c> number in the bytes, or null when absent.</summary>
-    public static long? FindCompletionTokens(ReadOnlySpan<byte> utf8) => FindCount(utf8, "\"completion_tokens\""u8);
+    /// <summary>The usage's generated tokens (<c>completion_tokens</c>, else <c>output_tokens</c>), or null when absent.</summary>
+    public static long? FindCompletionTokens(ReadOnlySpan<byte> utf8) =>
+        FindCount(utf8, "\"completion_tokens\""u8) ?? FindCount(utf8, "\"output_tokens\""u8);
 
-    /// <summary>The usage's <c>prompt_tokens</c> number in the bytes, or null when absent (per-key token limits and the audit).</summary>
-    public static long? FindPromptTokens(ReadOnlySpan<byte> utf8) => FindCount(utf8, "\"prompt_tokens\""u8);
+    /// <summary>
+    /// The usage's prompt tokens (<c>prompt_tokens</c>, else <c>input_tokens</c>), or null when absent (per-key token
+    /// limits and the audit).
+    /// </summary>
+    public static long? FindPromptTokens(ReadOnlySpan<byte> utf8) =>
+        FindCount(utf8, "\"prompt_tokens\""u8) ?? FindCount(utf8, "\"input_tokens\""u8);
 
     /// <summary>
     /// True for the usage event that <c>stream_options.include_usage</c> adds at the end of a stream: usage and an
@@ -97,10 +104,14 @@ public static class ResponseScanner
         return Utf8Parser.TryParse(rest, out double value, out _) && double.IsFinite(value) && value > 0 ? value : null;
     }
 
-    /// <summary>True when the bytes carry a non-empty <c>content</c>, <c>text</c> or reasoning string value.</summary>
+    /// <summary>
+    /// True when the bytes carry a non-empty <c>content</c>, <c>text</c> (chat, completions, Anthropic's text deltas),
+    /// reasoning or string <c>delta</c> (Responses' <c>response.output_text.delta</c>) value.
+    /// </summary>
     public static bool HasContent(ReadOnlySpan<byte> utf8) =>
         HasNonEmptyString(utf8, "\"content\""u8)
         || HasNonEmptyString(utf8, "\"text\""u8)
+        || HasNonEmptyString(utf8, "\"delta\""u8)
         || (ReasoningStripper.MayContain(utf8)
             && (HasNonEmptyString(utf8, "\"reasoning_content\""u8) || HasNonEmptyString(utf8, "\"reasoning\""u8)));
 

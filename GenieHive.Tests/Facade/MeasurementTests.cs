@@ -79,6 +79,16 @@ public sealed class MeasurementTests
         Assert.True(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"reasoning_content":"x"}}]}"""u8));
         Assert.False(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"role":"assistant","content":null}}]}"""u8));
         Assert.False(ResponseScanner.HasContent("""data: {"choices":[{"delta":{"content":""}}]}"""u8));
+
+        // The native protocols' words: Anthropic Messages and OpenAI Responses, passed through from engines that speak them.
+        Assert.Equal(7, ResponseScanner.FindPromptTokens("""{"type":"message_start","message":{"content":[],"usage":{"input_tokens":7,"output_tokens":1}}}"""u8));
+        Assert.Equal(12, ResponseScanner.FindCompletionTokens("""{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":12}}"""u8));
+        Assert.Equal(5, ResponseScanner.FindPromptTokens("""{"usage":{"input_tokens":5,"input_tokens_details":{"cached_tokens":0},"output_tokens":9}}"""u8));
+        Assert.Equal(9, ResponseScanner.FindCompletionTokens("""{"usage":{"input_tokens":5,"input_tokens_details":{"cached_tokens":0},"output_tokens":9}}"""u8));
+        Assert.True(ResponseScanner.HasContent("""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}"""u8));
+        Assert.True(ResponseScanner.HasContent("""{"type":"response.output_text.delta","item_id":"m1","output_index":0,"delta":"Hi"}"""u8));
+        Assert.False(ResponseScanner.HasContent("""{"type":"message_start","message":{"content":[]}}"""u8));
+        Assert.False(ResponseScanner.HasContent("""data: {"choices":[{"delta":{},"finish_reason":"stop"}]}"""u8));
     }
 
     [Fact]
