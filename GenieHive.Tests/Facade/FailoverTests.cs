@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Observations;
+using GenieHive.Tests.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace GenieHive.Tests.Facade;
@@ -28,22 +29,12 @@ public sealed class FailoverTests
     private static StringContent Chat(bool stream = false) =>
         Requests.JsonBody("""{"model":"worker","messages":[{"role":"user","content":"x"}],"stream":""" + (stream ? "true" : "false") + "}");
 
-    private static async Task<ServiceObservation> ObservedAsync(FakeControl control, string serviceId, Func<ServiceObservation, bool> until)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var match = control.Reports.Reverse().SelectMany(r => r.Services).FirstOrDefault(s => s.ServiceId == serviceId && until(s));
-            if (match is not null)
-            {
-                return match;
-            }
-
-            await Task.Delay(20, Ct);
-        }
-
-        throw new TimeoutException("No matching observation for " + serviceId + ".");
-    }
+    private static async Task<ServiceObservation> ObservedAsync(FakeControl control, string serviceId, Func<ServiceObservation, bool> until) =>
+        (await Eventually.ValueAsync(
+            () => Task.FromResult(control.Reports.Reverse().SelectMany(r => r.Services).FirstOrDefault(s => s.ServiceId == serviceId && until(s))),
+            match => match is not null,
+            "a matching observation for " + serviceId,
+            TimeSpan.FromSeconds(10)))!;
 
     [Fact]
     public async Task ConnectionRefusedFailsOverAndCoolsTheServiceDown()
@@ -227,14 +218,8 @@ public sealed class FailoverTests
         await upstream.Aborted.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct);
 
         Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(500), "The upstream learned of the disconnect after " + started.Elapsed.TotalMilliseconds + " ms.");
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (facade.Services.GetService(typeof(GenieHive.Facade.Observations.ServiceLoadTracker)) is GenieHive.Facade.Observations.ServiceLoadTracker tracker
-            && tracker.InFlight("svc") != 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10, Ct);
-        }
-
-        Assert.Equal(0, ((GenieHive.Facade.Observations.ServiceLoadTracker)facade.Services.GetService(typeof(GenieHive.Facade.Observations.ServiceLoadTracker))!).InFlight("svc"));
+        var tracker = (GenieHive.Facade.Observations.ServiceLoadTracker)facade.Services.GetService(typeof(GenieHive.Facade.Observations.ServiceLoadTracker))!;
+        await Eventually.UntilAsync(() => tracker.InFlight("svc") == 0, "the abandoned request to leave the in-flight count", TimeSpan.FromSeconds(5));
     }
 
     [Fact]

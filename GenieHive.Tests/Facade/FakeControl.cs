@@ -23,6 +23,7 @@ internal sealed class FakeControl : IAsyncDisposable
     private RoutingTable _table;
     private TaskCompletionSource _changed = NewSignal();
     private int _failPolls;
+    private int _waitingPolls;
 
     private FakeControl(RoutingTable table)
     {
@@ -39,6 +40,9 @@ internal sealed class FakeControl : IAsyncDisposable
 
     /// <summary>Every operator call other than the routing-table watch and observation reports, as it arrived.</summary>
     public ConcurrentQueue<OperatorCall> OperatorCalls { get; } = new();
+
+    /// <summary>Routing-table long polls waiting for a newer version right now (a watcher settled into its poll).</summary>
+    public int WaitingPolls => Volatile.Read(ref _waitingPolls);
 
     public RoutingTable Table
     {
@@ -210,6 +214,7 @@ internal sealed class FakeControl : IAsyncDisposable
             return Results.Json(table, GenieHiveJsonContext.Default.RoutingTable);
         }
 
+        Interlocked.Increment(ref _waitingPolls);
         try
         {
             await changed.WaitAsync(TimeSpan.FromSeconds(wait), context.RequestAborted);
@@ -217,6 +222,10 @@ internal sealed class FakeControl : IAsyncDisposable
         catch (TimeoutException)
         {
             return Results.NoContent();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingPolls);
         }
 
         return Results.Json(Table, GenieHiveJsonContext.Default.RoutingTable);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Facade;
 
@@ -29,8 +30,8 @@ public sealed class RoutingWatchTests
         await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
         await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["old-model"])]));
         await using var facade = await FacadeHost.StartAsync(control);
-        // Let the watcher settle into its long poll.
-        await Task.Delay(300, Ct);
+        // The watcher has its table and waits in a long poll: what follows times the change alone.
+        await Eventually.UntilAsync(() => control.WaitingPolls > 0, "the facade's watcher to wait in a long poll", TimeSpan.FromSeconds(5));
 
         var clock = Stopwatch.StartNew();
         control.Publish(TestTables.Table(2, [TestTables.Service("svc", upstream.Url, ["new-model"])]));
@@ -53,18 +54,18 @@ public sealed class RoutingWatchTests
         {
             using var response = await facade.Client.PostAsync("/v1/chat/completions", Requests.JsonBody("""{"model":"llama","messages":[]}"""), Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // Spread over half a second on purpose (not a wait for state): the facade keeps routing while polls fail.
             await Task.Delay(100, Ct);
         }
 
         // Control comes back with a new table (a restarted Control may even count versions anew).
         control.Publish(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama", "mistral"])]) with { GeneratedAt = TestTables.Now + 1 });
         await control.RestartAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (facade.Routing.Current?.Find("mistral", ServiceKinds.Chat) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The facade did not pick up the table after Control returned. Its log:\n" + string.Join("\n", facade.Logs));
-            await Task.Delay(50, Ct);
-        }
+        await Eventually.UntilAsync(
+            () => facade.Routing.Current?.Find("mistral", ServiceKinds.Chat) is not null,
+            "the facade to pick up the table after Control returned",
+            TimeSpan.FromSeconds(20),
+            () => "Its log:\n" + string.Join("\n", facade.Logs));
     }
 
     [Fact]
@@ -78,12 +79,11 @@ public sealed class RoutingWatchTests
         // version) finds it, and the watcher does that only if it saw the failure (no retry hid it).
         control.RestartWithoutNotice(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama", "mistral"])]) with { GeneratedAt = TestTables.Now + 1 }, failedPolls: 1);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (facade.Routing.Current?.Find("mistral", ServiceKinds.Chat) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The facade did not fetch the whole table after a failed poll. Its log:\n" + string.Join("\n", facade.Logs));
-            await Task.Delay(50, Ct);
-        }
+        await Eventually.UntilAsync(
+            () => facade.Routing.Current?.Find("mistral", ServiceKinds.Chat) is not null,
+            "the facade to fetch the whole table after a failed poll",
+            TimeSpan.FromSeconds(10),
+            () => "Its log:\n" + string.Join("\n", facade.Logs));
     }
 
     [Fact]
@@ -103,14 +103,11 @@ public sealed class RoutingWatchTests
             await response.Content.ReadAsStringAsync(Ct);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        GenieHive.Contracts.Observations.ServiceObservation? seen = null;
-        while (seen is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "No observation with three requests was reported.");
-            seen = control.Reports.SelectMany(r => r.Services).FirstOrDefault(s => s.ServiceId == "svc" && s.Requests == 3);
-            await Task.Delay(20, Ct);
-        }
+        await Eventually.UntilAsync(
+            () => control.Reports.SelectMany(r => r.Services).Any(s => s.ServiceId == "svc" && s.Requests == 3),
+            "an observation of the three requests to be reported",
+            TimeSpan.FromSeconds(10));
+        var seen = control.Reports.SelectMany(r => r.Services).First(s => s.ServiceId == "svc" && s.Requests == 3);
 
         Assert.StartsWith("facade-", control.Reports.First().ReporterId, StringComparison.Ordinal);
         Assert.Equal(0, seen.Errors);
