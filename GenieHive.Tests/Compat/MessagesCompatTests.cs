@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GenieHive.Facade.Console;
 using Microsoft.Extensions.DependencyInjection;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -86,13 +87,11 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
         var (status, _) = await PostAsync("""{"model":"mentor","max_tokens":4,"stream":true,"messages":[{"role":"user","content":"hello"}]}""", requestId: requestId);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        RecentRequest? found = null;
-        while (found is null && DateTime.UtcNow < deadline)
-        {
-            found = recent.Read(0, RecentRequests.Capacity).Entries.Select(e => (RecentRequest?)e.Request).LastOrDefault(r => r!.Value.RequestId == requestId);
-            await Task.Delay(10, Ct);
-        }
+        var found = await Eventually.ValueAsync(
+            () => Task.FromResult(recent.Read(0, RecentRequests.Capacity).Entries.Select(e => (RecentRequest?)e.Request).LastOrDefault(r => r!.Value.RequestId == requestId)),
+            request => request is not null,
+            "the message among the facade's recent requests",
+            TimeSpan.FromSeconds(10));
 
         var entry = Assert.NotNull(found);
         Assert.Equal("messages", entry.Kind);

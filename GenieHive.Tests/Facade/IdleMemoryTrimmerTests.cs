@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Facade;
 
@@ -80,13 +81,12 @@ public sealed class IdleMemoryTrimmerTests
 
     private static async Task<int> WaitForTrimsAsync(IdleMemoryTrimmer trimmer, int trims, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (trimmer.Trims < trims)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the facade did not trim after its traffic stopped (" + trimmer.Trims + " trims)");
-            await Task.Delay(20, cancellationToken);
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
+        await Eventually.UntilAsync(
+            () => trimmer.Trims >= trims,
+            "the facade to trim after its traffic stopped (" + trims + " trims)",
+            TimeSpan.FromSeconds(20),
+            () => trimmer.Trims + " trims so far");
         return trimmer.Trims;
     }
 

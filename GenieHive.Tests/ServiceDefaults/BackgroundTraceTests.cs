@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.ServiceDefaults;
 
@@ -127,12 +128,10 @@ public sealed class BackgroundTraceTests : IAsyncLifetime
             await _client.GetStringAsync("/echo/marker", Ct);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!_exported.Any(span => span.Kind == ActivityKind.Server && (string?)span.GetTagItem("url.path") == "/echo/marker"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the marker request's server span was not exported");
-            await Task.Delay(10, Ct);
-        }
+        await Eventually.UntilAsync(
+            () => _exported.Any(span => span.Kind == ActivityKind.Server && (string?)span.GetTagItem("url.path") == "/echo/marker"),
+            "the marker request's server span to be exported",
+            TimeSpan.FromSeconds(10));
     }
 
     private sealed class CollectingExporter(ConcurrentQueue<Activity> spans) : BaseExporter<Activity>
