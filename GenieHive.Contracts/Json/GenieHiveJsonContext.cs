@@ -24,7 +24,10 @@ namespace GenieHive.Contracts.Json;
     ReadCommentHandling = JsonCommentHandling.Disallow,
     AllowTrailingCommas = false,
     // Deep nesting is refused early instead of walking attacker-sized documents.
-    MaxDepth = 64)]
+    MaxDepth = 64,
+    // A key given twice in one object is ambiguous, and a free-form object (heartbeat metrics, benchmark results)
+    // holding one throws where it is walked (found by the deep endpoint fuzz run as a 500): refused while reading.
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(HostRegistration))]
 [JsonSerializable(typeof(NodeHeartbeat))]
 [JsonSerializable(typeof(NodeAck))]

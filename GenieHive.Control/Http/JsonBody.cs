@@ -104,9 +104,15 @@ public sealed class JsonBody(IOptions<ControlApiOptions> limits)
         // where a free-form object (heartbeat metrics, benchmark results) is read or stored: refused here, by the same
         // rule as the facade's (found by the endpoint fuzz suite as 500s).
         // Syntax and depth are left to the deserializer, whose refusals name the field.
-        if (JsonUnicode.DocumentProblem(json, maxDepth: 1024) is { } problem && problem != JsonUnicode.NotJson)
+        var problem = JsonUnicode.DocumentProblem(json, maxDepth: 1024);
+        if (problem is not null && problem != JsonUnicode.NotJson)
         {
             return new(null, Problems.BadRequest("The request body is not valid JSON text: " + problem + "."));
+        }
+
+        if (problem is null && RepeatsAKey(json))
+        {
+            return new(null, Problems.BadRequest("The request body repeats a property inside one object."));
         }
 
         try
@@ -119,6 +125,31 @@ public sealed class JsonBody(IOptions<ControlApiOptions> limits)
         catch (JsonException ex)
         {
             return new(null, Describe(ex, typeInfo));
+        }
+    }
+
+    // The contracts refuse a repeated field (GenieHiveJsonContext), but a free-form object (heartbeat metrics, host
+    // capabilities, benchmark results) is read lazily and throws only where it is walked, as a 500 (found by the deep
+    // endpoint fuzz run). JsonDocument checks every object; the document is syntactically valid by now, so any
+    // refusal is a repeated key.
+    private static readonly JsonDocumentOptions RepeatedKeyCheck = new() { MaxDepth = 1024, AllowDuplicateProperties = false };
+
+    private static bool RepeatsAKey(ReadOnlySpan<byte> json)
+    {
+        var copy = ArrayPool<byte>.Shared.Rent(json.Length);
+        try
+        {
+            json.CopyTo(copy);
+            using var document = JsonDocument.Parse(copy.AsMemory(0, json.Length), RepeatedKeyCheck);
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
     {
         _connection = new SqliteConnection(_connectionString);
         _connection.Open();
-        foreach (var pragma in new[] { "PRAGMA journal_mode=WAL;", "PRAGMA synchronous=NORMAL;", "PRAGMA foreign_keys=ON;", "PRAGMA busy_timeout=5000;" })
+        foreach (var pragma in new[] { "PRAGMA journal_mode=WAL;", "PRAGMA synchronous=NORMAL;", "PRAGMA foreign_keys=ON;", "PRAGMA busy_timeout=5000;", "PRAGMA cache_size=-8192;" })
         {
             using var command = _connection.Command(null, pragma);
             command.ExecuteNonQuery();

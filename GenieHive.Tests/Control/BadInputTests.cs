@@ -40,6 +40,10 @@ public sealed class BadInputTests(BadInputTests.SmallLimitControl control) : ICl
         // failed later with a 500.
         ["invalid utf8 in a free-form key"] = ("application/json", () => [.. Utf8("{\"host_id\":\"h\",\"reporter_id\":\"r\",\"metrics\":{\""), 0xFF, .. Utf8("q\":1},\"samples\":[{\"benchmark_id\":\"b\",\"service_id\":\"s\",\"workload\":\"w\",\"observed_at\":1,\"results\":{\""), 0xFF, .. Utf8("k\":1}}]}")], HttpStatusCode.BadRequest),
         ["lone surrogate in a free-form key"] = ("application/json", () => Utf8("{\"host_id\":\"h\",\"reporter_id\":\"r\",\"metrics\":{\"\\ud800\":1},\"samples\":[{\"benchmark_id\":\"b\",\"service_id\":\"s\",\"workload\":\"w\",\"observed_at\":1,\"results\":{\"\\udc00\":1}}]}"), HttpStatusCode.BadRequest),
+        // Found by the deep endpoint fuzz run: a key repeated inside a free-form object (heartbeat metrics) was read,
+        // then failed with a 500 where the object was walked; a repeated field of the contract is as ambiguous.
+        ["repeated key in a free-form object"] = ("application/json", () => Utf8("{\"host_id\":\"h\",\"reporter_id\":\"r\",\"metrics\":{\"m\":1,\"m\":[]},\"capabilities\":{\"c\":1,\"c\":2},\"samples\":[{\"benchmark_id\":\"b\",\"service_id\":\"s\",\"workload\":\"w\",\"observed_at\":1,\"results\":{\"k\":1,\"k\":2}}]}"), HttpStatusCode.BadRequest),
+        ["repeated field"] = ("application/json", () => Utf8("{\"host_id\":\"h\",\"host_id\":\"h2\",\"reporter_id\":\"r\",\"reporter_id\":\"r2\",\"model\":\"a\",\"model\":\"b\",\"kind\":\"chat\",\"kind\":\"chat\"}"), HttpStatusCode.BadRequest),
         ["oversized"] = ("application/json", () => Utf8("{\"host_id\": \"" + new string('x', BodyLimit + 10) + "\"}"), HttpStatusCode.RequestEntityTooLarge),
         ["text/plain"] = ("text/plain", () => Utf8("{}"), HttpStatusCode.UnsupportedMediaType),
         ["form"] = ("application/x-www-form-urlencoded", () => Utf8("host_id=h"), HttpStatusCode.UnsupportedMediaType),
