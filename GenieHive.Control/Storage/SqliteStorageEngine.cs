@@ -47,6 +47,8 @@ public sealed class SqliteStorageEngine : IStorageEngine
     {
         _connection = new SqliteConnection(_connectionString);
         _connection.Open();
+        // cache_size: 8 MiB of pages instead of SQLite's 2 MB, so that the audit's and the registry's hot pages are not
+        // read back from the file on every batch (Control's CPU per audit record, bench/run.sh: about a third less).
         foreach (var pragma in new[] { "PRAGMA journal_mode=WAL;", "PRAGMA synchronous=NORMAL;", "PRAGMA foreign_keys=ON;", "PRAGMA busy_timeout=5000;", "PRAGMA cache_size=-8192;" })
         {
             using var command = _connection.Command(null, pragma);
