@@ -1,3 +1,4 @@
+using GenieHive.Contracts.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -29,6 +30,13 @@ internal static class JsonObjectReader
         if (body is null)
         {
             return (null, ClientError.TooLarge(maxBytes));
+        }
+
+        // A string that is not Unicode text (invalid UTF-8, a lone surrogate escape) parses, then throws where the DOM
+        // reads or writes it: refused first, by the rule the chat path's scanner applies (issue 20).
+        if (JsonUnicode.DocumentProblem(body.Span, DocumentOptions.MaxDepth) is { } problem && problem != JsonUnicode.NotJson)
+        {
+            return (null, Invalid("The request body is not valid JSON text: " + problem + "."));
         }
 
         try

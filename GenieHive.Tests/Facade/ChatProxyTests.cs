@@ -216,6 +216,28 @@ public sealed class ChatProxyTests
         Assert.Equal(0, upstream.RequestCount);
     }
 
+    // The translating endpoints read the body into a DOM, which throws on such a string where it is read or written.
+    [Theory]
+    [InlineData("/v1/messages", """{"model":"mentor","max_tokens":8,"messages":[{"role":"user","content":"\ud800"}]}""", "invalid_request_error")]
+    [InlineData("/v1/messages", """{"model":"llama","max_tokens":8,"system":"\udc00","messages":[{"role":"user","content":"hi"}]}""", "invalid_request_error")]
+    [InlineData("/v1/responses", """{"model":"mentor","input":"\ud800"}""", "invalid_json")]
+    [InlineData("/v1/responses", """{"model":"llama","input":[{"role":"user","content":"\udc00"}]}""", "invalid_json")]
+    public async Task LoneSurrogateInAMessagesOrResponsesRequestGets400InTheProtocolsShape(string path, string body, string expected)
+    {
+        await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
+        await using var control = await FakeControl.StartAsync(TestTables.Table(1,
+            [TestTables.Service("svc", upstream.Url, ["llama"])], [TestTables.Role("mentor", systemPrompt: "Be brief.")]));
+        await using var facade = await FacadeHost.StartAsync(control);
+
+        using var response = await facade.Client.PostAsync(path, Requests.JsonBody(body), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!;
+        Assert.Equal(expected, (error["code"] ?? error["type"])!.GetValue<string>());
+        Assert.Contains("unpaired UTF-16 surrogate", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, upstream.RequestCount);
+    }
+
     [Fact]
     public async Task AnUpstreamErrorWhoseMessageIsNotUnicodeTextIsRelayedAsText()
     {
