@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace GenieHive.Tests.Scenarios.Cluster;
+namespace GenieHive.Tests.Testing;
 
 /// <summary>One log line (or scope) written by one of the cluster's services.</summary>
 public sealed record LogEntry(string App, LogLevel Level, string Category, string Text);

@@ -1,0 +1,27 @@
+using GenieHive.Contracts;
+using GenieHive.Contracts.Nodes;
+
+namespace GenieHive.Tests.Testing;
+
+/// <summary>Hosts and services as a node agent registers them, for <see cref="TestCluster.RegisterAsync"/>.</summary>
+public static class Registrations
+{
+    /// <summary>A service as a node agent registers it: healthy, accepting, its assets loaded.</summary>
+    public static RegisteredService Service(string serviceId, string kind, string endpoint, string asset, int contextSize = 4096, string health = HealthStates.Healthy) => new()
+    {
+        ServiceId = serviceId,
+        Kind = kind,
+        Endpoint = endpoint,
+        Runtime = new ServiceRuntime { Engine = "llama.cpp", ContextSize = contextSize },
+        Assets = [new ServiceAsset { AssetId = asset, Loaded = true, ContextSize = contextSize }],
+        State = new ServiceState { Health = health, AcceptRequests = true },
+    };
+
+    public static HostRegistration Host(string hostId, params RegisteredService[] services) => new()
+    {
+        HostId = hostId,
+        DisplayName = "Test host " + hostId,
+        Address = "127.0.0.1",
+        Services = [.. services],
+    };
+}
