@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using GenieHive.Contracts;
+using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Nodes;
 
 namespace GenieHive.Tests.Testing;
@@ -24,4 +26,19 @@ public static class Registrations
         Address = "127.0.0.1",
         Services = [.. services],
     };
+
+    /// <summary>Registers a host with Control at <paramref name="controlUrl"/> with the node key, as its node agent would; fails the test if refused.</summary>
+    public static async Task PostAsync(string controlUrl, HostRegistration registration)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var request = new HttpRequestMessage(HttpMethod.Post, controlUrl + "/v1/nodes/register")
+        {
+            Content = JsonContent.Create(registration, GenieHiveJsonContext.Default.HostRegistration),
+        };
+        request.Headers.Add(GenieHiveHeaders.NodeKey, TestCluster.NodeKey);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        using var response = await http.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.IsSuccessStatusCode, "Control refused the registration: " + (int)response.StatusCode + " " + body);
+    }
 }

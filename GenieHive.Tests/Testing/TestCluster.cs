@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using GenieHive.Contracts;
-using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Nodes;
 using GenieHive.Facade;
 using GenieHive.Simulator;
@@ -151,16 +148,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Registers a host with the node key (as its node agent would) and waits until the facade routes from the resulting table.</summary>
     public async Task RegisterAsync(HostRegistration registration)
     {
-        var ct = TestContext.Current.CancellationToken;
-        using var request = new HttpRequestMessage(HttpMethod.Post, Control.Url + "/v1/nodes/register")
-        {
-            Content = JsonContent.Create(registration, GenieHiveJsonContext.Default.HostRegistration),
-        };
-        request.Headers.Add(GenieHiveHeaders.NodeKey, NodeKey);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        using var response = await http.SendAsync(request, ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        Assert.True(response.IsSuccessStatusCode, "Control refused the registration: " + (int)response.StatusCode + " " + body);
+        await Registrations.PostAsync(Control.Url, registration);
         await WaitForControlTableAsync(Facade, "the facade");
     }
 
