@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace GenieHive.Tests.Testing;
 
 /// <summary>
-/// One service of a scenario cluster, in process, served by Kestrel on a loopback socket: port 0 lets the OS
+/// One service of a <see cref="TestCluster"/>, in process, served by Kestrel on a loopback socket: port 0 lets the OS
 /// pick, a given port restarts a service on the address it had. Configured only through its configuration,
-/// as in production (environment Production), and logging into the scenario's <see cref="LogSink"/>.
+/// as in production (environment Production), and logging into the cluster's <see cref="LogSink"/>.
 /// </summary>
 public sealed class ClusterApp<TMarker> : WebApplicationFactory<TMarker>
     where TMarker : class

@@ -12,8 +12,9 @@ public sealed record ClusterOptions
 {
     /// <summary>
     /// For tests that register hosts themselves (<see cref="TestCluster.RegisterAsync"/>) and share the cluster for a whole
-    /// test class: nothing heartbeats, so hosts never go stale; the facade's own cooldowns and connect timeout; no
-    /// invalid-key throttle (many test classes call from loopback; the throttle has its own test, NamedKeyTests).
+    /// test class: registered hosts never go stale (nothing heartbeats for them; an agent, if one is started, heartbeats
+    /// every second); the facade's own cooldowns and connect timeout; no invalid-key throttle (many test classes call
+    /// from loopback; the throttle has its own test, NamedKeyTests).
     /// </summary>
     public static ClusterOptions Registered { get; } = new()
     {

@@ -7,7 +7,7 @@ namespace GenieHive.Tests.Testing;
 public sealed record LogEntry(string App, LogLevel Level, string Category, string Text);
 
 /// <summary>
-/// Every log line of every service in a scenario, in memory instead of on the console: the last warnings go
+/// Every log line of every service in a <see cref="TestCluster"/>, in memory instead of on the console: the last warnings go
 /// into failure messages, and the key test searches all of it.
 /// </summary>
 public sealed class LogSink
