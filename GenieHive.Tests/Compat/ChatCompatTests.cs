@@ -84,7 +84,7 @@ public sealed class ChatCompatTests(SimulatedCluster fixture)
     /// <summary>POSTs a streaming request and returns the <c>data:</c> payloads of its events.</summary>
     private async Task<List<string>> PostSseAsync(string json)
     {
-        using var response = await fixture.Cluster.Http.PostAsync("/v1/chat/completions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct)
+        using var response = await fixture.Cluster.FacadeClient.PostAsync("/v1/chat/completions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct)
             .WaitAsync(Bound, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);

@@ -61,7 +61,7 @@ public sealed class EmbeddingCompatTests(SimulatedCluster fixture)
 
     private async Task<float[]> FloatEmbeddingAsync(string json)
     {
-        using var response = await fixture.Cluster.Http.PostAsync("/v1/embeddings", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct)
+        using var response = await fixture.Cluster.FacadeClient.PostAsync("/v1/embeddings", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct)
             .WaitAsync(Bound, Ct);
         response.EnsureSuccessStatusCode();
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;

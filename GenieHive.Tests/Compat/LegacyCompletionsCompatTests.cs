@@ -55,7 +55,7 @@ public sealed class LegacyCompletionsCompatTests(SimulatedCluster fixture)
     [Fact]
     public async Task CompletionWithoutPromptIsA400InOpenAiShape()
     {
-        using var response = await fixture.Cluster.Http.PostAsync("/v1/completions",
+        using var response = await fixture.Cluster.FacadeClient.PostAsync("/v1/completions",
             new StringContent("""{"model":"sim-chat"}""", System.Text.Encoding.UTF8, "application/json"), Ct).WaitAsync(Bound, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -66,7 +66,7 @@ public sealed class LegacyCompletionsCompatTests(SimulatedCluster fixture)
 
     private async Task<string> PostAsync(string json, bool sse = false)
     {
-        using var response = await fixture.Cluster.Http.PostAsync("/v1/completions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct)
+        using var response = await fixture.Cluster.FacadeClient.PostAsync("/v1/completions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct)
             .WaitAsync(Bound, Ct);
         var body = await response.Content.ReadAsStringAsync(Ct).WaitAsync(Bound, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);

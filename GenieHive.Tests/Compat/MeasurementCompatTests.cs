@@ -17,7 +17,7 @@ public sealed class MeasurementCompatTests(PacedCluster fixture)
     public async Task JsonAnswersReportTheEnginesTokenRateAndOnlyStreamsReportTimeToFirstToken()
     {
         var chat = fixture.Cluster.OpenAi().GetChatClient(PacedCluster.MeasuredModel);
-        var stats = fixture.Cluster.FacadeServices.GetRequiredService<ServiceLoadTracker>().Get(PacedCluster.MeasuredService);
+        var stats = fixture.Cluster.Facade.App.Services.GetRequiredService<ServiceLoadTracker>().Get(PacedCluster.MeasuredService);
 
         // 12 tokens at the engine's 40 tokens/s: the answer takes about 0.3 s, all of it before the first byte.
         await chat.CompleteChatAsync([new UserChatMessage("count")], new ChatCompletionOptions { MaxOutputTokenCount = 12 }, Ct).WaitAsync(Bound, Ct);

@@ -81,7 +81,7 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
     public async Task AMessageIsMeteredAndRecordedAsTheRequestPathRecordsChat()
     {
         Assert.SkipUnless(fixture.Available, fixture.SkipReason);
-        var recent = fixture.Cluster.FacadeServices.GetRequiredService<RecentRequests>();
+        var recent = fixture.Cluster.Facade.App.Services.GetRequiredService<RecentRequests>();
         var requestId = "messages-metered-" + Guid.NewGuid().ToString("N");
 
         var (status, _) = await PostAsync("""{"model":"mentor","max_tokens":4,"stream":true,"messages":[{"role":"user","content":"hello"}]}""", requestId: requestId);
@@ -129,7 +129,7 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
         Assert.SkipUnless(fixture.Available, fixture.SkipReason);
         Assert.SkipWhen(NpmSdks.Unavailable is not null, NpmSdks.Unavailable ?? "");
 
-        var result = await NpmSdks.RunAsync("messages.mjs", fixture.Cluster.FacadeUrl, CompatCluster.ClientKey, ProtocolCluster.Role).WaitAsync(TimeSpan.FromSeconds(150), Ct);
+        var result = await NpmSdks.RunAsync("messages.mjs", fixture.Cluster.Facade.Url, TestCluster.ClientKey, ProtocolCluster.Role).WaitAsync(TimeSpan.FromSeconds(150), Ct);
 
         Assert.False(string.IsNullOrEmpty(result["create"]!["text"]!.GetValue<string>()));
         Assert.Equal("max_tokens", result["create"]!["stop_reason"]!.GetValue<string>());
@@ -177,7 +177,7 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
             .Select(lines => (lines[0]["event: ".Length..], JsonNode.Parse(lines[1]["data: ".Length..])!))];
 
     /// <summary>POSTs as an Anthropic client does: the key in <c>x-api-key</c>, never a bearer token.</summary>
-    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string json, string key = CompatCluster.ClientKey, string? requestId = null)
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string json, string key = TestCluster.ClientKey, string? requestId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         if (requestId is not null)
@@ -188,7 +188,7 @@ public abstract class MessagesCompatTests(ProtocolCluster fixture)
         request.Headers.Authorization = null;
         request.Headers.Add("x-api-key", key);
         request.Headers.Add("anthropic-version", "2023-06-01");
-        using var client = new HttpClient { BaseAddress = new Uri(fixture.Cluster.FacadeUrl), Timeout = Bound };
+        using var client = new HttpClient { BaseAddress = new Uri(fixture.Cluster.Facade.Url), Timeout = Bound };
         using var response = await client.SendAsync(request, Ct).WaitAsync(Bound, Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct).WaitAsync(Bound, Ct));
     }
@@ -207,8 +207,8 @@ public sealed class TranslatedMessagesCompatTests(TranslatedProtocolCluster fixt
         {
             Content = new StringContent("""{"model":"mentor","max_tokens":40,"stream":true,"messages":[{"role":"user","content":"go on"}]}""", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("x-api-key", CompatCluster.ClientKey);
-        using var client = new HttpClient { BaseAddress = new Uri(fixture.Cluster.FacadeUrl), Timeout = TimeSpan.FromSeconds(60) };
+        request.Headers.Add("x-api-key", TestCluster.ClientKey);
+        using var client = new HttpClient { BaseAddress = new Uri(fixture.Cluster.Facade.Url), Timeout = TimeSpan.FromSeconds(60) };
 
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
         var received = new StringBuilder();

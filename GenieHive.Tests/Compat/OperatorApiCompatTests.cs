@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -45,11 +46,11 @@ public sealed class OperatorApiCompatTests(SimulatedCluster fixture)
     [MemberData(nameof(Requests))]
     public async Task TheFacadeAnswersAsControlDoes(string method, string path, string? json)
     {
-        using var control = new HttpClient { BaseAddress = new Uri(fixture.Cluster.ControlUrl), Timeout = TimeSpan.FromSeconds(30) };
-        control.DefaultRequestHeaders.Add(GenieHiveHeaders.ApiKey, CompatCluster.ClientKey);
+        using var control = new HttpClient { BaseAddress = new Uri(fixture.Cluster.Control.Url), Timeout = TimeSpan.FromSeconds(30) };
+        control.DefaultRequestHeaders.Add(GenieHiveHeaders.ApiKey, TestCluster.ClientKey);
 
         var direct = await SendAsync(control, method, path, json);
-        var relayed = await SendAsync(fixture.Cluster.Http, method, path, json);
+        var relayed = await SendAsync(fixture.Cluster.FacadeClient, method, path, json);
         if (relayed != direct)
         {
             // The facade's observation reports may change a view between the two calls: then the relayed answer must

@@ -1,4 +1,5 @@
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -19,19 +20,19 @@ public sealed class PacedCluster : IAsyncLifetime
 
     public const string MeasuredService = "measured-svc";
 
-    internal CompatCluster Cluster { get; private set; } = null!;
+    internal TestCluster Cluster { get; private set; } = null!;
 
-    internal SimulatorEngine Engine { get; private set; } = null!;
+    internal SimulatorNode Engine { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        Engine = SimulatorEngine.Start(("TokensPerSecond", 40), ("ChatModels:0", Model), ("ChatModels:1", SpareModel), ("ChatModels:2", MeasuredModel));
-        Cluster = await CompatCluster.StartAsync("roles: []\n");
-        await Cluster.RegisterAsync(CompatCluster.Host(
+        Cluster = await TestCluster.StartAsync(ClusterOptions.Registered with { RolesYaml = "roles: []\n" });
+        Engine = Cluster.StartSimulator("paced", ("TokensPerSecond", 40), ("ChatModels:0", Model), ("ChatModels:1", SpareModel), ("ChatModels:2", MeasuredModel));
+        await Cluster.RegisterAsync(Registrations.Host(
             "paced-host",
-            CompatCluster.Service("paced-svc", ServiceKinds.Chat, Engine.Url, Model),
-            CompatCluster.Service("spare-svc", ServiceKinds.Chat, Engine.Url, SpareModel),
-            CompatCluster.Service(MeasuredService, ServiceKinds.Chat, Engine.Url, MeasuredModel)));
+            Registrations.Service("paced-svc", ServiceKinds.Chat, Engine.Url, Model),
+            Registrations.Service("spare-svc", ServiceKinds.Chat, Engine.Url, SpareModel),
+            Registrations.Service(MeasuredService, ServiceKinds.Chat, Engine.Url, MeasuredModel)));
     }
 
     public async ValueTask DisposeAsync()
@@ -39,11 +40,6 @@ public sealed class PacedCluster : IAsyncLifetime
         if (Cluster is not null)
         {
             await Cluster.DisposeAsync();
-        }
-
-        if (Engine is not null)
-        {
-            await Engine.DisposeAsync();
         }
     }
 }

@@ -1,4 +1,5 @@
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -35,7 +36,7 @@ public abstract class ProtocolCluster : IAsyncLifetime
     /// <summary>The engine's model id (its asset).</summary>
     public abstract string Model { get; }
 
-    internal CompatCluster Cluster { get; private set; } = null!;
+    internal TestCluster Cluster { get; private set; } = null!;
 
     internal EngineTap Tap { get; private set; } = null!;
 
@@ -46,10 +47,9 @@ public abstract class ProtocolCluster : IAsyncLifetime
             return;
         }
 
-        var engineUrl = await StartEngineAsync();
-        Tap = await EngineTap.StartAsync(engineUrl);
-        Cluster = await CompatCluster.StartAsync(RolesYaml);
-        var service = CompatCluster.Service("engine-svc", ServiceKinds.Chat, Tap.Url, Model, contextSize: 2048);
+        Cluster = await TestCluster.StartAsync(ClusterOptions.Registered with { RolesYaml = RolesYaml });
+        Tap = await EngineTap.StartAsync(await StartEngineAsync(Cluster));
+        var service = Registrations.Service("engine-svc", ServiceKinds.Chat, Tap.Url, Model, contextSize: 2048);
         if (Native)
         {
             service = service with
@@ -58,13 +58,13 @@ public abstract class ProtocolCluster : IAsyncLifetime
             };
         }
 
-        await Cluster.RegisterAsync(CompatCluster.Host(
+        await Cluster.RegisterAsync(Registrations.Host(
             "protocol-host",
             service,
-            CompatCluster.Service("dead-svc", ServiceKinds.Chat, "http://127.0.0.1:" + SimulatedCluster.ClosedPort(), DeadModel, contextSize: 512)));
+            Registrations.Service("dead-svc", ServiceKinds.Chat, "http://127.0.0.1:" + SimulatedCluster.ClosedPort(), DeadModel, contextSize: 512)));
     }
 
-    public virtual async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Cluster is not null)
         {
@@ -77,43 +77,30 @@ public abstract class ProtocolCluster : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts the engine; returns its root URL.</summary>
-    protected abstract Task<string> StartEngineAsync();
+    /// <summary>Starts the engine as a part of <paramref name="cluster"/>; returns its root URL.</summary>
+    protected abstract Task<string> StartEngineAsync(TestCluster cluster);
 }
 
 /// <summary>The simulator as a chat-only engine: every Messages and Responses request is translated.</summary>
 public sealed class TranslatedProtocolCluster : ProtocolCluster
 {
-    private SimulatorEngine? _engine;
-
     public override bool Native => false;
 
     public override string Model => "sim-chat";
 
     /// <summary>The simulator, for faults.</summary>
-    internal SimulatorEngine Engine => _engine!;
+    internal SimulatorNode Engine { get; private set; } = null!;
 
-    public override async ValueTask DisposeAsync()
+    protected override Task<string> StartEngineAsync(TestCluster cluster)
     {
-        await base.DisposeAsync();
-        if (_engine is not null)
-        {
-            await _engine.DisposeAsync();
-        }
-    }
-
-    protected override Task<string> StartEngineAsync()
-    {
-        _engine = SimulatorEngine.Start(("ContextSize", 2048));
-        return Task.FromResult(_engine.Url);
+        Engine = cluster.StartSimulator("engine", ("ContextSize", 2048));
+        return Task.FromResult(Engine.Url);
     }
 }
 
 /// <summary>A real llama-server, which answers <c>/v1/messages</c> and <c>/v1/responses</c> itself: passed through.</summary>
 public sealed class NativeProtocolCluster : ProtocolCluster
 {
-    private int? _pid;
-
     public override bool Available => RealEngines.Directory is not null;
 
     public override string SkipReason => RealEngines.SkipReason;
@@ -122,19 +109,6 @@ public sealed class NativeProtocolCluster : ProtocolCluster
 
     public override string Model => RealEngines.ChatModel;
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_pid is { } pid)
-        {
-            RealEngineServer.Stop(pid);
-        }
-    }
-
-    protected override async Task<string> StartEngineAsync()
-    {
-        var port = RealEngineServer.FreePort();
-        _pid = await RealEngineServer.StartAsync(RealEngines.Directory!, "chat", port, RealEngines.ChatModel);
-        return "http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    protected override async Task<string> StartEngineAsync(TestCluster cluster) =>
+        (await cluster.StartRealEngineAsync("engine", "chat", RealEngines.ChatModel)).Url;
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -31,50 +32,31 @@ public sealed class RealEngineAffinityTests
     public async Task LaterTurnsOfConcurrentConversationsReturnToTheEngineHoldingTheirPrefix()
     {
         Assert.SkipUnless(RealEngines.Directory is not null, RealEngines.SkipReason);
-        var dir = RealEngines.Directory!;
-        var pids = new List<int>();
-        CompatCluster? cluster = null;
-        try
+        await using var cluster = await TestCluster.StartAsync(ClusterOptions.Registered with { RolesYaml = RolesYaml });
+        var engineA = await cluster.StartRealEngineAsync("a", "chat", Model, "small.gguf");
+        var engineB = await cluster.StartRealEngineAsync("b", "chat", Model, "small.gguf");
+        await cluster.RegisterAsync(Registrations.Host("real-a", Registrations.Service("small-a", ServiceKinds.Chat, engineA.Url, Model, RealEngines.ChatContextSize)));
+        await cluster.RegisterAsync(Registrations.Host("real-b", Registrations.Service("small-b", ServiceKinds.Chat, engineB.Url, Model, RealEngines.ChatContextSize)));
+
+        // The second user starts while the first one's opening is still being prefilled.
+        var first = ConverseAsync(cluster.FacadeClient, Opening("orchards"));
+        await Task.Delay(300, Ct);
+        var second = ConverseAsync(cluster.FacadeClient, Opening("harbours"));
+        var conversations = await Task.WhenAll(first, second).WaitAsync(Bound, Ct);
+
+        Assert.NotEqual(conversations[0][0].Service, conversations[1][0].Service);
+        foreach (var turns in conversations)
         {
-            int portA = RealEngineServer.FreePort(), portB = RealEngineServer.FreePort();
-            pids.Add(await RealEngineServer.StartAsync(dir, "chat", portA, Model, "small.gguf"));
-            pids.Add(await RealEngineServer.StartAsync(dir, "chat", portB, Model, "small.gguf"));
-            cluster = await CompatCluster.StartAsync(RolesYaml);
-            await cluster.RegisterAsync(CompatCluster.Host("real-a", CompatCluster.Service("small-a", ServiceKinds.Chat, Url(portA), Model, RealEngines.ChatContextSize)));
-            await cluster.RegisterAsync(CompatCluster.Host("real-b", CompatCluster.Service("small-b", ServiceKinds.Chat, Url(portB), Model, RealEngines.ChatContextSize)));
-
-            // The second user starts while the first one's opening is still being prefilled.
-            var first = ConverseAsync(cluster.Http, Opening("orchards"));
-            await Task.Delay(300, Ct);
-            var second = ConverseAsync(cluster.Http, Opening("harbours"));
-            var conversations = await Task.WhenAll(first, second).WaitAsync(Bound, Ct);
-
-            Assert.NotEqual(conversations[0][0].Service, conversations[1][0].Service);
-            foreach (var turns in conversations)
+            var home = turns[0].Service;
+            Assert.Contains(turns[0].Route, new[] { "direct;affinity=new", "direct;spill" });
+            foreach (var later in turns.Skip(1))
             {
-                var home = turns[0].Service;
-                Assert.Contains(turns[0].Route, new[] { "direct;affinity=new", "direct;spill" });
-                foreach (var later in turns.Skip(1))
-                {
-                    Assert.Equal(home, later.Service);
-                    Assert.Equal("direct;affinity=hit", later.Route);
+                Assert.Equal(home, later.Service);
+                Assert.Equal("direct;affinity=hit", later.Route);
 
-                    // Most of the prompt came from the slot's cache: at least the whole first turn's prompt but a little.
-                    Assert.True(later.CachedTokens >= turns[0].PromptTokens * 0.8,
-                        "turn on " + later.Service + " reused " + later.CachedTokens + " of " + later.PromptTokens + " prompt tokens; the opening had " + turns[0].PromptTokens);
-                }
-            }
-        }
-        finally
-        {
-            if (cluster is not null)
-            {
-                await cluster.DisposeAsync();
-            }
-
-            foreach (var pid in pids)
-            {
-                RealEngineServer.Stop(pid);
+                // Most of the prompt came from the slot's cache: at least the whole first turn's prompt but a little.
+                Assert.True(later.CachedTokens >= turns[0].PromptTokens * 0.8,
+                    "turn on " + later.Service + " reused " + later.CachedTokens + " of " + later.PromptTokens + " prompt tokens; the opening had " + turns[0].PromptTokens);
             }
         }
     }
@@ -128,8 +110,6 @@ public sealed class RealEngineAffinityTests
 
         return text.ToString();
     }
-
-    private static string Url(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
 
     private sealed record Turn(string Service, string Route, int PromptTokens, int CachedTokens);
 }

@@ -127,9 +127,9 @@ public sealed class RealEngineCompatTests(RealEngines engines) : IClassFixture<R
     {
         Assert.SkipUnless(engines.Available, RealEngines.SkipReason);
 
-        using var json = await engines.Cluster.Http.PostAsync("/v1/completions",
+        using var json = await engines.Cluster.FacadeClient.PostAsync("/v1/completions",
             new StringContent("""{"model":"tiny","prompt":"Once upon a time","max_tokens":4}""", System.Text.Encoding.UTF8, "application/json"), Ct).WaitAsync(Bound, Ct);
-        using var stream = await engines.Cluster.Http.PostAsync("/v1/completions",
+        using var stream = await engines.Cluster.FacadeClient.PostAsync("/v1/completions",
             new StringContent("""{"model":"tiny","prompt":"Once upon a time","max_tokens":4,"stream":true,"stream_options":{"include_usage":true}}""", System.Text.Encoding.UTF8, "application/json"), Ct).WaitAsync(Bound, Ct);
 
         Assert.Equal(HttpStatusCode.OK, json.StatusCode);

@@ -1,5 +1,5 @@
-using System.Globalization;
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -37,8 +37,6 @@ public sealed class RealEngines : IAsyncLifetime
             modality: audio
         """;
 
-    private readonly List<int> _pids = [];
-
     /// <summary>The prepared directory, or null when the real-engine tests skip.</summary>
     public static string? Directory => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } dir ? dir : null;
 
@@ -47,30 +45,29 @@ public sealed class RealEngines : IAsyncLifetime
     /// <summary>The spoken test file <c>setup.sh</c> made.</summary>
     public string SpeechWav => Path.Combine(Directory!, "sid", "work", "hello.wav");
 
-    internal CompatCluster Cluster { get; private set; } = null!;
+    internal TestCluster Cluster { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        if (Directory is not { } dir)
+        if (Directory is null)
         {
             return;
         }
 
         try
         {
-            int chatPort = RealEngineServer.FreePort(), embedPort = RealEngineServer.FreePort(), whisperPort = RealEngineServer.FreePort();
-            await Task.WhenAll(
-                StartAsync(dir, "chat", chatPort, ChatModel),
-                StartAsync(dir, "embed", embedPort, EmbeddingModel),
-                StartAsync(dir, "whisper", whisperPort, null));
+            Cluster = await TestCluster.StartAsync(ClusterOptions.Registered with { RolesYaml = RolesYaml });
+            var engines = await Task.WhenAll(
+                Cluster.StartRealEngineAsync("chat", "chat", ChatModel),
+                Cluster.StartRealEngineAsync("embed", "embed", EmbeddingModel),
+                Cluster.StartRealEngineAsync("whisper", "whisper", null));
 
             // Registered as a node agent with Discover none would: the services, their models, loaded and healthy.
-            Cluster = await CompatCluster.StartAsync(RolesYaml);
-            await Cluster.RegisterAsync(CompatCluster.Host(
+            await Cluster.RegisterAsync(Registrations.Host(
                 "real-host",
-                CompatCluster.Service("real-chat", ServiceKinds.Chat, Url(chatPort), ChatModel, ChatContextSize),
-                CompatCluster.Service("real-embed", ServiceKinds.Embeddings, Url(embedPort), EmbeddingModel, ChatContextSize),
-                CompatCluster.Service("real-whisper", ServiceKinds.Transcription, Url(whisperPort), TranscriptionModel)));
+                Registrations.Service("real-chat", ServiceKinds.Chat, engines[0].Url, ChatModel, ChatContextSize),
+                Registrations.Service("real-embed", ServiceKinds.Embeddings, engines[1].Url, EmbeddingModel, ChatContextSize),
+                Registrations.Service("real-whisper", ServiceKinds.Transcription, engines[2].Url, TranscriptionModel)));
         }
         catch
         {
@@ -85,25 +82,6 @@ public sealed class RealEngines : IAsyncLifetime
         {
             await Cluster.DisposeAsync();
             Cluster = null!;
-        }
-
-        foreach (var pid in _pids)
-        {
-            RealEngineServer.Stop(pid);
-        }
-
-        _pids.Clear();
-    }
-
-    private static string Url(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
-
-    private async Task StartAsync(string dir, string kind, int port, string? alias)
-    {
-        var pid = await RealEngineServer.StartAsync(dir, kind, port, alias);
-        lock (_pids)
-        {
-            // Recorded at once, so that a failure of another start still stops this server.
-            _pids.Add(pid);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -11,22 +12,25 @@ public sealed class RerankCluster : IAsyncLifetime
     public const string Model = "sim-rerank";
     public const string Role = "ranker";
 
-    internal CompatCluster Cluster { get; private set; } = null!;
+    internal TestCluster Cluster { get; private set; } = null!;
 
-    internal SimulatorEngine Engine { get; private set; } = null!;
+    internal SimulatorNode Engine { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        Engine = SimulatorEngine.Start();
-        Cluster = await CompatCluster.StartAsync("""
-            roles:
-              - role_id: ranker
-                operation: rerank
-            """);
-        await Cluster.RegisterAsync(CompatCluster.Host(
+        Cluster = await TestCluster.StartAsync(ClusterOptions.Registered with
+        {
+            RolesYaml = """
+                roles:
+                  - role_id: ranker
+                    operation: rerank
+                """,
+        });
+        Engine = Cluster.StartSimulator("rerank");
+        await Cluster.RegisterAsync(Registrations.Host(
             "rerank-host",
-            CompatCluster.Service("sim-rerank-svc", ServiceKinds.Rerank, Engine.Url, Model),
-            CompatCluster.Service("sim-chat-svc", ServiceKinds.Chat, Engine.Url, "sim-chat")));
+            Registrations.Service("sim-rerank-svc", ServiceKinds.Rerank, Engine.Url, Model),
+            Registrations.Service("sim-chat-svc", ServiceKinds.Chat, Engine.Url, "sim-chat")));
     }
 
     public async ValueTask DisposeAsync()
@@ -34,11 +38,6 @@ public sealed class RerankCluster : IAsyncLifetime
         if (Cluster is not null)
         {
             await Cluster.DisposeAsync();
-        }
-
-        if (Engine is not null)
-        {
-            await Engine.DisposeAsync();
         }
     }
 }
@@ -77,7 +76,7 @@ public sealed class RerankCompatTests(RerankCluster fixture) : IClassFixture<Rer
 
     private async Task<(HttpStatusCode Status, string Body)> PostAsync(string json)
     {
-        using var response = await fixture.Cluster.Http.PostAsync("/v1/rerank", new StringContent(json, Encoding.UTF8, "application/json"), Ct).WaitAsync(Bound, Ct);
+        using var response = await fixture.Cluster.FacadeClient.PostAsync("/v1/rerank", new StringContent(json, Encoding.UTF8, "application/json"), Ct).WaitAsync(Bound, Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct).WaitAsync(Bound, Ct));
     }
 }

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using GenieHive.Tests.Testing;
 using OpenAI.Responses;
 
 namespace GenieHive.Tests.Compat;
@@ -98,7 +99,7 @@ public abstract class ResponsesCompatTests(ProtocolCluster fixture)
         Assert.SkipUnless(fixture.Available, fixture.SkipReason);
         Assert.SkipWhen(NpmSdks.Unavailable is not null, NpmSdks.Unavailable ?? "");
 
-        var result = await NpmSdks.RunAsync("responses.mjs", fixture.Cluster.FacadeUrl + "/v1", CompatCluster.ClientKey, ProtocolCluster.Role).WaitAsync(TimeSpan.FromSeconds(150), Ct);
+        var result = await NpmSdks.RunAsync("responses.mjs", fixture.Cluster.Facade.Url + "/v1", TestCluster.ClientKey, ProtocolCluster.Role).WaitAsync(TimeSpan.FromSeconds(150), Ct);
 
         Assert.False(string.IsNullOrEmpty(result["create"]!["text"]!.GetValue<string>()));
         Assert.True(result["create"]!["usage"]!["output_tokens"]!.GetValue<int>() > 0);
@@ -127,11 +128,11 @@ public abstract class ResponsesCompatTests(ProtocolCluster fixture)
         Assert.Equal(param, error["param"]?.GetValue<string>());
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string json, string key = CompatCluster.ClientKey)
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string json, string key = TestCluster.ClientKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-        using var client = new HttpClient { BaseAddress = new Uri(fixture.Cluster.FacadeUrl), Timeout = Bound };
+        using var client = new HttpClient { BaseAddress = new Uri(fixture.Cluster.Facade.Url), Timeout = Bound };
         using var response = await client.SendAsync(request, Ct).WaitAsync(Bound, Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct).WaitAsync(Bound, Ct));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Compat;
 
@@ -62,26 +63,30 @@ public sealed class SimulatedCluster : IAsyncLifetime
               min_context: 100000000
         """;
 
-    internal CompatCluster Cluster { get; private set; } = null!;
+    internal TestCluster Cluster { get; private set; } = null!;
 
-    internal SimulatorEngine Engine { get; private set; } = null!;
+    internal SimulatorNode Engine { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        Engine = SimulatorEngine.Start(("ContextSize", EngineContextSize));
-        Cluster = await CompatCluster.StartAsync(RolesYaml, new Dictionary<string, string?>
+        Cluster = await TestCluster.StartAsync(ClusterOptions.Registered with
         {
-            ["GenieHive:Limits:MaxTranscriptionBytes"] = MaxTranscriptionBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            RolesYaml = RolesYaml,
+            FacadeSettings = new Dictionary<string, string?>
+            {
+                ["GenieHive:Limits:MaxTranscriptionBytes"] = MaxTranscriptionBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
         });
-        await Cluster.RegisterAsync(CompatCluster.Host(
+        Engine = Cluster.StartSimulator("sim", ("ContextSize", EngineContextSize));
+        await Cluster.RegisterAsync(Registrations.Host(
             "sim-host",
             // Registered with a larger context than the engine really has: the routing metadata is the operator's claim,
             // the engine's own 400 is what the client must see when the claim is wrong.
-            CompatCluster.Service("sim-chat-svc", ServiceKinds.Chat, Engine.Url, ChatModel, contextSize: 16384),
-            CompatCluster.Service("sim-embed-svc", ServiceKinds.Embeddings, Engine.Url, EmbeddingModel),
-            CompatCluster.Service("sim-whisper-svc", ServiceKinds.Transcription, Engine.Url, TranscriptionModel),
-            CompatCluster.Service("hf-svc", ServiceKinds.Chat, Engine.Url, SlashedModel, contextSize: 2048),
-            CompatCluster.Service("dead-svc", ServiceKinds.Chat, "http://127.0.0.1:" + ClosedPort(), DeadModel, contextSize: 2048)));
+            Registrations.Service("sim-chat-svc", ServiceKinds.Chat, Engine.Url, ChatModel, contextSize: 16384),
+            Registrations.Service("sim-embed-svc", ServiceKinds.Embeddings, Engine.Url, EmbeddingModel),
+            Registrations.Service("sim-whisper-svc", ServiceKinds.Transcription, Engine.Url, TranscriptionModel),
+            Registrations.Service("hf-svc", ServiceKinds.Chat, Engine.Url, SlashedModel, contextSize: 2048),
+            Registrations.Service("dead-svc", ServiceKinds.Chat, "http://127.0.0.1:" + ClosedPort(), DeadModel, contextSize: 2048)));
     }
 
     public async ValueTask DisposeAsync()
@@ -89,11 +94,6 @@ public sealed class SimulatedCluster : IAsyncLifetime
         if (Cluster is not null)
         {
             await Cluster.DisposeAsync();
-        }
-
-        if (Engine is not null)
-        {
-            await Engine.DisposeAsync();
         }
     }
 

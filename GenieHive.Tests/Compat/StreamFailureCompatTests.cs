@@ -68,7 +68,7 @@ public sealed class StreamFailureCompatTests(PacedCluster fixture) : IAsyncLifet
         {
             Content = new StringContent("""{"model":"paced-chat","messages":[{"role":"user","content":"go on"}],"max_tokens":40,"stream":true}""", Encoding.UTF8, "application/json"),
         };
-        using var response = await fixture.Cluster.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct).WaitAsync(Bound, Ct);
+        using var response = await fixture.Cluster.FacadeClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct).WaitAsync(Bound, Ct);
         await using var body = await response.Content.ReadAsStreamAsync(Ct);
         var received = new MemoryStream();
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,7 +13,7 @@ namespace GenieHive.Tests.Console;
 [Collection(ConsoleCollection.Name)]
 public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser, ConsoleCluster console)
 {
-    private const string Key = ScenarioCluster.ClientKey;
+    private const string Key = TestCluster.ClientKey;
 
     [Fact]
     public async Task SigningInShowsTheHostsTheirModelsAndLiveSignalsAndTheKeyStaysInTheTab()

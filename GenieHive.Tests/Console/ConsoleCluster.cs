@@ -1,4 +1,4 @@
-using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +12,7 @@ namespace GenieHive.Tests.Console;
 /// </summary>
 public sealed class ConsoleCluster : IAsyncLifetime
 {
-    public ScenarioCluster Cluster { get; private set; } = null!;
+    public TestCluster Cluster { get; private set; } = null!;
 
     /// <summary>The facade's origin, as the browser sees it.</summary>
     public Uri Origin => Cluster.Facade.App.BaseAddress;
@@ -27,7 +27,7 @@ public sealed class ConsoleCluster : IAsyncLifetime
             return;
         }
 
-        Cluster = await ScenarioCluster.StartAsync(new ClusterOptions
+        Cluster = await TestCluster.StartAsync(new ClusterOptions
         {
             RolesYaml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "roles.yaml"), TestContext.Current.CancellationToken),
             HostTimeoutSeconds = 2,

@@ -1,6 +1,7 @@
 using CsCheck;
 using GenieHive.Contracts;
 using GenieHive.Tests.Compat;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Fuzz;
 
@@ -173,11 +174,11 @@ internal static class EndpointFamilies
         Gets("simulator.engine", FuzzService.Simulator, NoKey, ErrorShapes.OpenAi, ["/slots", "/metrics", "/props", "/v1/models", "/api/tags", "/api/ps", "/health"], "model", "fail_on_no_slot"),
     ];
 
-    private static (string, string)? FacadeKey => ("Authorization", "Bearer " + CompatCluster.ClientKey);
+    private static (string, string)? FacadeKey => ("Authorization", "Bearer " + TestCluster.ClientKey);
 
-    private static (string, string)? ControlKey => (GenieHiveHeaders.ApiKey, CompatCluster.ClientKey);
+    private static (string, string)? ControlKey => (GenieHiveHeaders.ApiKey, TestCluster.ClientKey);
 
-    private static (string, string)? NodeKey => (GenieHiveHeaders.NodeKey, CompatCluster.NodeKey);
+    private static (string, string)? NodeKey => (GenieHiveHeaders.NodeKey, TestCluster.NodeKey);
 
     private static (string, string)? NoKey => null;
 

@@ -1,29 +1,28 @@
 using System.Net.Http.Json;
 using GenieHive.Contracts;
 using GenieHive.Contracts.Json;
-using GenieHive.NodeAgent;
 using GenieHive.Tests.Compat;
-using GenieHive.Tests.Hosting;
+using GenieHive.Tests.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace GenieHive.Tests.Fuzz;
 
 /// <summary>
-/// The small real cluster the fuzz suite attacks: the simulator engine, Control on a SQLite file, the facade, and a node
-/// agent that registers the simulator with Control, each on its own Kestrel socket (<see cref="SimulatedCluster"/> plus
-/// the agent).
+/// The small real cluster the fuzz suite attacks, and what it checks after the attack: the simulator engine, Control on a
+/// SQLite file, the facade, and a node agent that registers the simulator with Control, each on its own Kestrel socket
+/// (<see cref="SimulatedCluster"/> plus the agent).
 /// </summary>
 public sealed class FuzzCluster : IAsyncLifetime
 {
     private readonly SimulatedCluster _simulated = new();
-    private KestrelApp<NodeAgentMarker>? _agent;
+    private AgentNode? _agent;
 
     public HttpClient Raw { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     internal string Url(FuzzService service) => service switch
     {
-        FuzzService.Facade => _simulated.Cluster.FacadeUrl,
-        FuzzService.Control => _simulated.Cluster.ControlUrl,
+        FuzzService.Facade => _simulated.Cluster.Facade.Url,
+        FuzzService.Control => _simulated.Cluster.Control.Url,
         FuzzService.NodeAgent => _agent!.Url,
         _ => _simulated.Engine.Url,
     };
@@ -31,20 +30,9 @@ public sealed class FuzzCluster : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _simulated.InitializeAsync();
-        _agent = KestrelApp<NodeAgentMarker>.Start(new Dictionary<string, string?>
-        {
-            ["services:control:http:0"] = _simulated.Cluster.ControlUrl,
-            ["GenieHive:Node:HostId"] = "fuzz-agent",
-            ["GenieHive:Node:Address"] = "127.0.0.1",
-            ["GenieHive:Node:NodeApiKey"] = CompatCluster.NodeKey,
-            ["GenieHive:Node:HeartbeatIntervalSeconds"] = "1",
-            ["GenieHive:Node:AutoDiscover"] = "false",
-            ["GenieHive:Node:ProbeTimeoutSeconds"] = "1",
-            ["GenieHive:Node:Services:0:ServiceId"] = "fuzz-agent-chat",
-            ["GenieHive:Node:Services:0:Kind"] = "chat",
-            ["GenieHive:Node:Services:0:Endpoint"] = _simulated.Engine.Url,
-            ["GenieHive:Node:Services:0:Discover"] = "llamacpp",
-        });
+        // Not waited for: no family needs the agent's host routed, and the store check compares whatever the table and the registry hold.
+        _agent = _simulated.Cluster.CreateAgent("fuzz-agent", new ServiceSpec("fuzz-agent-chat", new Uri(_simulated.Engine.Url), null, "llamacpp"));
+        _agent.Start();
     }
 
     /// <summary>Every service answers its health endpoint, and the facade still serves a plain chat request.</summary>
@@ -64,7 +52,7 @@ public sealed class FuzzCluster : IAsyncLifetime
         {
             Content = new StringContent("""{"model":"sim-chat","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""", System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("Authorization", "Bearer " + CompatCluster.ClientKey);
+        request.Headers.Add("Authorization", "Bearer " + TestCluster.ClientKey);
         using var chat = await Raw.SendAsync(request, ct);
         return chat.IsSuccessStatusCode ? null : "a plain chat request afterwards got " + (int)chat.StatusCode + ": " + await chat.Content.ReadAsStringAsync(ct);
     }
@@ -76,7 +64,7 @@ public sealed class FuzzCluster : IAsyncLifetime
     public async Task<string?> StoreProblemAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using (var connection = new SqliteConnection("Data Source=" + _simulated.Cluster.DatabasePath + ";Mode=ReadOnly;Pooling=False"))
+        await using (var connection = new SqliteConnection("Data Source=" + _simulated.Cluster.Control.DatabasePath + ";Mode=ReadOnly;Pooling=False"))
         {
             await connection.OpenAsync(ct);
             await using var command = connection.CreateCommand();
@@ -90,11 +78,11 @@ public sealed class FuzzCluster : IAsyncLifetime
 
         var control = Url(FuzzService.Control);
         using var tableRequest = new HttpRequestMessage(HttpMethod.Get, control + "/v1/cluster/routing-table");
-        tableRequest.Headers.Add(GenieHiveHeaders.ApiKey, CompatCluster.ClientKey);
+        tableRequest.Headers.Add(GenieHiveHeaders.ApiKey, TestCluster.ClientKey);
         using var tableResponse = await Raw.SendAsync(tableRequest, ct);
         var table = await tableResponse.Content.ReadFromJsonAsync(GenieHiveJsonContext.Default.RoutingTable, ct);
         using var servicesRequest = new HttpRequestMessage(HttpMethod.Get, control + "/v1/cluster/services");
-        servicesRequest.Headers.Add(GenieHiveHeaders.ApiKey, CompatCluster.ClientKey);
+        servicesRequest.Headers.Add(GenieHiveHeaders.ApiKey, TestCluster.ClientKey);
         using var servicesResponse = await Raw.SendAsync(servicesRequest, ct);
         var listed = System.Text.Json.JsonDocument.Parse(await servicesResponse.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("data")
             .EnumerateArray().Select(s => s.GetProperty("service_id").GetString()!).Order(StringComparer.Ordinal).ToArray();
@@ -117,12 +105,6 @@ public sealed class FuzzCluster : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Raw.Dispose();
-        if (_agent is not null)
-        {
-            await _agent.DisposeAsync();
-        }
-
         await _simulated.DisposeAsync();
-        SqliteConnection.ClearAllPools();
     }
 }

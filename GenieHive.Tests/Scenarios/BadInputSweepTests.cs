@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -65,7 +65,7 @@ public sealed partial class BadInputSweepTests(ITestOutputHelper output)
     public async Task EveryEndpointAnswersBadInputWithItsOwn4xxInItsOwnShape()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions
         {
             FacadeSettings = new Dictionary<string, string?>
             {
@@ -91,9 +91,9 @@ public sealed partial class BadInputSweepTests(ITestOutputHelper output)
             using var request = new HttpRequestMessage(item.Method, item.Path) { Content = item.Body?.Invoke() };
             var headers = item.Target switch
             {
-                Target.Control when item.Path.StartsWith("/v1/nodes", StringComparison.Ordinal) => new Dictionary<string, string> { ["X-GenieHive-Node-Key"] = ScenarioCluster.NodeKey },
+                Target.Control when item.Path.StartsWith("/v1/nodes", StringComparison.Ordinal) => new Dictionary<string, string> { ["X-GenieHive-Node-Key"] = TestCluster.NodeKey },
                 Target.Agent => [],
-                _ => new Dictionary<string, string> { ["X-Api-Key"] = ScenarioCluster.ClientKey },
+                _ => new Dictionary<string, string> { ["X-Api-Key"] = TestCluster.ClientKey },
             };
             foreach (var (name, value) in headers.Concat(item.Headers))
             {

@@ -1,5 +1,6 @@
 using GenieHive.Contracts;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -11,7 +12,7 @@ public sealed class ControlRestartTests(ITestOutputHelper output)
     public async Task TrafficSurvivesControlRestartsAndTheClusterReassemblesOnAFreshDatabase()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         var simA = cluster.StartSimulator("a", "hive-chat", ("TimeToFirstTokenMs", 10));
         var simB = cluster.StartSimulator("b", "hive-chat", ("TimeToFirstTokenMs", 10));
         var agentA = await cluster.StartAgentAsync("host-a", new ServiceSpec("chat-a", simA.BaseAddress, "hive-chat"));

@@ -1,5 +1,6 @@
 using GenieHive.Contracts;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -10,7 +11,7 @@ public sealed class EngineFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task KillingOneOfTwoEnginesMidTrafficLosesNoRequest()
     {
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         var simA = cluster.StartSimulator("a", "hive-chat", ("TimeToFirstTokenMs", 20));
         var simB = cluster.StartSimulator("b", "hive-chat", ("TimeToFirstTokenMs", 20));
         await cluster.StartAgentAsync("host-a", new ServiceSpec("chat-a", simA.BaseAddress, "hive-chat"));

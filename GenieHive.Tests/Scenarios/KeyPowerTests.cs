@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using GenieHive.Contracts;
-using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace GenieHive.Tests.Scenarios;
@@ -43,10 +43,10 @@ public sealed class KeyPowerTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         // Every wrong key here comes from one address; the invalid-key throttle (NamedKeyTests) would answer them 429.
-        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions
         {
             LogLevel = LogLevel.Debug,
-            FacadeSettings = new Dictionary<string, string?> { ["GenieHive:Auth:InvalidKeysPerMinute"] = "0" },
+            InvalidKeysPerMinute = 0,
         });
         var engine = cluster.StartSimulator("k", "hive-chat");
         await cluster.StartAgentAsync("host-k", new ServiceSpec("chat-k", engine.BaseAddress, "hive-chat"));
@@ -118,8 +118,8 @@ public sealed class KeyPowerTests(ITestOutputHelper output)
                     failures.Add($"{label}: expected a 401 refusal, got {status} {response.Content.Headers.ContentType}: {body}");
                 }
 
-                if (body.Contains(ScenarioCluster.ClientKey, StringComparison.Ordinal)
-                    || body.Contains(ScenarioCluster.NodeKey, StringComparison.Ordinal)
+                if (body.Contains(TestCluster.ClientKey, StringComparison.Ordinal)
+                    || body.Contains(TestCluster.NodeKey, StringComparison.Ordinal)
                     || body.Contains(WrongKey, StringComparison.Ordinal))
                 {
                     failures.Add($"{label}: the answer contains a key");
@@ -129,8 +129,8 @@ public sealed class KeyPowerTests(ITestOutputHelper output)
 
         // Every service logged at Debug level throughout (request logging, heartbeats, routing): no key in any line or scope.
         var lines = cluster.Logs.Entries.ToList();
-        var leaks = lines.Where(e => e.Text.Contains(ScenarioCluster.ClientKey, StringComparison.Ordinal)
-            || e.Text.Contains(ScenarioCluster.NodeKey, StringComparison.Ordinal)
+        var leaks = lines.Where(e => e.Text.Contains(TestCluster.ClientKey, StringComparison.Ordinal)
+            || e.Text.Contains(TestCluster.NodeKey, StringComparison.Ordinal)
             || e.Text.Contains(WrongKey, StringComparison.Ordinal)).ToList();
         output.WriteLine($"Key sweep: {tried} requests over {endpoints.Length} endpoints, {failures.Count} wrong; "
             + $"{lines.Count} log lines and scopes searched, {leaks.Count} with a key.");
@@ -149,22 +149,22 @@ public sealed class KeyPowerTests(ITestOutputHelper output)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", WrongKey);
                 break;
             case Presented.ClientAsApiKey:
-                request.Headers.Add(GenieHiveHeaders.ApiKey, ScenarioCluster.ClientKey);
+                request.Headers.Add(GenieHiveHeaders.ApiKey, TestCluster.ClientKey);
                 break;
             case Presented.ClientAsBearer:
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ScenarioCluster.ClientKey);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestCluster.ClientKey);
                 break;
             case Presented.ClientAsNodeKey:
-                request.Headers.Add(GenieHiveHeaders.NodeKey, ScenarioCluster.ClientKey);
+                request.Headers.Add(GenieHiveHeaders.NodeKey, TestCluster.ClientKey);
                 break;
             case Presented.NodeAsApiKey:
-                request.Headers.Add(GenieHiveHeaders.ApiKey, ScenarioCluster.NodeKey);
+                request.Headers.Add(GenieHiveHeaders.ApiKey, TestCluster.NodeKey);
                 break;
             case Presented.NodeAsBearer:
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ScenarioCluster.NodeKey);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestCluster.NodeKey);
                 break;
             case Presented.NodeAsNodeKey:
-                request.Headers.Add(GenieHiveHeaders.NodeKey, ScenarioCluster.NodeKey);
+                request.Headers.Add(GenieHiveHeaders.NodeKey, TestCluster.NodeKey);
                 break;
             case Presented.None:
                 break;

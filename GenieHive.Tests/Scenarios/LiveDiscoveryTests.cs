@@ -1,4 +1,5 @@
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -10,7 +11,7 @@ public sealed class LiveDiscoveryTests(ITestOutputHelper output)
     public async Task ALlamaCppEnginesQueueDepthShowsInTheServiceListThroughHeartbeats()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         // One slot and slow streams: the first request holds the slot, the next ones are deferred.
         var engine = cluster.StartSimulator("q", "hive-chat", ("Slots", 1), ("TimeToFirstTokenMs", 0), ("TokensPerSecond", 4));
         await cluster.StartAgentAsync("host-q", new ServiceSpec("chat-q", engine.BaseAddress, AssetId: null, Discover: "llamacpp"));

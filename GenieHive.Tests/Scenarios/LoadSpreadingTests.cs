@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -11,7 +12,7 @@ public sealed class LoadSpreadingTests(ITestOutputHelper output)
     public async Task EightConcurrentRequestsForOneModelLandOnBothEqualHosts()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         // Slow enough to answer that all eight are in flight together: the facade's in-flight counts must spread them.
         var simA = cluster.StartSimulator("a", "hive-chat", ("TimeToFirstTokenMs", 800));
         var simB = cluster.StartSimulator("b", "hive-chat", ("TimeToFirstTokenMs", 800));

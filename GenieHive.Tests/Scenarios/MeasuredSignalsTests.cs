@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -22,7 +23,7 @@ public sealed class MeasuredSignalsTests(ITestOutputHelper output)
     public async Task MeasuredLatencyAndThroughputOverrideConfiguredFiguresAndSteerTheRole()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions { RolesYaml = Roles });
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions { RolesYaml = Roles });
         var fast = cluster.StartSimulator("fast", "hive-chat", ("TimeToFirstTokenMs", 5), ("TokensPerSecond", 0));
         var slow = cluster.StartSimulator("slow", "hive-chat", ("TimeToFirstTokenMs", 600), ("TokensPerSecond", 20));
         // The configuration says the opposite of the truth: only measurement can put the fast engine first.

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 using Microsoft.Extensions.Logging;
 using OpenAI;
 using OpenAI.Chat;
@@ -31,7 +32,7 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
     [Fact]
     public async Task NamedKeysHoldOnlyTheirScopesModelsAndLimitsOnEveryFacade()
     {
-        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions { LogLevel = LogLevel.Debug });
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions { LogLevel = LogLevel.Debug });
         var allowed = cluster.StartSimulator("k1", "hive-chat");
         var other = cluster.StartSimulator("k2", "other-chat");
         await cluster.StartAgentAsync("host-k",
@@ -165,7 +166,7 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
         // The audit and the keys survive a restart of Control.
         await cluster.Control.StopAsync();
         cluster.Control.Start();
-        using var control = Client(cluster.Control.BaseAddress, ScenarioCluster.ClientKey);
+        using var control = Client(cluster.Control.BaseAddress, TestCluster.ClientKey);
         var kept = await control.GetFromJsonAsync<JsonElement>($"/v1/admin/audit?key_id={appId}", Ct);
         Assert.True(kept.GetProperty("data").GetArrayLength() >= audit.Records.Count);
         var keys = await control.GetFromJsonAsync<JsonElement>("/v1/admin/keys", Ct);
@@ -182,7 +183,7 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
     [Fact]
     public async Task AStreamOfATokenLimitedKeyIsCountedFromUsageTheClientDidNotAskFor()
     {
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         var engine = cluster.StartSimulator("u1", "hive-chat");
         await cluster.StartAgentAsync("host-u", new ServiceSpec("chat-u", engine.BaseAddress, "hive-chat"));
         await cluster.WaitForTargetsAsync("hive-chat", "chat-u");
@@ -220,7 +221,7 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
     public async Task EveryAuditRecordReachesAControlWhoseBodyLimitIsSmallerThanABatch()
     {
         // 8 KB holds about 20 records: the first batch of 150 is refused as too large (413), so the facade must split it.
-        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions
         {
             ControlSettings = new Dictionary<string, string?> { ["GenieHive:ControlApi:MaxRequestBodyBytes"] = "8192" },
             FacadeSettings = new Dictionary<string, string?> { ["GenieHive:Audit:ReportIntervalSeconds"] = "2" },
@@ -254,7 +255,7 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
     [Fact]
     public async Task TheCommandLineCreatesListsRotatesDisablesAndDeletesKeys()
     {
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         var url = cluster.Facade.App.BaseAddress.ToString();
 
         var created = await CliAsync(url, "keys", "create", "billing-app", "--scope", "inference", "--model", "hive-*", "--rpm", "60");
@@ -299,7 +300,7 @@ public sealed class NamedKeyTests(ITestOutputHelper output)
         var environment = new Dictionary<string, string?>
         {
             [GenieHive.Cli.ClusterConnection.UrlVariable] = url,
-            [GenieHive.Cli.ClusterConnection.KeyVariable] = ScenarioCluster.ClientKey,
+            [GenieHive.Cli.ClusterConnection.KeyVariable] = TestCluster.ClientKey,
         };
         var exitCode = await GenieHive.Cli.CliApplication.RunAsync(args, new GenieHive.Cli.CliConsole(output, error), name => environment.GetValueOrDefault(name), cancellationToken: Ct)
             .WaitAsync(Bound, Ct);

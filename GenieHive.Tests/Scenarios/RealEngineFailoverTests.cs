@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenieHive.Tests.Compat;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -20,8 +21,8 @@ public sealed class RealEngineFailoverTests(ITestOutputHelper output)
         var ct = TestContext.Current.CancellationToken;
         var options = new ClusterOptions { HostTimeoutSeconds = 3, HeartbeatSeconds = 0.75, FirstByteTimeoutSeconds = 30 };
         var budget = TimeSpan.FromSeconds(options.HostTimeoutSeconds + options.HeartbeatSeconds);
-        await using var cluster = await ScenarioCluster.StartAsync(options);
-        var engines = await Task.WhenAll(cluster.StartLlamaServerAsync("a", Model), cluster.StartLlamaServerAsync("b", Model))
+        await using var cluster = await TestCluster.StartAsync(options);
+        var engines = await Task.WhenAll(cluster.StartRealEngineAsync("a", "chat", Model), cluster.StartRealEngineAsync("b", "chat", Model))
             .WaitAsync(TimeSpan.FromSeconds(150), ct);
         var (llamaA, llamaB) = (engines[0], engines[1]);
         await cluster.StartAgentAsync("host-a", new ServiceSpec("llama-a", llamaA.BaseAddress, AssetId: null, Discover: "llamacpp"));

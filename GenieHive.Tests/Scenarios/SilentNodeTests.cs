@@ -1,4 +1,5 @@
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -12,7 +13,7 @@ public sealed class SilentNodeTests(ITestOutputHelper output)
         // Four heartbeats per timeout (one late heartbeat does not flag a live host), and a heartbeat of slack for polling.
         var options = new ClusterOptions { HostTimeoutSeconds = 3, HeartbeatSeconds = 0.75 };
         var budget = TimeSpan.FromSeconds(options.HostTimeoutSeconds + options.HeartbeatSeconds);
-        await using var cluster = await ScenarioCluster.StartAsync(options);
+        await using var cluster = await TestCluster.StartAsync(options);
         var simA = cluster.StartSimulator("a", "hive-chat", ("TimeToFirstTokenMs", 20));
         var simB = cluster.StartSimulator("b", "hive-chat", ("TimeToFirstTokenMs", 20));
         await cluster.StartAgentAsync("host-a", new ServiceSpec("chat-a", simA.BaseAddress, "hive-chat"));

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using GenieHive.Tests.Scenarios.Cluster;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios;
 
@@ -15,7 +16,7 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
     public async Task AnUpstreamDyingMidStreamEndsTheClientStreamWithAnSseErrorEvent()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         var (engine, _) = await StartEngineAsync(cluster, tokensPerSecond: 50);
         await engine.SetFaultAsync("""{"mode":"drop_mid_stream","after_chunks":3,"count":1}""");
 
@@ -48,12 +49,12 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
     public async Task AClientLeavingMidStreamCancelsTheUpstreamRequestPromptly()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync();
+        await using var cluster = await TestCluster.StartAsync();
         var (engine, _) = await StartEngineAsync(cluster, tokensPerSecond: 20);
 
         // No draining on dispose: leaving means closing the connection, as a browser tab or a killed script does.
         using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = cluster.Facade.App.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Api-Key", ScenarioCluster.ClientKey);
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestCluster.ClientKey);
 
         var latencies = new List<double>();
         for (var round = 1; round <= 6; round++)
@@ -101,7 +102,7 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
     public async Task AStalledUpstreamAnswers504BeforeTheFirstByte()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await ScenarioCluster.StartAsync(new ClusterOptions { FirstByteTimeoutSeconds = 1 });
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions { FirstByteTimeoutSeconds = 1 });
         var (engine, _) = await StartEngineAsync(cluster, tokensPerSecond: 50);
         await engine.SetFaultAsync("""{"mode":"stall","count":1}""");
 
@@ -127,7 +128,7 @@ public sealed class StreamFaultTests(ITestOutputHelper output)
             "the facade's in-flight count to return to 0", cluster.Logs);
     }
 
-    private static async Task<(SimulatorNode Engine, AgentNode Agent)> StartEngineAsync(ScenarioCluster cluster, double tokensPerSecond)
+    private static async Task<(SimulatorNode Engine, AgentNode Agent)> StartEngineAsync(TestCluster cluster, double tokensPerSecond)
     {
         var engine = cluster.StartSimulator("s", "hive-chat", ("TimeToFirstTokenMs", 0), ("TokensPerSecond", tokensPerSecond));
         var agent = await cluster.StartAgentAsync("host-s", new ServiceSpec("chat-s", engine.BaseAddress, "hive-chat"));

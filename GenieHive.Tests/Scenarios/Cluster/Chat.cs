@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts;
+using GenieHive.Tests.Testing;
 
 namespace GenieHive.Tests.Scenarios.Cluster;
 

@@ -1,3 +1,5 @@
+using GenieHive.Tests.Testing;
+
 namespace GenieHive.Tests.Scenarios.Cluster;
 
 /// <summary>Bounded waits on background state (heartbeats, sweeps, routing tables): poll, never sleep.</summary>

@@ -9,7 +9,7 @@ using GenieHive.NodeAgent;
 using GenieHive.Simulator;
 using GenieHive.Tests.Control;
 
-namespace GenieHive.Tests.Scenarios.Cluster;
+namespace GenieHive.Tests.Testing;
 
 /// <summary>Control on its own SQLite file; restartable on the same port, with the same or a fresh database.</summary>
 public sealed class ControlNode : IAsyncDisposable
@@ -17,7 +17,7 @@ public sealed class ControlNode : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings;
     private readonly LogSink _logs;
     private readonly List<string> _databases = [];
-    private ScenarioApp<ControlMarker>? _app;
+    private ClusterApp<ControlMarker>? _app;
     private int _port;
 
     internal ControlNode(Dictionary<string, string?> settings, LogSink logs)
@@ -33,9 +33,12 @@ public sealed class ControlNode : IAsyncDisposable
     /// <summary>Stays the same across restarts.</summary>
     public Uri BaseAddress => new("http://127.0.0.1:" + _port.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary><see cref="BaseAddress"/> without the trailing slash.</summary>
+    public string Url => BaseAddress.ToString().TrimEnd('/');
+
     public bool Running => _app is not null;
 
-    public ScenarioApp<ControlMarker> App => _app ?? throw new InvalidOperationException("Control is stopped.");
+    public ClusterApp<ControlMarker> App => _app ?? throw new InvalidOperationException("Control is stopped.");
 
     /// <summary>Starts Control (on the port it had before, if any); <paramref name="freshDatabase"/> starts it on a new, empty file.</summary>
     public void Start(bool freshDatabase = false)
@@ -51,7 +54,7 @@ public sealed class ControlNode : IAsyncDisposable
         {
             ["ConnectionStrings:geniehive"] = "Data Source=" + DatabasePath,
         };
-        _app = ScenarioApp<ControlMarker>.Start("control", settings, _logs, _port);
+        _app = ClusterApp<ControlMarker>.Start("control", settings, _logs, _port);
         _port = _app.Port;
     }
 
@@ -78,12 +81,15 @@ public sealed class ControlNode : IAsyncDisposable
 /// <summary>The facade, pointed at Control's address.</summary>
 public sealed class FacadeNode : IAsyncDisposable
 {
-    internal FacadeNode(ScenarioApp<FacadeMarker> app)
+    internal FacadeNode(ClusterApp<FacadeMarker> app)
     {
         App = app;
     }
 
-    public ScenarioApp<FacadeMarker> App { get; }
+    public ClusterApp<FacadeMarker> App { get; }
+
+    /// <summary>The base URL (<c>http://127.0.0.1:port</c>, no trailing slash).</summary>
+    public string Url => App.BaseAddress.ToString().TrimEnd('/');
 
     /// <summary>The facade's own per-service state: in flight, cooldowns, measurements.</summary>
     public ServiceLoadTracker Tracker => App.Get<ServiceLoadTracker>();
@@ -100,9 +106,9 @@ public sealed class FacadeNode : IAsyncDisposable
 public sealed class SimulatorNode : IAsyncDisposable
 {
     private readonly HttpClient _client;
-    private ScenarioApp<SimulatorMarker>? _app;
+    private ClusterApp<SimulatorMarker>? _app;
 
-    internal SimulatorNode(string name, ScenarioApp<SimulatorMarker> app)
+    internal SimulatorNode(string name, ClusterApp<SimulatorMarker> app)
     {
         Name = name;
         _app = app;
@@ -113,6 +119,9 @@ public sealed class SimulatorNode : IAsyncDisposable
     public string Name { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary><see cref="BaseAddress"/> without the trailing slash.</summary>
+    public string Url => BaseAddress.ToString().TrimEnd('/');
 
     public bool Running => _app is not null;
 
@@ -130,6 +139,17 @@ public sealed class SimulatorNode : IAsyncDisposable
         using var response = await _client.DeleteAsync("/sim/stats", TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
     }
+
+    /// <summary>Clears faults and zeroes the counters, so each test starts from a clean engine.</summary>
+    public async Task ResetAsync()
+    {
+        (await _client.DeleteAsync("/sim/faults", TestContext.Current.CancellationToken)).Dispose();
+        await ResetStatsAsync();
+    }
+
+    /// <summary>Polls <c>/sim/stats</c> until <paramref name="condition"/> holds and returns those stats; fails after <paramref name="seconds"/> (scaled).</summary>
+    public Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition, double seconds = 10) =>
+        Eventually.ValueAsync(StatsAsync, condition, "the simulator's stats to satisfy the test's condition", TimeSpan.FromSeconds(seconds));
 
     /// <summary>Chat requests received so far.</summary>
     public async Task<long> ChatRequestsAsync() =>
@@ -165,7 +185,7 @@ public sealed class AgentNode : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly LogSink _logs;
-    private ScenarioApp<NodeAgentMarker>? _app;
+    private ClusterApp<NodeAgentMarker>? _app;
 
     internal AgentNode(string hostId, Dictionary<string, string?> settings, LogSink logs)
     {
@@ -178,9 +198,12 @@ public sealed class AgentNode : IAsyncDisposable
 
     public bool Running => _app is not null;
 
-    public ScenarioApp<NodeAgentMarker> App => _app ?? throw new InvalidOperationException($"Agent {HostId} is stopped.");
+    public ClusterApp<NodeAgentMarker> App => _app ?? throw new InvalidOperationException($"Agent {HostId} is stopped.");
 
-    public void Start() => _app = ScenarioApp<NodeAgentMarker>.Start("agent:" + HostId, _settings, _logs);
+    /// <summary>The agent's base URL (no trailing slash), while it runs.</summary>
+    public string Url => App.BaseAddress.ToString().TrimEnd('/');
+
+    public void Start() => _app = ClusterApp<NodeAgentMarker>.Start("agent:" + HostId, _settings, _logs);
 
     /// <summary><c>GET /v1/node/status</c>.</summary>
     public async Task<JsonElement> StatusAsync()
@@ -201,7 +224,7 @@ public sealed class AgentNode : IAsyncDisposable
     public ValueTask DisposeAsync() => new(StopAsync());
 }
 
-/// <summary>A real llama-server process (<see cref="Compat.RealEngineServer"/>); killed, not stopped, as a crash would end it.</summary>
+/// <summary>A real engine process (llama-server or whisper-server, <see cref="Compat.RealEngineServer"/>); killed, not stopped, as a crash would end it.</summary>
 public sealed class RealEngineNode : IAsyncDisposable
 {
     private int? _pid;
@@ -216,6 +239,9 @@ public sealed class RealEngineNode : IAsyncDisposable
     public string Name { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary><see cref="BaseAddress"/> without the trailing slash.</summary>
+    public string Url => BaseAddress.ToString().TrimEnd('/');
 
     /// <summary>Kills the server process and waits until it is gone.</summary>
     public void Kill()

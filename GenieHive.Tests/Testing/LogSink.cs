@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace GenieHive.Tests.Scenarios.Cluster;
+namespace GenieHive.Tests.Testing;
 
 /// <summary>One log line (or scope) written by one of the cluster's services.</summary>
 public sealed record LogEntry(string App, LogLevel Level, string Category, string Text);
 
 /// <summary>
-/// Every log line of every service in a scenario, in memory instead of on the console: the last warnings go
+/// Every log line of every service in a <see cref="TestCluster"/>, in memory instead of on the console: the last warnings go
 /// into failure messages, and the key test searches all of it.
 /// </summary>
 public sealed class LogSink

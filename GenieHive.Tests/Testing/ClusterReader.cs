@@ -1,19 +1,20 @@
 using System.Net.Http.Json;
 using GenieHive.Contracts.Cluster;
+using GenieHive.Contracts.Routing;
 using GenieHive.Contracts.Json;
 
-namespace GenieHive.Tests.Scenarios.Cluster;
+namespace GenieHive.Tests.Testing;
 
 /// <summary>Typed reads of Control's operator API, with the client key, at Control's (restart-stable) address.</summary>
 public sealed class ClusterReader : IDisposable
 {
-    private readonly ScenarioCluster _cluster;
+    private readonly TestCluster _cluster;
     private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    internal ClusterReader(ScenarioCluster cluster)
+    internal ClusterReader(TestCluster cluster)
     {
         _cluster = cluster;
-        _client.DefaultRequestHeaders.Add("X-Api-Key", ScenarioCluster.ClientKey);
+        _client.DefaultRequestHeaders.Add("X-Api-Key", TestCluster.ClientKey);
     }
 
     public async Task<IReadOnlyList<HostView>> HostsAsync() =>
@@ -24,6 +25,8 @@ public sealed class ClusterReader : IDisposable
 
     public async Task<ServiceView?> ServiceAsync(string serviceId) =>
         (await ServicesAsync()).FirstOrDefault(s => s.ServiceId == serviceId);
+
+    public Task<RoutingTable> RoutingTableAsync() => GetAsync("/v1/cluster/routing-table", GenieHiveJsonContext.Default.RoutingTable);
 
     public Task<ClusterHealth> HealthAsync() => GetAsync("/v1/cluster/health", GenieHiveJsonContext.Default.ClusterHealth);
 

@@ -7,21 +7,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace GenieHive.Tests.Scenarios.Cluster;
+namespace GenieHive.Tests.Testing;
 
 /// <summary>
-/// One service of a scenario cluster, in process, served by Kestrel on a loopback socket: port 0 lets the OS
+/// One service of a <see cref="TestCluster"/>, in process, served by Kestrel on a loopback socket: port 0 lets the OS
 /// pick, a given port restarts a service on the address it had. Configured only through its configuration,
-/// as in production (environment Production), and logging into the scenario's <see cref="LogSink"/>.
+/// as in production (environment Production), and logging into the cluster's <see cref="LogSink"/>.
 /// </summary>
-public sealed class ScenarioApp<TMarker> : WebApplicationFactory<TMarker>
+public sealed class ClusterApp<TMarker> : WebApplicationFactory<TMarker>
     where TMarker : class
 {
     private readonly string _name;
     private readonly Dictionary<string, string?> _settings;
     private readonly LogSink _logs;
 
-    private ScenarioApp(string name, IDictionary<string, string?> settings, LogSink logs, int port)
+    private ClusterApp(string name, IDictionary<string, string?> settings, LogSink logs, int port)
     {
         _name = name;
         _settings = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase);
@@ -34,9 +34,9 @@ public sealed class ScenarioApp<TMarker> : WebApplicationFactory<TMarker>
     public int Port => BaseAddress.Port;
 
     /// <summary>Builds and starts the service; returns once it listens.</summary>
-    public static ScenarioApp<TMarker> Start(string name, IDictionary<string, string?> settings, LogSink logs, int port = 0)
+    public static ClusterApp<TMarker> Start(string name, IDictionary<string, string?> settings, LogSink logs, int port = 0)
     {
-        var app = KestrelStart.Start(() => new ScenarioApp<TMarker>(name, settings, logs, port), static app => app.StartServer());
+        var app = KestrelStart.Start(() => new ClusterApp<TMarker>(name, settings, logs, port), static app => app.StartServer());
         try
         {
             app.BaseAddress = new Uri(KestrelStart.ListeningUrl(app.Services));
