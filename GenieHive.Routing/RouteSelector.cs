@@ -306,7 +306,8 @@ public sealed class RouteSelector
             Highest(best.DecodeTokensPerSec, decode),
             Highest(best.PromptTokensPerSec, own.PromptTokensPerSec),
             Highest(best.CompletionTokens, own.CompletionTokens),
-            Lowest(best.ColdLoadMs, own.ColdLoadMs));
+            Lowest(best.ColdLoadMs, own.ColdLoadMs),
+            Lowest(best.SlotSharing, own.SlotSharing));
     }
 
     private static double Known(double own, double table) => double.IsFinite(own) && own > 0 ? own : table;

@@ -4,8 +4,9 @@ namespace GenieHive.Facade.Observations;
 
 /// <summary>
 /// Running averages of one service's speeds for the route selector's delay prediction (<see cref="LiveFigures"/>):
-/// time to first token, decode and prefill tokens per second, completion tokens per answer, and model load time.
-/// Updated on every finished attempt, read on every request; a few doubles under a lock, no allocation.
+/// time to first token, decode and prefill tokens per second, completion tokens per answer, model load time, and how
+/// much the engine's busy slots slow each other down. Updated on every finished attempt, read on every request; a few
+/// doubles under a lock, no allocation.
 /// </summary>
 internal sealed class SpeedEstimates
 {
@@ -21,6 +22,7 @@ internal sealed class SpeedEstimates
     private double _prefill = double.NaN;
     private double _completion = double.NaN;
     private double _coldLoadMs = double.NaN;
+    private double _sharing = double.NaN;
 
     public LiveFigures Current
     {
@@ -28,7 +30,7 @@ internal sealed class SpeedEstimates
         {
             lock (_gate)
             {
-                return new LiveFigures(_ttftMs, _decode, _prefill, _completion, _coldLoadMs);
+                return new LiveFigures(_ttftMs, _decode, _prefill, _completion, _coldLoadMs, _sharing);
             }
         }
     }
@@ -37,9 +39,12 @@ internal sealed class SpeedEstimates
     /// One answered attempt. <paramref name="queued"/>: it started with every slot busy, so its first token
     /// includes a wait the predictor counts separately and is left out of the time to first token.
     /// <paramref name="cold"/>: the model was not loaded, so what its first token took beyond the usual is a load.
+    /// <paramref name="sharedWith"/>: how many other requests of this facade were running on the engine when it
+    /// started. Decode speed is kept as the speed alone; a sample decoded beside others teaches how much each of
+    /// them cost it (<see cref="LiveFigures.SlotSharing"/>) instead.
     /// NaN arguments are unknown and change nothing.
     /// </summary>
-    public void Add(double ttftMs, double decodeTokensPerSec, double prefillTokensPerSec, double completionTokens, bool queued, bool cold)
+    public void Add(double ttftMs, double decodeTokensPerSec, double prefillTokensPerSec, double completionTokens, bool queued, bool cold, int sharedWith)
     {
         lock (_gate)
         {
@@ -58,7 +63,7 @@ internal sealed class SpeedEstimates
 
             if (Positive(decodeTokensPerSec))
             {
-                _decode = Average(_decode, decodeTokensPerSec);
+                AddDecode(decodeTokensPerSec, sharedWith);
             }
 
             if (Positive(prefillTokensPerSec))
@@ -71,6 +76,30 @@ internal sealed class SpeedEstimates
                 _completion = Average(_completion, completionTokens);
             }
         }
+    }
+
+    /// <summary>
+    /// A decode speed measured beside <paramref name="sharedWith"/> others: alone it is the speed; beside others,
+    /// once the speed alone is known, it is how much each of them slowed it (clamped, as an engine's noise can make a
+    /// shared request look faster or absurdly slower). Before anything ran alone, the first shared sample, scaled
+    /// back by the presumed sharing, stands for the speed alone.
+    /// </summary>
+    private void AddDecode(double tokensPerSec, int sharedWith)
+    {
+        if (sharedWith <= 0)
+        {
+            _decode = Average(_decode, tokensPerSec);
+            return;
+        }
+
+        if (double.IsNaN(_decode))
+        {
+            _decode = tokensPerSec * (1 + (DelayPredictor.DefaultSlotSharing * sharedWith));
+            return;
+        }
+
+        var sample = Math.Clamp(((_decode / tokensPerSec) - 1) / sharedWith, 0, DelayPredictor.MaxSlotSharing);
+        _sharing = Average(_sharing, sample);
     }
 
     private static bool Positive(double value) => double.IsFinite(value) && value > 0;

@@ -134,7 +134,7 @@ internal sealed partial class FailoverForwarder(
         where TRequest : ProxyRequest
     {
         var stats = tracker.Get(target.ServiceId);
-        var queued = meter.AttemptStarted(stats, target);
+        var before = meter.AttemptStarted(stats);
         RequestMeter? measured = attemptMeter;
         var failed = false;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -208,7 +208,7 @@ internal sealed partial class FailoverForwarder(
         finally
         {
             outcome.Dispose();
-            meter.AttemptEnded(stats, measured, failed, endpoint.Name, plan, target, queued);
+            meter.AttemptEnded(stats, measured, failed, endpoint.Name, plan, target, before);
         }
     }
 

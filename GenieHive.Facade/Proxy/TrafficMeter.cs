@@ -56,21 +56,22 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
 
     /// <summary>
     /// An attempt is sent to the service: it counts as in flight there until <see cref="AttemptEnded"/>. Returns
-    /// whether every slot of the engine was already busy with this facade's requests (its first token then
-    /// includes a wait, which the speed estimates leave out).
+    /// how many of this facade's requests were in flight there before it (with every slot busy its first token
+    /// includes a wait, which the speed estimates leave out; with some busy it shares the engine with them).
     /// </summary>
-    public bool AttemptStarted(ServiceStats stats, RouteTarget target)
+    public int AttemptStarted(ServiceStats stats)
     {
         var before = stats.Enter();
         telemetry.InFlight.Add(1);
-        return before >= (target.Engine.Slots ?? 1);
+        return before;
     }
 
     /// <summary>
     /// The attempt is over. <paramref name="meter"/> is null when the attempt says nothing about the service (the
-    /// client left, or its own body failed); otherwise its figures join the service's window.
+    /// client left, or its own body failed); otherwise its figures join the service's window. <paramref name="before"/>
+    /// is what <see cref="AttemptStarted"/> returned.
     /// </summary>
-    public void AttemptEnded(ServiceStats stats, RequestMeter? meter, bool failed, string endpointName, RoutePlan plan, RouteTarget target, bool queued)
+    public void AttemptEnded(ServiceStats stats, RequestMeter? meter, bool failed, string endpointName, RoutePlan plan, RouteTarget target, int before)
     {
         stats.Exit();
         telemetry.InFlight.Add(-1);
@@ -87,7 +88,10 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         stats.Record(time.UnixSeconds(), latency, ttft, tokensPerSecond, failed);
         if (!failed)
         {
-            stats.Speeds.Add(ttft, tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, meter.CompletionTokens ?? double.NaN, queued, !target.Loaded);
+            var slots = target.Engine.Slots ?? 1;
+            stats.Speeds.Add(
+                ttft, tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, meter.CompletionTokens ?? double.NaN,
+                queued: before >= slots, cold: !target.Loaded, sharedWith: Math.Min(before, slots - 1));
         }
 
         if (failed)
