@@ -16,6 +16,9 @@ internal sealed class SpeedEstimates
     /// <summary>A first token this many times the usual one on a cold model counts as a model load.</summary>
     private const double LoadFactor = 2;
 
+    /// <summary>A time to first token net of prefill is kept at least this (ms): an engine's clock and ours differ a little.</summary>
+    private const double MinTtftMs = 1;
+
     private readonly Lock _gate = new();
     private double _ttftMs = double.NaN;
     private double _decode = double.NaN;
@@ -36,31 +39,69 @@ internal sealed class SpeedEstimates
     }
 
     /// <summary>
-    /// One answered attempt. <paramref name="queued"/>: it started with every slot busy, so its first token
-    /// includes a wait the predictor counts separately and is left out of the time to first token.
-    /// <paramref name="cold"/>: the model was not loaded, so what its first token took beyond the usual is a load.
-    /// <paramref name="sharedWith"/>: how many other requests of this facade were running on the engine when it
-    /// started. Decode speed is kept as the speed alone; a sample decoded beside others teaches how much each of
-    /// them cost it (<see cref="LiveFigures.SlotSharing"/>) instead.
-    /// NaN arguments are unknown and change nothing.
+    /// An attempt's first token, <paramref name="ttftMs"/> after it was sent. <paramref name="queued"/>: it started
+    /// with every slot busy, so its first token includes a wait the predictor counts separately and is left out of the
+    /// time to first token. <paramref name="cold"/>: the model was not loaded, so what its first token took beyond the
+    /// usual is a load. Returns the weight the sample got in the time to first token (0 when it is not in it), for
+    /// <see cref="TakeOutPrefill"/>.
     /// </summary>
-    public void Add(double ttftMs, double decodeTokensPerSec, double prefillTokensPerSec, double completionTokens, bool queued, bool cold, int sharedWith)
+    public double AddFirstToken(double ttftMs, bool queued, bool cold)
     {
+        if (!Positive(ttftMs))
+        {
+            return 0;
+        }
+
         lock (_gate)
         {
-            if (cold && Positive(ttftMs))
+            if (cold)
             {
                 var usual = double.IsNaN(_ttftMs) ? 0 : _ttftMs;
                 if (ttftMs > LoadFactor * usual)
                 {
                     _coldLoadMs = Average(_coldLoadMs, ttftMs - usual);
+                    return 0;
                 }
             }
-            else if (!queued && Positive(ttftMs))
+
+            if (queued)
             {
-                _ttftMs = Average(_ttftMs, ttftMs);
+                return 0;
             }
 
+            var weight = double.IsNaN(_ttftMs) ? 1 : Alpha;
+            _ttftMs = Average(_ttftMs, ttftMs);
+            return weight;
+        }
+    }
+
+    /// <summary>
+    /// The engine said a first token's sample, added with <paramref name="weight"/>, spent <paramref name="prefillMs"/>
+    /// on its prompt: the time to first token is kept net of prefill, which the predictor prices from the uncached
+    /// prompt tokens (a first turn's long prompt is not the engine's usual first token).
+    /// </summary>
+    public void TakeOutPrefill(double weight, double prefillMs)
+    {
+        lock (_gate)
+        {
+            if (!double.IsNaN(_ttftMs))
+            {
+                _ttftMs = Math.Max(MinTtftMs, _ttftMs - (weight * prefillMs));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rest of an answered attempt (its first token was added when it came).
+    /// <paramref name="sharedWith"/>: how many other requests of this facade were running on the engine when it
+    /// started. Decode speed is kept as the speed alone; a sample decoded beside others teaches how much each of
+    /// them cost it (<see cref="LiveFigures.SlotSharing"/>) instead.
+    /// NaN arguments are unknown and change nothing.
+    /// </summary>
+    public void Add(double decodeTokensPerSec, double prefillTokensPerSec, double completionTokens, int sharedWith)
+    {
+        lock (_gate)
+        {
             if (Positive(decodeTokensPerSec))
             {
                 AddDecode(decodeTokensPerSec, sharedWith);

@@ -34,14 +34,16 @@ public static class DelayPredictor
     /// <summary>
     /// The prediction for <paramref name="target"/>. <paramref name="holdsPrefix"/>: the engine is presumed to hold
     /// the conversation's opening in its prompt cache, so only the rest of the prompt is prefilled.
-    /// <paramref name="peers"/> fills in the speeds this service has no figure for.
+    /// <paramref name="peers"/> fills in the speeds this service has no figure for. At <paramref name="now"/> (Unix
+    /// seconds) a request of this facade's that has waited longer for its first token than the service's figure says
+    /// raises it to that wait: the figure is out of date (or was presumed from a faster peer).
     /// </summary>
-    public static PredictedDelay Predict(RouteTarget target, ILiveServiceLoad live, in RequestShape shape, bool holdsPrefix, in LiveFigures peers)
+    public static PredictedDelay Predict(RouteTarget target, ILiveServiceLoad live, double now, in RequestShape shape, bool holdsPrefix, in LiveFigures peers)
     {
         var engine = target.Engine;
         var own = live.Figures(target.ServiceId);
         var measured = true;
-        var ttft = Pick(own.TtftMs, engine.TtftMs, peers.TtftMs, DefaultTtftMs, ref measured);
+        var ttft = Math.Max(Pick(own.TtftMs, engine.TtftMs, peers.TtftMs, DefaultTtftMs, ref measured), AwaitedMs(own.AwaitingSince, now));
         var decode = Pick(own.DecodeTokensPerSec, engine.DecodeTokensPerSec, peers.DecodeTokensPerSec, DefaultDecodeTokensPerSec, ref measured);
         var unusedFlag = true;
         var completion = Pick(own.CompletionTokens, double.NaN, peers.CompletionTokens, DefaultCompletionTokens, ref unusedFlag);
@@ -83,6 +85,9 @@ public static class DelayPredictor
         double.IsFinite(own) && own >= 0 ? Math.Min(own, MaxSlotSharing)
         : double.IsFinite(peer) && peer >= 0 ? Math.Min(peer, MaxSlotSharing)
         : DefaultSlotSharing;
+
+    /// <summary>How long the oldest request still waiting for a first token has waited (ms); 0 when none waits.</summary>
+    private static double AwaitedMs(double since, double now) => since > 0 && now > since ? Math.Min((now - since) * 1000, EngineFigures.MaxBelievableMs) : 0;
 
     private static double Pick(double own, double table, double peer, double fallback, ref bool measured)
     {

@@ -1,4 +1,5 @@
 using GenieHive.Facade.Observations;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GenieHive.Tests.Facade;
 
@@ -9,15 +10,15 @@ public sealed class SpeedEstimatesTests
     public void ADecodeBesideAnotherRequestTeachesHowMuchSlotsShareNotTheSpeedAlone()
     {
         var halved = new SpeedEstimates();
-        halved.Add(double.NaN, 20, double.NaN, 32, queued: false, cold: false, sharedWith: 0);
-        halved.Add(double.NaN, 10, double.NaN, 32, queued: false, cold: false, sharedWith: 1);
+        halved.Add(20, double.NaN, 32, sharedWith: 0);
+        halved.Add(10, double.NaN, 32, sharedWith: 1);
 
         Assert.Equal(20, halved.Current.DecodeTokensPerSec);
         Assert.Equal(1, halved.Current.SlotSharing, 6);
 
         var independent = new SpeedEstimates();
-        independent.Add(double.NaN, 20, double.NaN, 32, queued: false, cold: false, sharedWith: 0);
-        independent.Add(double.NaN, 20.5, double.NaN, 32, queued: false, cold: false, sharedWith: 3);
+        independent.Add(20, double.NaN, 32, sharedWith: 0);
+        independent.Add(20.5, double.NaN, 32, sharedWith: 3);
 
         Assert.Equal(20, independent.Current.DecodeTokensPerSec);
         Assert.Equal(0, independent.Current.SlotSharing);
@@ -29,9 +30,54 @@ public sealed class SpeedEstimatesTests
         var estimates = new SpeedEstimates();
         Assert.True(double.IsNaN(estimates.Current.SlotSharing));
 
-        estimates.Add(double.NaN, 10, double.NaN, 32, queued: false, cold: false, sharedWith: 2);
+        estimates.Add(10, double.NaN, 32, sharedWith: 2);
 
         Assert.Equal(10 * (1 + (2 * GenieHive.Routing.Prediction.DelayPredictor.DefaultSlotSharing)), estimates.Current.DecodeTokensPerSec);
         Assert.True(double.IsNaN(estimates.Current.SlotSharing));
     }
+
+    [Fact]
+    public void AFirstTokenIsLearnedWhenItComesAndKeptNetOfThePrefillTheEngineReports()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
+        var stats = new ServiceStats("slow", 16);
+        var watch = FirstTokenWatch.Start(stats, time, prefillMs: 250, queued: false, cold: false);
+
+        Assert.Equal(UnixSeconds(time) + 0.25, stats.OldestAwaitingSince, 3);
+        time.Advance(TimeSpan.FromMilliseconds(1000));
+        watch.Arrived(time.GetTimestamp());
+
+        // Learned before the answer ends; no longer waiting.
+        Assert.Equal(1000, stats.Speeds.Current.TtftMs, 3);
+        Assert.True(double.IsNaN(stats.OldestAwaitingSince));
+
+        watch.Ended(promptMs: 300);
+        Assert.Equal(700, stats.Speeds.Current.TtftMs, 3);
+    }
+
+    [Fact]
+    public void AQueuedAttemptTeachesNoTimeToFirstTokenAndAFailedOneStopsWaiting()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
+        var stats = new ServiceStats("busy", 16);
+        var queued = FirstTokenWatch.Start(stats, time, prefillMs: 0, queued: true, cold: false);
+        Assert.True(double.IsNaN(stats.OldestAwaitingSince));
+        time.Advance(TimeSpan.FromSeconds(2));
+        queued.Arrived(time.GetTimestamp());
+        Assert.True(double.IsNaN(stats.Speeds.Current.TtftMs));
+
+        var older = FirstTokenWatch.Start(stats, time, prefillMs: 0, queued: false, cold: false);
+        var sentFirst = UnixSeconds(time);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var newer = FirstTokenWatch.Start(stats, time, prefillMs: 0, queued: false, cold: false);
+        Assert.Equal(sentFirst, stats.OldestAwaitingSince, 3);
+
+        older.Ended(double.NaN);
+        Assert.Equal(UnixSeconds(time), stats.OldestAwaitingSince, 3);
+        newer.Ended(double.NaN);
+        Assert.True(double.IsNaN(stats.OldestAwaitingSince));
+        Assert.True(double.IsNaN(stats.Speeds.Current.TtftMs));
+    }
+
+    private static double UnixSeconds(TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 }

@@ -62,6 +62,26 @@ public sealed class DelayPredictionTests
     }
 
     [Fact]
+    public void AnUnmeasuredEngineWhoseFirstRequestIsLateStopsGettingTraffic()
+    {
+        // The fast engine is measured and has a queue; nothing is known about the other, so it is presumed as good.
+        var measured = Engine("fast", 2, 150, 50) with { Measured = new ServiceMeasurements { Requests = 20, P50LatencyMs = 790, TtftMs = 150, TokensPerSec = 50 } };
+        var plan = Plan(measured, Engine("unknown", 2) with { Observed = null });
+        var live = new FigureLive { InFlightCounts = { ["fast"] = 3, ["unknown"] = 1 } };
+        live.Speeds["fast"] = new LiveFigures(150, 50, double.NaN, 32, double.NaN, SlotSharing: 0);
+
+        Assert.Equal("unknown", new RouteSelector().Order(plan, live, Now)[0].ServiceId);
+
+        // Its one request has waited two seconds beyond its prefill without a first token: it is not that fast.
+        live.Speeds["unknown"] = LiveFigures.Unknown with { AwaitingSince = Now - 2 };
+        var order = new RouteSelector().Order(plan, live, Now, RequestShape.None, out _);
+
+        Assert.Equal("fast", order[0].ServiceId);
+        var delays = new RouteSelector().Predict(plan, live, Now, RequestShape.None, out _);
+        Assert.Equal(2000, delays[plan.Targets.IndexOf(plan.Targets.First(t => t.ServiceId == "unknown"))].TtftMs, 3);
+    }
+
+    [Fact]
     public void NoRequestWaitsForAColdLoadWhileAWarmReplicaHasAFreeSlot()
     {
         var plan = Plan(Engine("warm", 2), Engine("cold", 2, loaded: false));
