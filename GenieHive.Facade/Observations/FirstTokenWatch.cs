@@ -53,10 +53,10 @@ internal struct FirstTokenWatch
     }
 
     /// <summary>
-    /// The attempt is over. <paramref name="promptMs"/>: what the engine said the prompt took (NaN when unknown, or
-    /// when the attempt failed and says nothing about the service).
+    /// The attempt is over. <paramref name="promptMs"/>: what the engine said its <paramref name="promptTokens"/>
+    /// processed prompt tokens took (NaN when unknown, or when the attempt failed and says nothing about the service).
     /// </summary>
-    public void Ended(double promptMs)
+    public void Ended(double promptMs, double promptTokens)
     {
         if (_stats is null)
         {
@@ -67,7 +67,7 @@ internal struct FirstTokenWatch
         _ticket = -1;
         if (_weight > 0 && double.IsFinite(promptMs) && promptMs > 0)
         {
-            _stats.Speeds.TakeOutPrefill(_weight, promptMs);
+            _stats.Speeds.TakeOutPrefill(_weight, promptMs, promptTokens);
         }
 
         _stats = null;

@@ -16,6 +16,13 @@ internal sealed class SpeedEstimates
     /// <summary>A first token this many times the usual one on a cold model counts as a model load.</summary>
     private const double LoadFactor = 2;
 
+    /// <summary>
+    /// A prompt shorter than this (tokens processed) says nothing about prefill speed: an engine's fixed cost per
+    /// request dominates its <c>prompt_ms</c> (a 50-token prompt "prefilled" at 50 tokens/s priced every longer prompt
+    /// there as minutes of work, and kept that engine from ever being used), and belongs to its first token.
+    /// </summary>
+    public const double MinPrefillTokens = 256;
+
     /// <summary>A time to first token net of prefill is kept at least this (ms): an engine's clock and ours differ a little.</summary>
     private const double MinTtftMs = 1;
 
@@ -77,11 +84,17 @@ internal sealed class SpeedEstimates
 
     /// <summary>
     /// The engine said a first token's sample, added with <paramref name="weight"/>, spent <paramref name="prefillMs"/>
-    /// on its prompt: the time to first token is kept net of prefill, which the predictor prices from the uncached
-    /// prompt tokens (a first turn's long prompt is not the engine's usual first token).
+    /// on <paramref name="prefillTokens"/> prompt tokens: the time to first token is kept net of prefill, which the
+    /// predictor prices from the uncached prompt tokens (a first turn's long prompt is not the engine's usual first
+    /// token). Only a prompt long enough to say something about prefill counts (<see cref="MinPrefillTokens"/>).
     /// </summary>
-    public void TakeOutPrefill(double weight, double prefillMs)
+    public void TakeOutPrefill(double weight, double prefillMs, double prefillTokens)
     {
+        if (!(prefillTokens >= MinPrefillTokens))
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (!double.IsNaN(_ttftMs))
@@ -96,9 +109,10 @@ internal sealed class SpeedEstimates
     /// <paramref name="sharedWith"/>: how many other requests of this facade were running on the engine when it
     /// started. Decode speed is kept as the speed alone; a sample decoded beside others teaches how much each of
     /// them cost it (<see cref="LiveFigures.SlotSharing"/>) instead.
+    /// The engine's prefill speed counts only from a prompt of at least <see cref="MinPrefillTokens"/> tokens processed.
     /// NaN arguments are unknown and change nothing.
     /// </summary>
-    public void Add(double decodeTokensPerSec, double prefillTokensPerSec, double completionTokens, int sharedWith)
+    public void Add(double decodeTokensPerSec, double prefillTokensPerSec, double prefillTokens, double completionTokens, int sharedWith)
     {
         lock (_gate)
         {
@@ -107,7 +121,7 @@ internal sealed class SpeedEstimates
                 AddDecode(decodeTokensPerSec, sharedWith);
             }
 
-            if (Positive(prefillTokensPerSec))
+            if (Positive(prefillTokensPerSec) && prefillTokens >= MinPrefillTokens)
             {
                 _prefill = Average(_prefill, prefillTokensPerSec);
             }

@@ -34,6 +34,9 @@ internal sealed class RequestMeter(long start)
     /// <summary>How long the engine spent on the prompt (llama.cpp's <c>timings.prompt_ms</c>), when it sent it.</summary>
     public double? PromptMs { get; private set; }
 
+    /// <summary>The prompt tokens that took it (<c>timings.prompt_n</c>: not taken from the engine's cache).</summary>
+    public double? PromptProcessed { get; private set; }
+
     /// <summary>The attempt's wait for its first token, as its service's figures see it (set when the attempt is sent).</summary>
     public FirstTokenWatch Watch;
 
@@ -63,6 +66,7 @@ internal sealed class RequestMeter(long start)
             // llama-server puts its timings on the final events, which carry no content: scanned only there.
             PromptTokensPerSecond = prefill;
             PromptMs = ResponseScanner.FindPromptMs(sseEvent);
+            PromptProcessed = ResponseScanner.FindPromptProcessed(sseEvent);
         }
 
         if (ResponseScanner.FindCompletionTokens(sseEvent) is { } tokens)
@@ -81,6 +85,7 @@ internal sealed class RequestMeter(long start)
         UpstreamTokensPerSecond = ResponseScanner.FindPredictedPerSecond(body);
         PromptTokensPerSecond = ResponseScanner.FindPromptPerSecond(body);
         PromptMs = ResponseScanner.FindPromptMs(body);
+        PromptProcessed = ResponseScanner.FindPromptProcessed(body);
     }
 
     /// <summary>

@@ -82,7 +82,8 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
     {
         stats.Exit();
         telemetry.InFlight.Add(-1);
-        meter.Watch.Ended(informative && !failed ? meter.PromptMs ?? double.NaN : double.NaN);
+        var promptTokens = meter.PromptProcessed ?? double.NaN;
+        meter.Watch.Ended(informative && !failed ? meter.PromptMs ?? double.NaN : double.NaN, promptTokens);
         if (!informative)
         {
             return;
@@ -97,7 +98,7 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         if (!failed)
         {
             var slots = target.Engine.Slots ?? 1;
-            stats.Speeds.Add(tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, meter.CompletionTokens ?? double.NaN, sharedWith: Math.Min(before, slots - 1));
+            stats.Speeds.Add(tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, promptTokens, meter.CompletionTokens ?? double.NaN, sharedWith: Math.Min(before, slots - 1));
         }
 
         if (failed)

@@ -10,15 +10,15 @@ public sealed class SpeedEstimatesTests
     public void ADecodeBesideAnotherRequestTeachesHowMuchSlotsShareNotTheSpeedAlone()
     {
         var halved = new SpeedEstimates();
-        halved.Add(20, double.NaN, 32, sharedWith: 0);
-        halved.Add(10, double.NaN, 32, sharedWith: 1);
+        halved.Add(20, double.NaN, double.NaN, 32, sharedWith: 0);
+        halved.Add(10, double.NaN, double.NaN, 32, sharedWith: 1);
 
         Assert.Equal(20, halved.Current.DecodeTokensPerSec);
         Assert.Equal(1, halved.Current.SlotSharing, 6);
 
         var independent = new SpeedEstimates();
-        independent.Add(20, double.NaN, 32, sharedWith: 0);
-        independent.Add(20.5, double.NaN, 32, sharedWith: 3);
+        independent.Add(20, double.NaN, double.NaN, 32, sharedWith: 0);
+        independent.Add(20.5, double.NaN, double.NaN, 32, sharedWith: 3);
 
         Assert.Equal(20, independent.Current.DecodeTokensPerSec);
         Assert.Equal(0, independent.Current.SlotSharing);
@@ -30,7 +30,7 @@ public sealed class SpeedEstimatesTests
         var estimates = new SpeedEstimates();
         Assert.True(double.IsNaN(estimates.Current.SlotSharing));
 
-        estimates.Add(10, double.NaN, 32, sharedWith: 2);
+        estimates.Add(10, double.NaN, double.NaN, 32, sharedWith: 2);
 
         Assert.Equal(10 * (1 + (2 * GenieHive.Routing.Prediction.DelayPredictor.DefaultSlotSharing)), estimates.Current.DecodeTokensPerSec);
         Assert.True(double.IsNaN(estimates.Current.SlotSharing));
@@ -51,8 +51,24 @@ public sealed class SpeedEstimatesTests
         Assert.Equal(1000, stats.Speeds.Current.TtftMs, 3);
         Assert.True(double.IsNaN(stats.OldestAwaitingSince));
 
-        watch.Ended(promptMs: 300);
+        watch.Ended(promptMs: 300, promptTokens: 1200);
         Assert.Equal(700, stats.Speeds.Current.TtftMs, 3);
+    }
+
+    [Fact]
+    public void AShortPromptSaysNothingAboutPrefillAndStaysInTheFirstToken()
+    {
+        // 50 tokens in 400 ms is the engine's fixed cost per request, not a prefill speed of 125 tokens/s.
+        var estimates = new SpeedEstimates();
+        var weight = estimates.AddFirstToken(400, queued: false, cold: false);
+        estimates.TakeOutPrefill(weight, 400, prefillTokens: 50);
+        estimates.Add(25, 125, prefillTokens: 50, 32, sharedWith: 0);
+
+        Assert.Equal(400, estimates.Current.TtftMs);
+        Assert.True(double.IsNaN(estimates.Current.PromptTokensPerSec));
+
+        estimates.Add(25, 400, prefillTokens: 1200, 32, sharedWith: 0);
+        Assert.Equal(400, estimates.Current.PromptTokensPerSec);
     }
 
     [Fact]
@@ -72,9 +88,9 @@ public sealed class SpeedEstimatesTests
         var newer = FirstTokenWatch.Start(stats, time, prefillMs: 0, queued: false, cold: false);
         Assert.Equal(sentFirst, stats.OldestAwaitingSince, 3);
 
-        older.Ended(double.NaN);
+        older.Ended(double.NaN, double.NaN);
         Assert.Equal(UnixSeconds(time), stats.OldestAwaitingSince, 3);
-        newer.Ended(double.NaN);
+        newer.Ended(double.NaN, double.NaN);
         Assert.True(double.IsNaN(stats.OldestAwaitingSince));
         Assert.True(double.IsNaN(stats.Speeds.Current.TtftMs));
     }
