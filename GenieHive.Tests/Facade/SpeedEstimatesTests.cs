@@ -1,4 +1,5 @@
 using GenieHive.Facade.Observations;
+using GenieHive.Routing.Prediction;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GenieHive.Tests.Facade;
@@ -32,7 +33,7 @@ public sealed class SpeedEstimatesTests
 
         estimates.Add(10, double.NaN, double.NaN, 32, sharedWith: 2);
 
-        Assert.Equal(10 * (1 + (2 * GenieHive.Routing.Prediction.DelayPredictor.DefaultSlotSharing)), estimates.Current.DecodeTokensPerSec);
+        Assert.Equal(10 * (1 + (2 * DelayPredictor.DefaultSlotSharing)), estimates.Current.DecodeTokensPerSec);
         Assert.True(double.IsNaN(estimates.Current.SlotSharing));
     }
 
