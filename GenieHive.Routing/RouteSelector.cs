@@ -80,7 +80,7 @@ public sealed class RouteSelector
         {
             var at = plan.Targets.IndexOf(targets[i]);
             inBand[at] = band[i];
-            delays[at] = DelayPredictor.Predict(targets[i], live, shape, i == scan.Affinity && scan.AffinityHolds, scan.Peers);
+            delays[at] = DelayPredictor.Predict(targets[i], live, now, shape, i == scan.Affinity && scan.AffinityHolds, scan.Peers);
         }
 
         return delays;
@@ -142,14 +142,14 @@ public sealed class RouteSelector
                 decision = new RouteDecision(AffinityOutcome.None, null, default, !ordered[0].Loaded);
                 break;
             default:
-                PickWithinBand(plan, ordered, live, shape, advance, out decision);
+                PickWithinBand(plan, ordered, live, now, shape, advance, out decision);
                 break;
         }
 
         return ordered;
     }
 
-    private void PickWithinBand(RoutePlan plan, RouteTarget[] ordered, ILiveServiceLoad live, in RequestShape shape, bool advance, out RouteDecision decision)
+    private void PickWithinBand(RoutePlan plan, RouteTarget[] ordered, ILiveServiceLoad live, double now, in RequestShape shape, bool advance, out RouteDecision decision)
     {
         var n = ordered.Length;
         Span<bool> inBand = n <= 256 ? stackalloc bool[n] : new bool[n];
@@ -169,7 +169,7 @@ public sealed class RouteSelector
             }
 
             var candidate = ordered[i];
-            var delay = DelayPredictor.Predict(candidate, live, shape, i == band.Affinity && band.AffinityHolds, band.Peers);
+            var delay = DelayPredictor.Predict(candidate, live, now, shape, i == band.Affinity && band.AffinityHolds, band.Peers);
             var inFlight = live.InFlight(candidate.ServiceId);
             if (i == 0 || Better(delay.TotalMs, inFlight, i == band.Affinity, chosenDelay.TotalMs, chosenInFlight, chosen == band.Affinity))
             {
@@ -306,7 +306,8 @@ public sealed class RouteSelector
             Highest(best.DecodeTokensPerSec, decode),
             Highest(best.PromptTokensPerSec, own.PromptTokensPerSec),
             Highest(best.CompletionTokens, own.CompletionTokens),
-            Lowest(best.ColdLoadMs, own.ColdLoadMs));
+            Lowest(best.ColdLoadMs, own.ColdLoadMs),
+            Lowest(best.SlotSharing, own.SlotSharing));
     }
 
     private static double Known(double own, double table) => double.IsFinite(own) && own > 0 ? own : table;

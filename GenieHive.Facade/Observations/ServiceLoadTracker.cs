@@ -23,7 +23,8 @@ public sealed class ServiceLoadTracker(IOptions<CooldownOptions> cooldown, IOpti
 
     public int InFlight(string serviceId) => _services.TryGetValue(serviceId, out var stats) ? stats.InFlight : 0;
 
-    public LiveFigures Figures(string serviceId) => _services.TryGetValue(serviceId, out var stats) ? stats.Speeds.Current : LiveFigures.Unknown;
+    public LiveFigures Figures(string serviceId) =>
+        _services.TryGetValue(serviceId, out var stats) ? stats.Speeds.Current with { AwaitingSince = stats.OldestAwaitingSince } : LiveFigures.Unknown;
 
     public double? CooldownUntil(string serviceId) => _services.TryGetValue(serviceId, out var stats) ? stats.CooldownUntil : null;
 

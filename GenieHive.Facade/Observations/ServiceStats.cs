@@ -2,11 +2,20 @@ namespace GenieHive.Facade.Observations;
 
 /// <summary>
 /// What this facade knows about one service: requests in flight (lock-free), a fixed ring of the most recent
-/// completed requests (allocated once, so measuring allocates nothing per request), and the local cooldown.
+/// completed requests (allocated once, so measuring allocates nothing per request), the starts of streamed requests
+/// still waiting for their first token (a fixed table, likewise), and the local cooldown.
 /// </summary>
 public sealed class ServiceStats
 {
+    /// <summary>
+    /// Requests waiting for their first token tracked at once; beyond it a request is not tracked, which only makes the
+    /// oldest wait a looser lower bound (the older ones are tracked).
+    /// </summary>
+    public const int MaxAwaited = 64;
+
     private readonly Lock _gate = new();
+    private readonly double[] _awaiting = new double[MaxAwaited];
+    private double _oldestAwaiting = double.NaN;
     private readonly Sample[] _ring;
     private int _next;
     private int _count;
@@ -32,6 +41,61 @@ public sealed class ServiceStats
     public int Enter() => Interlocked.Increment(ref _inFlight) - 1;
 
     public void Exit() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>
+    /// Since when the longest-waiting of this facade's streamed requests without a first token here has waited beyond
+    /// its predicted prefill (Unix seconds: sent, plus that prefill), or NaN when none is waiting. That wait is a lower
+    /// bound on the service's time to first token right now.
+    /// </summary>
+    public double OldestAwaitingSince => Volatile.Read(ref _oldestAwaiting);
+
+    /// <summary>
+    /// A streamed request waits for its first token, due at the engine's usual time to first token after
+    /// <paramref name="sentAt"/> (Unix seconds: sent, plus its predicted prefill); returns its ticket (-1: not tracked).
+    /// </summary>
+    public int AwaitFirstToken(double sentAt)
+    {
+        lock (_gate)
+        {
+            var free = Array.IndexOf(_awaiting, 0.0);
+            if (free < 0)
+            {
+                return -1;
+            }
+
+            _awaiting[free] = sentAt;
+            if (!(_oldestAwaiting <= sentAt))
+            {
+                Volatile.Write(ref _oldestAwaiting, sentAt);
+            }
+
+            return free;
+        }
+    }
+
+    /// <summary>The request with <paramref name="ticket"/> got its first token, or ended without one.</summary>
+    public void FirstTokenArrived(int ticket)
+    {
+        if (ticket < 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _awaiting[ticket] = 0;
+            var oldest = double.NaN;
+            foreach (var sentAt in _awaiting)
+            {
+                if (sentAt > 0 && !(oldest <= sentAt))
+                {
+                    oldest = sentAt;
+                }
+            }
+
+            Volatile.Write(ref _oldestAwaiting, oldest);
+        }
+    }
 
     /// <summary>When the local cooldown ends (Unix seconds), or null when none was imposed.</summary>
     public double? CooldownUntil

@@ -93,7 +93,9 @@ internal sealed partial class FailoverForwarder(
             last = targets[i];
             attempts++;
             lastMeter = new RequestMeter(start);
-            failure = await TryTargetAsync(context, endpoint, request, plan, last, requestId, lastMeter);
+            // The first choice's prefill was predicted; a failover target's was not (its wait is then judged from the send).
+            var prefillMs = i == 0 ? decision.Predicted.PrefillMs : 0;
+            failure = await TryTargetAsync(context, endpoint, request, plan, last, requestId, lastMeter, prefillMs);
             if (failure is null || failure.Result == AttemptResult.ClientBodyFailed)
             {
                 break;
@@ -130,11 +132,12 @@ internal sealed partial class FailoverForwarder(
         RoutePlan plan,
         RouteTarget target,
         string requestId,
-        RequestMeter attemptMeter)
+        RequestMeter attemptMeter,
+        double prefillMs)
         where TRequest : ProxyRequest
     {
         var stats = tracker.Get(target.ServiceId);
-        var queued = meter.AttemptStarted(stats, target);
+        var before = meter.AttemptStarted(stats, target, attemptMeter, request.Streams, prefillMs);
         RequestMeter? measured = attemptMeter;
         var failed = false;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -208,7 +211,7 @@ internal sealed partial class FailoverForwarder(
         finally
         {
             outcome.Dispose();
-            meter.AttemptEnded(stats, measured, failed, endpoint.Name, plan, target, queued);
+            meter.AttemptEnded(stats, attemptMeter, measured is not null, failed, endpoint.Name, plan, target, before);
         }
     }
 

@@ -32,6 +32,8 @@ internal sealed class JsonProxyRequest(PooledBuffer body, ScannedRequest scanned
 
     public override RequestShape Shape => scanned.Opening.Shape;
 
+    public override bool Streams => scanned.Stream;
+
     /// <summary>
     /// The body for <paramref name="target"/>: the caller's bytes with the target's model, shaped by the target's
     /// policy (body defaults; the system prompt only when <paramref name="appliesSystemPrompt"/>).

@@ -27,6 +27,9 @@ internal abstract class ProxyRequest(string model) : IAsyncDisposable
     /// <summary>The prompt's conversation prefix and size, for prefix affinity and the delay prediction (none by default).</summary>
     public virtual RequestShape Shape => RequestShape.None;
 
+    /// <summary>The answer will be streamed, so its first token is seen when it comes (false when not known).</summary>
+    public virtual bool Streams => false;
+
     public virtual ValueTask DisposeAsync() => default;
 }
 

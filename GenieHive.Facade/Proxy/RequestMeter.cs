@@ -1,3 +1,5 @@
+using GenieHive.Facade.Observations;
+
 namespace GenieHive.Facade.Proxy;
 
 /// <summary>
@@ -29,6 +31,15 @@ internal sealed class RequestMeter(long start)
     /// <summary>The engine's own prefill speed (llama.cpp's <c>timings.prompt_per_second</c>), when it sent one.</summary>
     public double? PromptTokensPerSecond { get; private set; }
 
+    /// <summary>How long the engine spent on the prompt (llama.cpp's <c>timings.prompt_ms</c>), when it sent it.</summary>
+    public double? PromptMs { get; private set; }
+
+    /// <summary>The prompt tokens that took it (<c>timings.prompt_n</c>: not taken from the engine's cache).</summary>
+    public double? PromptProcessed { get; private set; }
+
+    /// <summary>The attempt's wait for its first token, as its service's figures see it (set when the attempt is sent).</summary>
+    public FirstTokenWatch Watch;
+
     public void OnBytes(long now)
     {
         if (FirstByte == 0)
@@ -47,12 +58,15 @@ internal sealed class RequestMeter(long start)
             if (FirstContent == 0)
             {
                 FirstContent = now;
+                Watch.Arrived(now);
             }
         }
         else if (ResponseScanner.FindPromptPerSecond(sseEvent) is { } prefill)
         {
             // llama-server puts its timings on the final events, which carry no content: scanned only there.
             PromptTokensPerSecond = prefill;
+            PromptMs = ResponseScanner.FindPromptMs(sseEvent);
+            PromptProcessed = ResponseScanner.FindPromptProcessed(sseEvent);
         }
 
         if (ResponseScanner.FindCompletionTokens(sseEvent) is { } tokens)
@@ -70,6 +84,8 @@ internal sealed class RequestMeter(long start)
         PromptTokens = ResponseScanner.FindPromptTokens(body);
         UpstreamTokensPerSecond = ResponseScanner.FindPredictedPerSecond(body);
         PromptTokensPerSecond = ResponseScanner.FindPromptPerSecond(body);
+        PromptMs = ResponseScanner.FindPromptMs(body);
+        PromptProcessed = ResponseScanner.FindPromptProcessed(body);
     }
 
     /// <summary>

@@ -86,6 +86,12 @@ public static class ResponseScanner
     /// <summary>The engine's prefill speed (llama.cpp's <c>timings.prompt_per_second</c>), when the bytes carry it.</summary>
     public static double? FindPromptPerSecond(ReadOnlySpan<byte> utf8) => FindPositiveNumber(utf8, "\"prompt_per_second\""u8);
 
+    /// <summary>How long the engine took over the prompt (llama.cpp's <c>timings.prompt_ms</c>), when the bytes carry it.</summary>
+    public static double? FindPromptMs(ReadOnlySpan<byte> utf8) => FindPositiveNumber(utf8, "\"prompt_ms\""u8);
+
+    /// <summary>How many prompt tokens the engine processed, not taken from its cache (llama.cpp's <c>timings.prompt_n</c>).</summary>
+    public static double? FindPromptProcessed(ReadOnlySpan<byte> utf8) => FindPositiveNumber(utf8, "\"prompt_n\""u8);
+
     private static double? FindPositiveNumber(ReadOnlySpan<byte> utf8, ReadOnlySpan<byte> key)
     {
         var at = utf8.IndexOf(key);

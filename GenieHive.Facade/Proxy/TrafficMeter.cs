@@ -56,25 +56,35 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
 
     /// <summary>
     /// An attempt is sent to the service: it counts as in flight there until <see cref="AttemptEnded"/>. Returns
-    /// whether every slot of the engine was already busy with this facade's requests (its first token then
-    /// includes a wait, which the speed estimates leave out).
+    /// how many of this facade's requests were in flight there before it (with every slot busy its first token
+    /// includes a wait, which the speed estimates leave out; with some busy it shares the engine with them). A streamed
+    /// attempt's wait for its first token is watched on <paramref name="attempt"/>, counted from the end of the
+    /// <paramref name="prefillMs"/> predicted for its prompt.
     /// </summary>
-    public bool AttemptStarted(ServiceStats stats, RouteTarget target)
+    public int AttemptStarted(ServiceStats stats, RouteTarget target, RequestMeter attempt, bool streams, double prefillMs)
     {
         var before = stats.Enter();
         telemetry.InFlight.Add(1);
-        return before >= (target.Engine.Slots ?? 1);
+        if (streams)
+        {
+            attempt.Watch = FirstTokenWatch.Start(stats, time, prefillMs, queued: before >= (target.Engine.Slots ?? 1), cold: !target.Loaded);
+        }
+
+        return before;
     }
 
     /// <summary>
-    /// The attempt is over. <paramref name="meter"/> is null when the attempt says nothing about the service (the
-    /// client left, or its own body failed); otherwise its figures join the service's window.
+    /// The attempt is over. <paramref name="informative"/> is false when the attempt says nothing about the service
+    /// (the client left, or its own body failed); otherwise its figures join the service's window.
+    /// <paramref name="before"/> is what <see cref="AttemptStarted"/> returned.
     /// </summary>
-    public void AttemptEnded(ServiceStats stats, RequestMeter? meter, bool failed, string endpointName, RoutePlan plan, RouteTarget target, bool queued)
+    public void AttemptEnded(ServiceStats stats, RequestMeter meter, bool informative, bool failed, string endpointName, RoutePlan plan, RouteTarget target, int before)
     {
         stats.Exit();
         telemetry.InFlight.Add(-1);
-        if (meter is null)
+        var promptTokens = meter.PromptProcessed ?? double.NaN;
+        meter.Watch.Ended(informative && !failed ? meter.PromptMs ?? double.NaN : double.NaN, promptTokens);
+        if (!informative)
         {
             return;
         }
@@ -87,7 +97,8 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         stats.Record(time.UnixSeconds(), latency, ttft, tokensPerSecond, failed);
         if (!failed)
         {
-            stats.Speeds.Add(ttft, tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, meter.CompletionTokens ?? double.NaN, queued, !target.Loaded);
+            var slots = target.Engine.Slots ?? 1;
+            stats.Speeds.Add(tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, promptTokens, meter.CompletionTokens ?? double.NaN, sharedWith: Math.Min(before, slots - 1));
         }
 
         if (failed)

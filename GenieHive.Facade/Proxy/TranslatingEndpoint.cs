@@ -127,4 +127,7 @@ internal sealed class TranslatedRequest(string model, JsonObject body, JsonObjec
 
     /// <summary>The caller turned reasoning on, so reasoning content is theirs to see.</summary>
     public bool AsksForReasoning => asksForReasoning;
+
+    // Both translations set the chat body's stream flag exactly when the caller asked for a stream.
+    public override bool Streams { get; } = JsonObjectReader.IsTrue(chat, "stream");
 }

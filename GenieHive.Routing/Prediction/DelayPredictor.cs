@@ -5,7 +5,9 @@ namespace GenieHive.Routing.Prediction;
 /// cheapest"): the wait for a slot, prefill of the prompt tokens the engine does not hold, time to first token,
 /// a model load when the model is not loaded, and decoding the expected answer. Speeds come from this facade's
 /// own measurements of the service, else the routing table's, else the band's best known peer (so an unmeasured
-/// service is presumed as good as the best and gets measured), else the defaults below.
+/// service is presumed as good as the best and gets measured), else the defaults below. A free slot is not free
+/// compute: requests already running there share the engine with this one (<see cref="LiveFigures.SlotSharing"/>),
+/// so a busy engine is priced above an idle equal one before any request waits for a slot.
 /// </summary>
 public static class DelayPredictor
 {
@@ -20,25 +22,42 @@ public static class DelayPredictor
     public const double DefaultColdLoadMs = 10_000;
 
     /// <summary>
+    /// Until measured, each other busy slot is presumed to cost a request half its speed's worth of compute: llama.cpp
+    /// on CPU batches decode across slots (cheaper than running them one after the other) but prefills one slot's
+    /// prompt at a time. Presuming 0 would price an engine already running a request the same as an idle one.
+    /// </summary>
+    public const double DefaultSlotSharing = 0.5;
+
+    /// <summary>More sharing than this (each busy slot costing more than a whole request) is not believed.</summary>
+    public const double MaxSlotSharing = 1.5;
+
+    /// <summary>
     /// The prediction for <paramref name="target"/>. <paramref name="holdsPrefix"/>: the engine is presumed to hold
     /// the conversation's opening in its prompt cache, so only the rest of the prompt is prefilled.
-    /// <paramref name="peers"/> fills in the speeds this service has no figure for.
+    /// <paramref name="peers"/> fills in the speeds this service has no figure for. At <paramref name="now"/> (Unix
+    /// seconds) a request of this facade's that has waited longer for its first token than the service's figure says
+    /// raises it to that wait: the figure is out of date (or was presumed from a faster peer).
     /// </summary>
-    public static PredictedDelay Predict(RouteTarget target, ILiveServiceLoad live, in RequestShape shape, bool holdsPrefix, in LiveFigures peers)
+    public static PredictedDelay Predict(RouteTarget target, ILiveServiceLoad live, double now, in RequestShape shape, bool holdsPrefix, in LiveFigures peers)
     {
         var engine = target.Engine;
         var own = live.Figures(target.ServiceId);
         var measured = true;
-        var ttft = Pick(own.TtftMs, engine.TtftMs, peers.TtftMs, DefaultTtftMs, ref measured);
+        var ttft = Math.Max(Pick(own.TtftMs, engine.TtftMs, peers.TtftMs, DefaultTtftMs, ref measured), AwaitedMs(own.AwaitingSince, now));
         var decode = Pick(own.DecodeTokensPerSec, engine.DecodeTokensPerSec, peers.DecodeTokensPerSec, DefaultDecodeTokensPerSec, ref measured);
         var unusedFlag = true;
         var completion = Pick(own.CompletionTokens, double.NaN, peers.CompletionTokens, DefaultCompletionTokens, ref unusedFlag);
         var prefill = Pick(own.PromptTokensPerSec, double.NaN, peers.PromptTokensPerSec, decode * DefaultPrefillPerDecode, ref unusedFlag);
 
-        var decodeMs = completion / decode * 1000;
-        var queueMs = QueueMs(live.InFlight(target.ServiceId), engine.Slots ?? 1, engine.Waiting, ttft + decodeMs);
+        var sharing = Sharing(own.SlotSharing, peers.SlotSharing);
+
+        var inFlight = live.InFlight(target.ServiceId);
+        var slots = engine.Slots ?? 1;
+        var slowdown = 1 + (sharing * Math.Min(Ahead(inFlight, slots, engine.Waiting), slots - 1));
+        var decodeMs = completion / decode * 1000 * slowdown;
+        var queueMs = QueueMs(inFlight, slots, engine.Waiting, ttft + decodeMs);
         var uncached = holdsPrefix ? Math.Max(0, shape.PromptTokens - shape.PrefixTokens) : shape.PromptTokens;
-        var prefillMs = uncached / prefill * 1000;
+        var prefillMs = uncached / prefill * 1000 * slowdown;
         var coldMs = target.Loaded ? 0 : Pick(own.ColdLoadMs, double.NaN, peers.ColdLoadMs, DefaultColdLoadMs, ref unusedFlag);
         return new PredictedDelay(queueMs, prefillMs, ttft, coldMs, decodeMs, measured);
     }
@@ -51,10 +70,24 @@ public static class DelayPredictor
     /// </summary>
     public static double QueueMs(int inFlight, int slots, int waiting, double serviceMs)
     {
-        var ownWaiting = Math.Max(0, inFlight - slots);
-        var ahead = inFlight + Math.Max(0, waiting - ownWaiting);
+        var ahead = Ahead(inFlight, slots, waiting);
         return ahead >= slots ? (ahead - slots + 1) * serviceMs / slots : 0;
     }
+
+    /// <summary>
+    /// Requests ahead of a new one on the engine: this facade's in flight, and those the engine reports waiting
+    /// beyond this facade's own (which its waiting count already holds).
+    /// </summary>
+    public static int Ahead(int inFlight, int slots, int waiting) => inFlight + Math.Max(0, waiting - Math.Max(0, inFlight - slots));
+
+    /// <summary>The service's measured slot sharing (0 is a measurement: independent slots), else the band's least, else the default.</summary>
+    private static double Sharing(double own, double peer) =>
+        double.IsFinite(own) && own >= 0 ? Math.Min(own, MaxSlotSharing)
+        : double.IsFinite(peer) && peer >= 0 ? Math.Min(peer, MaxSlotSharing)
+        : DefaultSlotSharing;
+
+    /// <summary>How long the oldest request still waiting for a first token has waited (ms); 0 when none waits.</summary>
+    private static double AwaitedMs(double since, double now) => since > 0 && now > since ? Math.Min((now - since) * 1000, EngineFigures.MaxBelievableMs) : 0;
 
     private static double Pick(double own, double table, double peer, double fallback, ref bool measured)
     {

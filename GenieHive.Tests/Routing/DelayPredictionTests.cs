@@ -46,9 +46,10 @@ public sealed class DelayPredictionTests
         // 32-token answers (the measured average): fast 150 ms + 0.64 s per request, 4 slots; slow 1 s + 1.6 s, 2 slots
         // (within the fast one's suitability band: only those compete on delay).
         var plan = Plan(Engine("fast", 4, 150, 50), Engine("slow", 2, 1000, 20));
+        // Slots measured independent (no sharing), as the simulator's are by default.
         var live = new FigureLive { InFlightCounts = { ["fast"] = 5 } };
-        live.Speeds["fast"] = new LiveFigures(150, 50, double.NaN, 32, double.NaN);
-        live.Speeds["slow"] = new LiveFigures(1000, 20, double.NaN, 32, double.NaN);
+        live.Speeds["fast"] = new LiveFigures(150, 50, double.NaN, 32, double.NaN, SlotSharing: 0);
+        live.Speeds["slow"] = new LiveFigures(1000, 20, double.NaN, 32, double.NaN, SlotSharing: 0);
 
         Assert.Equal("fast", new RouteSelector().Order(plan, live, Now)[0].ServiceId);
 
@@ -58,6 +59,26 @@ public sealed class DelayPredictionTests
 
         live.InFlightCounts["fast"] = 30;
         Assert.Equal("slow", new RouteSelector().Order(plan, live, Now)[0].ServiceId);
+    }
+
+    [Fact]
+    public void AnUnmeasuredEngineWhoseFirstRequestIsLateStopsGettingTraffic()
+    {
+        // The fast engine is measured and has a queue; nothing is known about the other, so it is presumed as good.
+        var measured = Engine("fast", 2, 150, 50) with { Measured = new ServiceMeasurements { Requests = 20, P50LatencyMs = 790, TtftMs = 150, TokensPerSec = 50 } };
+        var plan = Plan(measured, Engine("unknown", 2) with { Observed = null });
+        var live = new FigureLive { InFlightCounts = { ["fast"] = 3, ["unknown"] = 1 } };
+        live.Speeds["fast"] = new LiveFigures(150, 50, double.NaN, 32, double.NaN, SlotSharing: 0);
+
+        Assert.Equal("unknown", new RouteSelector().Order(plan, live, Now)[0].ServiceId);
+
+        // Its one request has waited two seconds beyond its prefill without a first token: it is not that fast.
+        live.Speeds["unknown"] = LiveFigures.Unknown with { AwaitingSince = Now - 2 };
+        var order = new RouteSelector().Order(plan, live, Now, RequestShape.None, out _);
+
+        Assert.Equal("fast", order[0].ServiceId);
+        var delays = new RouteSelector().Predict(plan, live, Now, RequestShape.None, out _);
+        Assert.Equal(2000, delays[plan.Targets.IndexOf(plan.Targets.First(t => t.ServiceId == "unknown"))].TtftMs, 3);
     }
 
     [Fact]
@@ -148,6 +169,52 @@ public sealed class DelayPredictionTests
         Assert.Equal("a", first);
         Assert.Equal("b", second);
         Assert.Equal(AffinityOutcome.Spill, decision.Affinity);
+    }
+
+    [Fact]
+    public void ANewConversationTakesTheIdleEngineOverABusyOneThatMeasuredFaster()
+    {
+        // Two slots each: "a" runs one request and measured a little faster, so with a free slot priced as free it
+        // won. Its running request shares the engine's compute with the new one, which the idle "b" does not.
+        var plan = Plan(Engine("a", 2), Engine("b", 2));
+        var live = new FigureLive { InFlightCounts = { ["a"] = 1 } };
+        live.Speeds["a"] = new LiveFigures(200, 27, double.NaN, 32, double.NaN);
+        live.Speeds["b"] = new LiveFigures(200, 25, double.NaN, 32, double.NaN);
+
+        var order = new RouteSelector().Order(plan, live, Now, new RequestShape(0xBEE5, 1500, 1500), out var decision);
+
+        Assert.Equal("b", order[0].ServiceId);
+        Assert.Equal(0, decision.Predicted.QueueMs);
+    }
+
+    [Fact]
+    public void EnginesWhoseSlotsMeasuredIndependentFillTheirFreeSlotsFirst()
+    {
+        // The same two engines, but "a" measured that a request beside another decodes as fast as alone: its free
+        // slot is as good as "b"'s idle one, and it is faster.
+        var plan = Plan(Engine("a", 2), Engine("b", 2));
+        var live = new FigureLive { InFlightCounts = { ["a"] = 1 } };
+        live.Speeds["a"] = new LiveFigures(200, 27, double.NaN, 32, double.NaN, SlotSharing: 0);
+        live.Speeds["b"] = new LiveFigures(200, 25, double.NaN, 32, double.NaN);
+
+        Assert.Equal("a", new RouteSelector().Order(plan, live, Now, new RequestShape(0xBEE5, 1500, 1500), out _)[0].ServiceId);
+    }
+
+    [Fact]
+    public void ALaterTurnStaysWithItsEngineWhileTheOtherSlotIsBusy()
+    {
+        // The holder runs the other conversation's turn: sharing its compute still beats prefilling 1,500 tokens anew.
+        var plan = Plan(Engine("a", 2), Engine("b", 2));
+        var selector = new RouteSelector();
+        var live = new FigureLive();
+        var holder = selector.Order(plan, live, Now, LaterTurn with { PromptTokens = LaterTurn.PrefixTokens }, out _)[0].ServiceId;
+        live.InFlightCounts[holder] = 1;
+        live.Speeds[holder] = new LiveFigures(200, 25, double.NaN, 32, double.NaN, SlotSharing: 1);
+
+        var again = selector.Order(plan, live, Now, LaterTurn, out var decision)[0].ServiceId;
+
+        Assert.Equal(holder, again);
+        Assert.Equal(AffinityOutcome.Hit, decision.Affinity);
     }
 
     [Fact]
