@@ -88,7 +88,7 @@ public sealed class JsonBody(IOptions<ControlApiOptions> limits)
                 return new(null, Problems.BadRequest("A JSON body is required."));
             }
 
-            return Deserialize(buffer.AsSpan(0, length), typeInfo);
+            return Deserialize(buffer.AsMemory(0, length), typeInfo);
         }
         finally
         {
@@ -97,14 +97,14 @@ public sealed class JsonBody(IOptions<ControlApiOptions> limits)
     }
 
     /// <summary>Deserializes bytes already in memory, turning every <see cref="JsonException"/> into a 400.</summary>
-    public static BodyResult<T> Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
+    public static BodyResult<T> Deserialize<T>(ReadOnlyMemory<byte> json, JsonTypeInfo<T> typeInfo)
         where T : class
     {
         // Valid JSON whose strings are not Unicode text (invalid UTF-8, a lone surrogate escape) deserializes, then throws
         // where a free-form object (heartbeat metrics, benchmark results) is read or stored: refused here, by the same
         // rule as the facade's (found by the endpoint fuzz suite as 500s).
         // Syntax and depth are left to the deserializer, whose refusals name the field.
-        var problem = JsonUnicode.DocumentProblem(json, maxDepth: 1024);
+        var problem = JsonUnicode.DocumentProblem(json.Span, maxDepth: 1024);
         if (problem is not null && problem != JsonUnicode.NotJson)
         {
             return new(null, Problems.BadRequest("The request body is not valid JSON text: " + problem + "."));
@@ -117,7 +117,7 @@ public sealed class JsonBody(IOptions<ControlApiOptions> limits)
 
         try
         {
-            var value = JsonSerializer.Deserialize(json, typeInfo);
+            var value = JsonSerializer.Deserialize(json.Span, typeInfo);
             return value is null
                 ? new(null, Problems.BadRequest("The request body must be a JSON object, not null."))
                 : new(value, null);
@@ -134,22 +134,16 @@ public sealed class JsonBody(IOptions<ControlApiOptions> limits)
     // refusal is a repeated key.
     private static readonly JsonDocumentOptions RepeatedKeyCheck = new() { MaxDepth = 1024, AllowDuplicateProperties = false };
 
-    private static bool RepeatsAKey(ReadOnlySpan<byte> json)
+    private static bool RepeatsAKey(ReadOnlyMemory<byte> json)
     {
-        var copy = ArrayPool<byte>.Shared.Rent(json.Length);
         try
         {
-            json.CopyTo(copy);
-            using var document = JsonDocument.Parse(copy.AsMemory(0, json.Length), RepeatedKeyCheck);
+            using var document = JsonDocument.Parse(json, RepeatedKeyCheck);
             return false;
         }
         catch (JsonException)
         {
             return true;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 

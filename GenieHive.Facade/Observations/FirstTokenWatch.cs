@@ -6,8 +6,8 @@ namespace GenieHive.Facade.Observations;
 /// One streamed attempt's part in its service's figures before the answer ends. From the send until its first token
 /// it counts toward the service's oldest wait (<see cref="ServiceStats.OldestAwaitingSince"/>: how long it has waited
 /// beyond the prefill predicted for its prompt is a lower bound on the service's time to first token, which the route
-/// selector prices, so a slow engine nobody has measured stops getting traffic as soon as its first request is late). Its first token teaches the service's time to first token
-/// at once rather than when the answer ends; when the answer says how long the prompt took (llama.cpp's
+/// selector prices, so a slow engine nobody has measured stops getting traffic as soon as its first request is late).
+/// Its first token teaches the service's time to first token at once rather than when the answer ends; when the answer says how long the prompt took (llama.cpp's
 /// <c>timings.prompt_ms</c>), that sample is made net of the prefill, which the predictor prices on its own.
 /// A struct inside the attempt's meter: watching allocates nothing.
 /// </summary>
