@@ -9,6 +9,7 @@ using GenieHive.NodeAgent.Heartbeat;
 using GenieHive.NodeAgent.Inventory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Http.Resilience;
 using Refit;
 
 namespace GenieHive.NodeAgent;
@@ -16,7 +17,7 @@ namespace GenieHive.NodeAgent;
 /// <summary>Registration of everything the node agent runs.</summary>
 public static class NodeAgentServices
 {
-    /// <summary>The base address of Control; service discovery resolves it from <c>services:control:http:0</c>.</summary>
+    /// <summary>The base address of Control; <c>services:control:http:0</c>, <c>:1</c>, ... hold its URLs.</summary>
     public const string ControlBaseAddress = "http://control";
 
     /// <summary>
@@ -34,7 +35,6 @@ public static class NodeAgentServices
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<NodeOptions>, NodeOptionsSetup>();
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
-        services.AddOptions<ControlOptions>().BindConfiguration(ControlOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NodeAgentTelemetry>();
@@ -57,12 +57,17 @@ public static class NodeAgentServices
 
         // Register and heartbeat are POSTs, which the service defaults' resilience handler never retries: the
         // heartbeat loop is the retry policy (a retry inside a call would only delay the next beat and send stale
-        // state twice). Its timeouts and circuit breaker stay.
+        // state twice). Its timeouts and circuit breaker stay, one per Control URL; a register or heartbeat moves to the
+        // next URL within the call only when it certainly reached no server (ControlFailoverHandler). A replica that does
+        // not know the host answers the heartbeat 404, and the session registers again there.
         services.AddTransient<NodeKeyHandler>();
         services.AddRefitGeneratedClient<INodeRegistryApi>(GenieHiveJsonContext.CreateRefitSettings())
             .ConfigureHttpClient(client => client.BaseAddress = new Uri(ControlBaseAddress))
             .AddHttpMessageHandler<NodeKeyHandler>()
-            .RedactLoggedHeaders([GenieHiveHeaders.NodeKey]);
+            .RedactLoggedHeaders([GenieHiveHeaders.NodeKey])
+            .AddControlFailover()
+            .AddServiceResilience()
+            .SelectPipelineByAuthority();
         services.AddSingleton<ControlSession>();
         services.AddHostedService<HeartbeatLoop>();
 

@@ -5,6 +5,7 @@ using GenieHive.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Configuration;
@@ -83,6 +84,27 @@ public static class Extensions
             kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
         });
         return services;
+    }
+
+    /// <summary>
+    /// Makes a client of Control use every configured Control URL (<see cref="ControlUrlsOptions"/>), one at a time, moving
+    /// on when one fails (<see cref="ControlFailoverHandler"/>). Removes the resilience handlers added so far: the caller
+    /// adds its own after this call and keys it by authority (<c>SelectPipelineByAuthority()</c>), so that each URL has its
+    /// own circuit and a dead replica's open circuit does not refuse calls to the live one.
+    /// </summary>
+    public static IHttpClientBuilder AddControlFailover(this IHttpClientBuilder builder)
+    {
+        builder.Services.AddOptions<ControlUrlsOptions>().BindConfiguration(ControlUrlsOptions.SectionName);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(static sp => new ControlEndpoints(
+            sp.GetRequiredService<IOptions<ControlUrlsOptions>>().Value.Endpoints,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ControlEndpoints>>()));
+        builder.Services.TryAddTransient<ControlFailoverHandler>();
+#pragma warning disable EXTEXP0001
+        builder.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        return builder.AddHttpMessageHandler<ControlFailoverHandler>();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using GenieHive.Contracts.Api;
 using GenieHive.Contracts.Json;
 using Microsoft.Extensions.Http.Resilience;
+using GenieHive.ServiceDefaults;
 using Refit;
 
 namespace GenieHive.Facade.Cluster;
@@ -18,7 +19,10 @@ public static class ControlClient
     /// <summary>The named client of <see cref="IKeyAdminApi"/> (key watch, audit reports).</summary>
     public const string KeysName = "control-keys";
 
-    /// <summary>Control's service name: <c>services:control:http:0</c> holds its URL (Aspire writes it).</summary>
+    /// <summary>
+    /// Control's service name: <c>services:control:http:0</c>, <c>:1</c>, ... hold its URLs (Aspire writes them);
+    /// <see cref="ControlFailoverHandler"/> sends each call to the one in use.
+    /// </summary>
     public const string ServiceUri = "http://control";
 
     /// <summary>
@@ -34,17 +38,23 @@ public static class ControlClient
         // IClusterApi's source-generated Refit client over the named client the relay creates too.
         var control = services.AddRefitGeneratedClient<IClusterApi>(GenieHiveJsonContext.CreateRefitSettings(), Name)
             .ConfigureHttpClient(static client => client.BaseAddress = new Uri(ServiceUri))
-            .AddHttpMessageHandler<ControlKeyHandler>();
+            .AddHttpMessageHandler<ControlKeyHandler>()
+            .AddControlFailover();
 
-        // The long-poll timeouts every client that watches Control uses, but no retry at all (see the summary).
+        // The long-poll timeouts every client that watches Control uses, but no retry at all (see the summary), per
+        // Control URL. Moving to another URL is not a retry of this kind: a GET is sent to the next replica within the
+        // call, and the watch takes that replica's table (another table_id) as a whole table.
         control.AddLongPollServiceResilience()
+            .SelectPipelineByAuthority()
             .Configure(static options => options.Retry.ShouldHandle = static _ => ValueTask.FromResult(false));
 
         // The admin API (the key watch and the audit reports) on a client of its own, configured the same way.
         services.AddRefitGeneratedClient<IKeyAdminApi>(GenieHiveJsonContext.CreateRefitSettings(), KeysName)
             .ConfigureHttpClient(static client => client.BaseAddress = new Uri(ServiceUri))
             .AddHttpMessageHandler<ControlKeyHandler>()
+            .AddControlFailover()
             .AddLongPollServiceResilience()
+            .SelectPipelineByAuthority()
             .Configure(static options => options.Retry.ShouldHandle = static _ => ValueTask.FromResult(false));
 
         services.AddSingleton<ControlRelay>();

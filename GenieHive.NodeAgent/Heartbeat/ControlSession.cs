@@ -7,6 +7,7 @@ using GenieHive.NodeAgent.Inventory;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using GenieHive.ServiceDefaults;
 using Refit;
 
 namespace GenieHive.NodeAgent.Heartbeat;
@@ -18,7 +19,7 @@ namespace GenieHive.NodeAgent.Heartbeat;
 internal sealed partial class ControlSession(
     INodeRegistryApi api,
     RegistrationBuilder builder,
-    IOptions<ControlOptions> control,
+    IOptions<ControlUrlsOptions> control,
     TimeProvider timeProvider,
     NodeAgentTelemetry telemetry,
     ILogger<ControlSession> logger)
