@@ -57,6 +57,12 @@ public sealed record ClusterOptions
     /// <summary>The facade's <c>GenieHive:Auth:InvalidKeysPerMinute</c> (0 turns the throttle off).</summary>
     public int? InvalidKeysPerMinute { get; init; }
 
+    /// <summary>
+    /// Control URLs the facades and agents are given before the real Control's (<c>services:control:http:0</c>, ...; the
+    /// real one comes after them): a closed port here tests moving to the next Control URL.
+    /// </summary>
+    public IReadOnlyList<string> LeadingControlUrls { get; init; } = [];
+
     /// <summary>A roles YAML document for Control; null runs without a catalog (names of assets and services route).</summary>
     public string? RolesYaml { get; init; }
 

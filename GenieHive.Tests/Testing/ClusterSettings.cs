@@ -23,7 +23,7 @@ internal sealed class ClusterSettings(ClusterOptions options)
     public Dictionary<string, string?> Facade(string controlUrl, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = New();
-        settings["services:control:http:0"] = controlUrl;
+        SetControlUrls(settings, controlUrl);
         settings["GenieHive:Auth:ClientApiKeys:0"] = TestCluster.ClientKey;
         settings["GenieHive:Observations:IntervalSeconds"] = Invariant(options.ObservationIntervalSeconds);
         SetIfGiven(settings, "GenieHive:Cooldown:BaseSeconds", options.CooldownBaseSeconds);
@@ -37,11 +37,21 @@ internal sealed class ClusterSettings(ClusterOptions options)
         return settings;
     }
 
+    // The leading URLs first, then the real Control's, as services:control:http:N.
+    private void SetControlUrls(Dictionary<string, string?> settings, string controlUrl)
+    {
+        var urls = options.LeadingControlUrls.Append(controlUrl).ToArray();
+        for (var i = 0; i < urls.Length; i++)
+        {
+            settings["services:control:http:" + Invariant(i)] = urls[i];
+        }
+    }
+
     /// <summary>A node agent for <paramref name="hostId"/> told about <paramref name="services"/> (<c>GenieHive:Node:Services:N</c>).</summary>
     public Dictionary<string, string?> Agent(string controlUrl, string hostId, IReadOnlyList<ServiceSpec> services)
     {
         var settings = New();
-        settings["services:control:http:0"] = controlUrl;
+        SetControlUrls(settings, controlUrl);
         settings["GenieHive:Node:HostId"] = hostId;
         settings["GenieHive:Node:Address"] = "127.0.0.1";
         settings["GenieHive:Node:NodeApiKey"] = TestCluster.NodeKey;
