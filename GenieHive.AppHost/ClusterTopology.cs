@@ -5,6 +5,8 @@ namespace GenieHive.AppHost;
 /// <summary>The resources of the local topology, one extension per kind of resource.</summary>
 public static class ClusterTopology
 {
+    private const string BenchmarkerName = "benchmarker";
+
     /// <summary>
     /// A Control (<paramref name="name"/>: <c>control</c>, or <c>control-2</c> for a replica): its database as
     /// <c>ConnectionStrings:geniehive</c> (SQLite, or PostgreSQL with <c>GenieHive:Storage:Provider=postgres</c>), the
@@ -49,8 +51,9 @@ public static class ClusterTopology
 
     /// <summary>
     /// The scale-out shape's second Control replica (<c>control-2</c>, on the same PostgreSQL) and second facade
-    /// (<c>facade-2</c>, on the port after the first's). Clients of Control follow one URL today, so facade-2 follows
-    /// <c>control</c> like every other client; <c>control-2</c> serves whatever is sent to it and shares the database.
+    /// (<c>facade-2</c>, on the port after the first's). Every facade and node agent added so far gets control-2 as its
+    /// second Control URL (<c>services__control__http__1</c>), moving there when <c>control</c> fails; the benchmarker
+    /// follows one URL. Call it after every client of Control is added.
     /// </summary>
     public static void AddScaleOutReplicas(
         this IDistributedApplicationBuilder builder,
@@ -60,8 +63,17 @@ public static class ClusterTopology
         IResourceBuilder<ParameterResource> nodeKey,
         AppHostSettings settings)
     {
-        builder.AddControl("control-2", database, clientKey, nodeKey, settings);
+        var replica = builder.AddControl("control-2", database, clientKey, nodeKey, settings);
         builder.AddFacade("facade-2", settings.FacadePort == 0 ? 0 : settings.FacadePort + 1, control, clientKey);
+        // The clients are the resources that reference control (WithReference), the benchmarker aside.
+        var clients = builder.Resources.OfType<ProjectResource>()
+            .Where(r => r.Name != BenchmarkerName && r.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Any(a => a.Resource == control.Resource && a.Type == "Reference"))
+            .ToList();
+        foreach (var client in clients)
+        {
+            builder.CreateResourceBuilder(client).WithEnvironment("services__control__http__1", replica.GetEndpoint("http"));
+        }
     }
 
     /// <summary>
@@ -74,7 +86,7 @@ public static class ClusterTopology
         IResourceBuilder<ProjectResource> control,
         IResourceBuilder<ProjectResource> facade,
         IResourceBuilder<ParameterResource> clientKey) =>
-        builder.AddProject<Projects.GenieHive_Benchmarker>("benchmarker", launchProfileName: null)
+        builder.AddProject<Projects.GenieHive_Benchmarker>(BenchmarkerName, launchProfileName: null)
             .WithHttpEndpoint(name: "http")
             .WithReference(control)
             .WithReference(facade)

@@ -14,13 +14,14 @@ IResourceBuilder<IResourceWithConnectionString> database = settings.ScaleOut
 var control = builder.AddControl("control", database, clientKey, nodeKey, settings);
 var facade = builder.AddFacade("facade", settings.FacadePort, control, clientKey);
 builder.AddBenchmarker(control, facade, clientKey);
+builder.AddSimulatedHost(SimulatedHosts.Alpha, control, nodeKey, settings);
+builder.AddSimulatedHost(SimulatedHosts.Beta, control, nodeKey, settings);
+builder.AddExternalEngineHost(control, nodeKey, settings);
+
+// Last: the replica is every facade's and node agent's second Control URL.
 if (settings.ScaleOut)
 {
     builder.AddScaleOutReplicas(database, control, clientKey, nodeKey, settings);
 }
-
-builder.AddSimulatedHost(SimulatedHosts.Alpha, control, nodeKey, settings);
-builder.AddSimulatedHost(SimulatedHosts.Beta, control, nodeKey, settings);
-builder.AddExternalEngineHost(control, nodeKey, settings);
 
 builder.Build().Run();

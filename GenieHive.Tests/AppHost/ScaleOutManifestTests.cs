@@ -26,6 +26,19 @@ public sealed class ScaleOutManifestTests
         }
 
         Assert.NotNull(resources["facade-2"]);
+
+        // Every facade and node agent has both Controls, control-2 second; the Controls and the benchmarker do not.
+        foreach (var (name, resource) in resources)
+        {
+            if (resource!["type"]!.GetValue<string>() != "project.v0")
+            {
+                continue;
+            }
+
+            var env = resource["env"]!.AsObject();
+            var hasSecond = env["services__control__http__1"]?.GetValue<string>() == "{control-2.bindings.http.url}";
+            Assert.True(hasSecond == (name is "facade" or "facade-2" || env.ContainsKey("GenieHive__Node__HostId")), name + " " + env.ToJsonString());
+        }
     }
 
     [Fact]
