@@ -28,14 +28,29 @@ public sealed class RerankService(FaultGate faults)
             request = null;
         }
 
-        var query = request?["query"] is JsonValue q && q.GetValueKind() == JsonValueKind.String ? q.GetValue<string>() : null;
-        if (request is null || query is null || request["documents"] is not JsonArray documents)
+        string? query;
+        JsonArray? documents;
+        List<string?> texts;
+        try
+        {
+            query = Text(request?["query"]);
+            documents = request?["documents"] as JsonArray;
+            texts = documents?.Select(d => Text(d) ?? (d is JsonObject o ? Text(o["text"]) : null)).ToList() ?? [];
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // A repeated key (ArgumentException) or a lone surrogate escape (InvalidOperationException) in the body: a
+            // client's mistake, as a 400, not a 500.
+            await OpenAiError.BadRequest("The rerank request is not valid JSON text: " + ex.Message).WriteAsync(context);
+            return;
+        }
+
+        if (request is null || query is null || documents is null)
         {
             await OpenAiError.BadRequest("A rerank request needs 'query' (a string) and 'documents' (an array).").WriteAsync(context);
             return;
         }
 
-        var texts = documents.Select(d => d is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : d?["text"]?.GetValue<string>()).ToList();
         if (texts.Any(t => t is null))
         {
             await OpenAiError.BadRequest("Each document must be a string or an object with 'text'.", "documents").WriteAsync(context);
@@ -81,6 +96,9 @@ public sealed class RerankService(FaultGate faults)
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
     }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private static float[] Vector(string text)
     {
