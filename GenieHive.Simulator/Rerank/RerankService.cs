@@ -28,12 +28,13 @@ public sealed class RerankService(FaultGate faults)
             request = null;
         }
 
-        string? query;
+        string? query, model;
         JsonArray? documents;
         List<string?> texts;
         try
         {
             query = Text(request?["query"]);
+            model = Text(request?["model"]);
             documents = request?["documents"] as JsonArray;
             texts = documents?.Select(d => Text(d) ?? (d is JsonObject o ? Text(o["text"]) : null)).ToList() ?? [];
         }
@@ -88,7 +89,7 @@ public sealed class RerankService(FaultGate faults)
 
         var answer = new JsonObject
         {
-            ["model"] = request["model"]?.DeepClone(),
+            ["model"] = model,
             ["object"] = "list",
             ["usage"] = new JsonObject { ["prompt_tokens"] = words, ["total_tokens"] = words },
             ["results"] = list,
