@@ -58,6 +58,26 @@ public sealed class RerankService(FaultGate faults)
             return;
         }
 
+        if (texts.Count == 0)
+        {
+            await OpenAiError.BadRequest("'documents' must hold at least one document.", "documents").WriteAsync(context);
+            return;
+        }
+
+        // A top_n the caller got wrong (zero, negative, fractional, a string) is refused, not silently read as "all",
+        // as vLLM and llama-server refuse it.
+        int? topN = null;
+        if (request["top_n"] is { } topNode)
+        {
+            if (topNode is not JsonValue top || top.GetValueKind() != JsonValueKind.Number || !top.TryGetValue<int>(out var n) || n < 1)
+            {
+                await OpenAiError.BadRequest("'top_n' must be a positive integer.", "top_n").WriteAsync(context);
+                return;
+            }
+
+            topN = n;
+        }
+
         var fault = await faults.ApplyAsync(context, context.RequestAborted);
         if (fault.Handled)
         {
@@ -68,9 +88,9 @@ public sealed class RerankService(FaultGate faults)
         var words = Words(query);
         var results = texts.Select((text, index) => (Index: index, Text: text!, Score: Cosine(queryVector, Vector(text!))))
             .OrderByDescending(r => r.Score).ThenBy(r => r.Index).ToList();
-        if (request["top_n"] is JsonValue top && top.TryGetValue<int>(out var topN) && topN > 0)
+        if (topN is { } take)
         {
-            results = results.Take(topN).ToList();
+            results = results.Take(take).ToList();
         }
 
         var returnDocuments = request["return_documents"] is JsonValue r && r.GetValueKind() == JsonValueKind.True;
