@@ -80,4 +80,21 @@ public sealed class SimulatorRerankTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("text/plain")]
+    public async Task AnAcceptHeaderDoesNotChangeTheErrorShape(string accept)
+    {
+        await using var app = SimulatorApp.InMemory();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/rerank") { Content = Json("""{"query":5}""") };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", body.RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
 }
