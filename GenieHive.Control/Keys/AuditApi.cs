@@ -45,7 +45,7 @@ public static class AuditApi
             return Problems.BadRequest($"records must be a list of at most {MaxBatchRecords} audit records.", "records");
         }
 
-        if (records.Any(r => string.IsNullOrEmpty(r.KeyId) || string.IsNullOrEmpty(r.Endpoint) || r.PromptTokens < 0 || r.CompletionTokens < 0))
+        if (records.Any(r => r is null || string.IsNullOrEmpty(r.KeyId) || string.IsNullOrEmpty(r.Endpoint) || r.PromptTokens < 0 || r.CompletionTokens < 0))
         {
             return Problems.BadRequest("Every record needs key_id and endpoint, and non-negative token counts.", "records");
         }
@@ -72,7 +72,8 @@ public static class AuditApi
             return Problems.BadRequest("before must be an audit record id (next_before of the previous page).", "before");
         }
 
-        if (!TryNumber<double>(query["since"], out var since))
+        // NaN cannot be bound as a SQLite value (it was a 500); an infinite bound means nothing either.
+        if (!TryNumber<double>(query["since"], out var since) || since is { } s && !double.IsFinite(s))
         {
             return Problems.BadRequest("since must be Unix seconds.", "since");
         }

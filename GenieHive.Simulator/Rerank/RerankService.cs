@@ -28,18 +28,54 @@ public sealed class RerankService(FaultGate faults)
             request = null;
         }
 
-        var query = request?["query"] is JsonValue q && q.GetValueKind() == JsonValueKind.String ? q.GetValue<string>() : null;
-        if (request is null || query is null || request["documents"] is not JsonArray documents)
+        string? query, model;
+        JsonArray? documents;
+        List<string?> texts;
+        try
+        {
+            query = Text(request?["query"]);
+            model = Text(request?["model"]);
+            documents = request?["documents"] as JsonArray;
+            texts = documents?.Select(d => Text(d) ?? (d is JsonObject o ? Text(o["text"]) : null)).ToList() ?? [];
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // A repeated key (ArgumentException) or a lone surrogate escape (InvalidOperationException) in the body: a
+            // client's mistake, as a 400, not a 500.
+            await OpenAiError.BadRequest("The rerank request is not valid JSON text: " + ex.Message).WriteAsync(context);
+            return;
+        }
+
+        if (request is null || query is null || documents is null)
         {
             await OpenAiError.BadRequest("A rerank request needs 'query' (a string) and 'documents' (an array).").WriteAsync(context);
             return;
         }
 
-        var texts = documents.Select(d => d is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : d?["text"]?.GetValue<string>()).ToList();
         if (texts.Any(t => t is null))
         {
             await OpenAiError.BadRequest("Each document must be a string or an object with 'text'.", "documents").WriteAsync(context);
             return;
+        }
+
+        if (texts.Count == 0)
+        {
+            await OpenAiError.BadRequest("'documents' must hold at least one document.", "documents").WriteAsync(context);
+            return;
+        }
+
+        // A top_n the caller got wrong (zero, negative, fractional, a string) is refused, not silently read as "all",
+        // as vLLM and llama-server refuse it.
+        int? topN = null;
+        if (request["top_n"] is { } topNode)
+        {
+            if (topNode is not JsonValue top || top.GetValueKind() != JsonValueKind.Number || !top.TryGetValue<int>(out var n) || n < 1)
+            {
+                await OpenAiError.BadRequest("'top_n' must be a positive integer.", "top_n").WriteAsync(context);
+                return;
+            }
+
+            topN = n;
         }
 
         var fault = await faults.ApplyAsync(context, context.RequestAborted);
@@ -52,9 +88,9 @@ public sealed class RerankService(FaultGate faults)
         var words = Words(query);
         var results = texts.Select((text, index) => (Index: index, Text: text!, Score: Cosine(queryVector, Vector(text!))))
             .OrderByDescending(r => r.Score).ThenBy(r => r.Index).ToList();
-        if (request["top_n"] is JsonValue top && top.TryGetValue<int>(out var topN) && topN > 0)
+        if (topN is { } take)
         {
-            results = results.Take(topN).ToList();
+            results = results.Take(take).ToList();
         }
 
         var returnDocuments = request["return_documents"] is JsonValue r && r.GetValueKind() == JsonValueKind.True;
@@ -73,7 +109,7 @@ public sealed class RerankService(FaultGate faults)
 
         var answer = new JsonObject
         {
-            ["model"] = request["model"]?.DeepClone(),
+            ["model"] = model,
             ["object"] = "list",
             ["usage"] = new JsonObject { ["prompt_tokens"] = words, ["total_tokens"] = words },
             ["results"] = list,
@@ -81,6 +117,9 @@ public sealed class RerankService(FaultGate faults)
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
     }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private static float[] Vector(string text)
     {

@@ -94,6 +94,21 @@ public sealed class BadInputTests(BadInputTests.SmallLimitControl control) : ICl
         Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("text/plain")]
+    public async Task AnAcceptHeaderDoesNotChangeTheProblemDetailsShape(string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/nodes/register") { Content = new ByteArrayContent(Utf8("{not json")) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await control.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task AnOversizedChunkedBodyIs413()
     {

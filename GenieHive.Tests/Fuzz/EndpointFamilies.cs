@@ -143,6 +143,20 @@ internal static class EndpointFamilies
                 "[{\"benchmark_id\":" + id + ",\"service_id\":" + id + ",\"workload\":\"chat-short\",\"observed_at\":1700000000,\"results\":{\"tokens_per_sec\":" + n + "}}]")),
     ];
 
+    private static readonly Gen<string> Document = Gen.Frequency(
+        (4, JsonFragments.String),
+        (1, JsonFragments.String.Select(t => "{\"text\":" + t + "}")),
+        (1, JsonFragments.Value(2)));
+
+    private static readonly FieldSpec[] RerankFields =
+    [
+        new("model", Model, Gen.Const("\"sim-rerank\"")),
+        new("query", JsonFragments.String, CleanText),
+        new("documents", Document.Array[0, 5].Select(a => "[" + string.Join(",", a) + "]"), CleanText.Array[1, 4].Select(a => "[" + string.Join(",", a) + "]")),
+        new("top_n", SmallCount, null),
+        new("return_documents", Gen.OneOf("true", "false", "\"yes\""), null),
+    ];
+
     /// <summary>Every family, by service. Control's admin API is not here yet: it is not on main.</summary>
     public static readonly EndpointFamily[] All =
     [
@@ -171,6 +185,9 @@ internal static class EndpointFamilies
         Json("simulator.completions", FuzzService.Simulator, "/v1/completions", CompletionFields, NoKey, ErrorShapes.OpenAi, []),
         Json("simulator.embeddings", FuzzService.Simulator, "/v1/embeddings", EmbeddingFields, NoKey, ErrorShapes.OpenAi, []),
         Upload("simulator.transcriptions", FuzzService.Simulator, NoKey, ErrorShapes.OpenAi, []),
+        Json("simulator.rerank", FuzzService.Simulator, "/v1/rerank", RerankFields, NoKey, ErrorShapes.OpenAi, []),
+        Gets("control.admin.audit", FuzzService.Control, ControlKey, ErrorShapes.ProblemDetails, ["/v1/admin/audit"],
+            "since", "before", "limit", "status", "key_id", "model", "until", "cursor"),
         Gets("simulator.engine", FuzzService.Simulator, NoKey, ErrorShapes.OpenAi, ["/slots", "/metrics", "/props", "/v1/models", "/api/tags", "/api/ps", "/health"], "model", "fail_on_no_slot"),
     ];
 

@@ -30,7 +30,7 @@ internal static class FuzzRequests
     /// <summary>A query value as a careless client writes it: plain, empty, percent garbage, a NUL, very long, not ASCII.</summary>
     public static readonly Gen<string> QueryValue = Gen.Frequency(
         (5, Gen.String[Gen.Char.AlphaNumeric, 0, 16]),
-        (2, Gen.OneOf("", "%", "%zz", "%00", "%ff%fe", "%ED%A0%80", "a%20b", "..%2F..%2F", "-1", "1e400", "NaN", "true", "[]", "%C3%28")),
+        (2, Gen.OneOf("", "%", "%zz", "%00", "%ff%fe", "%ED%A0%80", "a%20b", "..%2F..%2F", "-1", "1e400", "-1e400", "NaN", "Infinity", "null", "99999999999999999999", "true", "[]", "%C3%28")),
         (1, Gen.Int[200, 6000].Select(n => new string('q', n))),
         (1, Gen.String[0, 8].Select(s => Uri.EscapeDataString(s.Replace('\uD800', 'x')))));
 

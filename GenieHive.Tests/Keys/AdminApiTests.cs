@@ -41,6 +41,30 @@ public sealed class AdminApiTests(KeyedControlFixture control) : IClassFixture<K
         Assert.Equal(field, body.GetProperty("field").GetString());
     }
 
+    // Issue 20: non-finite and out-of-range numbers in the audit query must be a 400 naming the parameter.
+    [Theory]
+    [InlineData("since=NaN", "since")]
+    [InlineData("since=1e400", "since")]
+    [InlineData("since=-1e400", "since")]
+    [InlineData("since=Infinity", "since")]
+    [InlineData("limit=1e10", "limit")]
+    [InlineData("limit=-1", "limit")]
+    [InlineData("limit=abc", "limit")]
+    [InlineData("limit=1.5", "limit")]
+    [InlineData("before=bm90IGEgY3Vyc29y", "before")]
+    [InlineData("before=%00%ff", "before")]
+    [InlineData("before=1e400", "before")]
+    [InlineData("status=NaN", "status")]
+    public async Task ABadAuditQueryIsA400NamingTheParameter(string query, string field)
+    {
+        using var client = Admin();
+        using var response = await client.GetAsync("/v1/admin/audit?" + query, Ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, body.GetProperty("field").GetString());
+    }
+
     [Theory]
     [InlineData("POST", "/v1/admin/keys", "{not json", HttpStatusCode.BadRequest)]
     [InlineData("POST", "/v1/admin/keys/0123456789abcdef/disable", null, HttpStatusCode.NotFound)]
