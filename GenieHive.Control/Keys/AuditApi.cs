@@ -72,8 +72,7 @@ public static class AuditApi
             return Problems.BadRequest("before must be an audit record id (next_before of the previous page).", "before");
         }
 
-        // NaN cannot be bound as a SQLite value (it was a 500); an infinite bound means nothing either.
-        if (!TryNumber<double>(query["since"], out var since) || since is { } s && !double.IsFinite(s))
+        if (!TryNumber<double>(query["since"], out var since))
         {
             return Problems.BadRequest("since must be Unix seconds.", "since");
         }
@@ -86,7 +85,7 @@ public static class AuditApi
         return TypedResults.Ok(new AuditPage(records, next));
     }
 
-    /// <summary>An optional number in the query: true with null when absent, false when present but not a number.</summary>
+    /// <summary>An optional number in the query: true with null when absent, false when present but not a finite number.</summary>
     private static bool TryNumber<T>(Microsoft.Extensions.Primitives.StringValues text, out T? value)
         where T : struct, System.Numerics.INumber<T>
     {
@@ -96,7 +95,8 @@ public static class AuditApi
             return true;
         }
 
-        if (!T.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+        // NaN cannot be bound as a SQLite value, and an infinite bound means nothing: neither is a number here.
+        if (!T.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || !T.IsFinite(parsed))
         {
             return false;
         }
