@@ -142,9 +142,7 @@ public sealed class EmbeddingRequest : IDisposable
         }
         catch (InvalidOperationException exception)
         {
-            // A string that is valid JSON but not Unicode text (a lone surrogate escape): the client's to fix, as with
-            // llama.cpp, never a 500.
-            return OpenAiError.BadRequest("The request body is not valid Unicode text: " + exception.Message);
+            return OpenAiError.NotUnicodeText(exception);
         }
 
         if (!hasInput)

@@ -38,11 +38,15 @@ public sealed class RerankService(FaultGate faults)
             documents = request?["documents"] as JsonArray;
             texts = documents?.Select(d => Text(d) ?? (d is JsonObject o ? Text(o["text"]) : null)).ToList() ?? [];
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        catch (InvalidOperationException exception)
         {
-            // A repeated key (ArgumentException) or a lone surrogate escape (InvalidOperationException) in the body: a
-            // client's mistake, as a 400, not a 500.
-            await OpenAiError.BadRequest("The rerank request is not valid JSON text: " + ex.Message).WriteAsync(context);
+            await OpenAiError.NotUnicodeText(exception).WriteAsync(context);
+            return;
+        }
+        catch (ArgumentException exception)
+        {
+            // A key repeated in the body, which JsonObject refuses when it is first read: a client's mistake, not a 500.
+            await OpenAiError.BadRequest("The request body repeats a key: " + exception.Message).WriteAsync(context);
             return;
         }
 

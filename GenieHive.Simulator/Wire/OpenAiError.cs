@@ -15,6 +15,13 @@ public sealed record OpenAiError(int Status, string Message, string Type, string
     public static OpenAiError BadRequest(string message, string? param = null) =>
         new(StatusCodes.Status400BadRequest, message, InvalidRequest, "invalid_request_error", param);
 
+    /// <summary>
+    /// 400 for a body that is valid JSON but not Unicode text (a lone surrogate escape, which System.Text.Json refuses
+    /// to read as a string): the client's to fix, as with llama.cpp, never a 500.
+    /// </summary>
+    public static OpenAiError NotUnicodeText(InvalidOperationException exception) =>
+        BadRequest("The request body is not valid Unicode text: " + exception.Message);
+
     /// <summary>404 <c>model_not_found</c> for a model id this simulator does not serve (for that endpoint).</summary>
     public static OpenAiError ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, $"The model '{model}' does not exist.", InvalidRequest, "model_not_found", "model");
