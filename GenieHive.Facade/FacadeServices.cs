@@ -74,6 +74,7 @@ public static class FacadeServices
         services.AddSingleton<RerankEndpoint>();
         services.AddSingleton<RecentRequests>();
         services.AddHostedService<ObservationReporter>();
+        services.AddHostedService<SpeedProbe>();
 
         services.AddSingleton<RequestActivity>();
         services.AddSingleton<IdleMemoryTrimmer>();

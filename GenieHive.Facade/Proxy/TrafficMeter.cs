@@ -97,8 +97,7 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         stats.Record(time.UnixSeconds(), latency, ttft, tokensPerSecond, failed);
         if (!failed)
         {
-            var slots = target.Engine.Slots ?? 1;
-            stats.Speeds.Add(tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, promptTokens, meter.CompletionTokens ?? double.NaN, sharedWith: Math.Min(before, slots - 1));
+            LearnSpeeds(stats, meter, target, before, tokensPerSecond, meter.CompletionTokens ?? double.NaN);
         }
 
         if (failed)
@@ -109,6 +108,41 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         {
             telemetry.Ttft.Record(ttft, new KeyValuePair<string, object?>("kind", endpointName), new KeyValuePair<string, object?>("route_type", plan.MatchType));
         }
+    }
+
+    /// <summary>
+    /// A speed probe (<see cref="SpeedProbe"/>) is sent: in flight at its service like any attempt, its first token
+    /// watched. Returns how many of this facade's requests were in flight there before it.
+    /// </summary>
+    public int ProbeStarted(ServiceStats stats, RequestMeter probe)
+    {
+        var before = stats.Enter();
+        telemetry.InFlight.Add(1);
+        probe.Watch = FirstTokenWatch.Start(stats, time, prefillMs: 0, queued: false, cold: false);
+        return before;
+    }
+
+    /// <summary>
+    /// The probe is over. Its first token has joined the service's time to first token when it came; an
+    /// <paramref name="answered"/> probe adds its decode speed. Not its length (a probe's answer is shorter than
+    /// the service's usual one), and not the observation window reported to Control: the probe is no client's request.
+    /// </summary>
+    public void ProbeEnded(ServiceStats stats, RequestMeter probe, RouteTarget target, bool answered, int before)
+    {
+        stats.Exit();
+        telemetry.InFlight.Add(-1);
+        probe.Watch.Ended(answered ? probe.PromptMs ?? double.NaN : double.NaN, probe.PromptProcessed ?? double.NaN);
+        if (answered)
+        {
+            LearnSpeeds(stats, probe, target, before, probe.TokensPerSecond(time, time.GetTimestamp()), completionTokens: double.NaN);
+        }
+    }
+
+    /// <summary>An answered attempt's speeds join the service's estimates; <paramref name="before"/> others were running beside it.</summary>
+    private static void LearnSpeeds(ServiceStats stats, RequestMeter meter, RouteTarget target, int before, double tokensPerSecond, double completionTokens)
+    {
+        var slots = target.Engine.Slots ?? 1;
+        stats.Speeds.Add(tokensPerSecond, meter.PromptTokensPerSecond ?? double.NaN, meter.PromptProcessed ?? double.NaN, completionTokens, sharedWith: Math.Min(before, slots - 1));
     }
 
     public void Failover(string endpointName) =>

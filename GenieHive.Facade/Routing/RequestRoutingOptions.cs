@@ -25,4 +25,10 @@ public sealed class RequestRoutingOptions
     /// <summary>How long one long poll of Control's routing table may wait for a change, in seconds (default 8).</summary>
     [Range(1, 25)]
     public int WatchWaitSeconds { get; set; } = 8;
+
+    /// <summary>
+    /// Measure a loaded chat service nobody has measured with one short streamed completion before clients reach it
+    /// (<see cref="Observations.SpeedProbe"/>; default true).
+    /// </summary>
+    public bool ProbeUnmeasuredServices { get; set; } = true;
 }

@@ -82,6 +82,10 @@ internal sealed class FacadeHost : WebApplicationFactory<FacadeMarker>
             // throttle (its own test: NamedKeyTests) would turn their 401s into 429s once a minute's allowance is used.
             ["GenieHive:Auth:InvalidKeysPerMinute"] = "0",
 
+            // Tests count what reaches their fake engines: a speed probe of each new service would be one more
+            // request (SpeedProbeTests turn it on).
+            ["GenieHive:RequestRouting:ProbeUnmeasuredServices"] = "false",
+
             // Dozens of facades share the test process: their idle trims would be full blocking collections of it.
             ["GenieHive:Memory:TrimAfterIdleSeconds"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
