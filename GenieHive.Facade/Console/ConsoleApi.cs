@@ -3,6 +3,7 @@ using System.Globalization;
 using GenieHive.Facade.Auth;
 using GenieHive.Facade.Errors;
 using GenieHive.Facade.Json;
+using GenieHive.Facade.Observations;
 using GenieHive.Facade.Routing;
 using GenieHive.Routing.Scoring;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,7 +29,7 @@ public static class ConsoleApi
     /// <summary>
     /// Maps <c>GET /console</c> and <c>/console/{view}</c> (the page, no key: it holds no data, and a browser following
     /// a link cannot send one), <c>/console/assets/{name}</c> (its files), and, client key required,
-    /// <c>GET /v1/console/requests</c> and <c>GET /v1/console/scoring</c>. Returns the <c>/v1/console</c> group.
+    /// <c>GET /v1/console/requests</c>, <c>GET /v1/console/scoring</c> and <c>GET /v1/console/speeds</c>. Returns the <c>/v1/console</c> group.
     /// </summary>
     public static RouteGroupBuilder MapConsoleApi(this IEndpointRouteBuilder endpoints)
     {
@@ -39,6 +40,7 @@ public static class ConsoleApi
         var group = endpoints.MapGroup("/v1/console").RequireClientKey(KeyScope.OperatorRead);
         group.MapGet("/requests", GetRecentRequests);
         group.MapGet("/scoring", GetScoring);
+        group.MapGet("/speeds", GetSpeeds);
         return group;
     }
 
@@ -90,6 +92,32 @@ public static class ConsoleApi
                 new ScoreWeights(CandidateScorer.RoleTextWeight, CandidateScorer.RoleRuntimeWeight, CandidateScorer.RoleBenchmarkWeight, CandidateScorer.RoleFamilyWeight),
                 routing.Value.ScoreTolerance),
             FacadeJsonContext.Default.ScoringView);
+
+    private static JsonHttpResult<ServiceSpeedList> GetSpeeds(ServiceLoadTracker tracker)
+    {
+        var views = new List<ServiceSpeedView>();
+        foreach (var stats in tracker.All)
+        {
+            var figures = tracker.Figures(stats.ServiceId);
+            views.Add(new ServiceSpeedView
+            {
+                ServiceId = stats.ServiceId,
+                InFlight = stats.InFlight,
+                TtftMs = Known(figures.TtftMs),
+                DecodeTokensPerSec = Known(figures.DecodeTokensPerSec),
+                PromptTokensPerSec = Known(figures.PromptTokensPerSec),
+                CompletionTokens = Known(figures.CompletionTokens),
+                ColdLoadMs = Known(figures.ColdLoadMs),
+                SlotSharing = Known(figures.SlotSharing),
+                CooldownUntil = stats.CooldownUntil,
+            });
+        }
+
+        views.Sort(static (a, b) => string.CompareOrdinal(a.ServiceId, b.ServiceId));
+        return TypedResults.Json(new ServiceSpeedList(views), FacadeJsonContext.Default.ServiceSpeedList);
+
+        static double? Known(double value) => double.IsFinite(value) ? Math.Round(value, 3) : null;
+    }
 
     private static RecentRequestView ToView(long id, in RecentRequest request) => new()
     {

@@ -46,3 +46,29 @@ public sealed record ScoringView(ScoreWeights Service, ScoreWeights Role, double
 
 /// <summary>What each signal counts for in a score; <see cref="Family"/> only in a role's.</summary>
 public sealed record ScoreWeights(double Text, double Runtime, double Benchmark, double? Family = null);
+
+/// <summary>
+/// <c>GET /v1/console/speeds</c>: what this facade has measured of each service it has sent work to (or probed), as
+/// its route selector prices them: requests in flight and the running speed estimates; null where not measured yet.
+/// </summary>
+public sealed record ServiceSpeedList(List<ServiceSpeedView> Data)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object { get; init; } = "list";
+}
+
+/// <summary>One service's live figures in this facade (times in ms; <see cref="CooldownUntil"/> in Unix seconds).</summary>
+public sealed record ServiceSpeedView
+{
+    public required string ServiceId { get; init; }
+    public int InFlight { get; init; }
+    public double? TtftMs { get; init; }
+    public double? DecodeTokensPerSec { get; init; }
+    public double? PromptTokensPerSec { get; init; }
+    public double? CompletionTokens { get; init; }
+    public double? ColdLoadMs { get; init; }
+
+    /// <summary>What each other busy slot costs a request there (0: independent slots).</summary>
+    public double? SlotSharing { get; init; }
+    public double? CooldownUntil { get; init; }
+}

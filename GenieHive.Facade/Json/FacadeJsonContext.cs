@@ -14,4 +14,5 @@ namespace GenieHive.Facade.Json;
 [JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(RecentRequestList))]
 [JsonSerializable(typeof(ScoringView))]
+[JsonSerializable(typeof(ServiceSpeedList))]
 public sealed partial class FacadeJsonContext : JsonSerializerContext;

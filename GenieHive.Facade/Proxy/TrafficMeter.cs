@@ -97,7 +97,11 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         stats.Record(time.UnixSeconds(), latency, ttft, tokensPerSecond, failed);
         if (!failed)
         {
-            LearnSpeeds(stats, meter, target, before, tokensPerSecond, meter.CompletionTokens ?? double.NaN);
+            // A JSON answer's tokens over its whole latency include the wait for the first token (a one-token answer
+            // from a 150 ms engine decoding 50 tokens/s "decodes" at 7), so only the engine's own figure or a stream
+            // teaches decode speed.
+            var decode = meter.Streamed || meter.UpstreamTokensPerSecond is not null ? tokensPerSecond : double.NaN;
+            LearnSpeeds(stats, meter, target, before, decode, meter.CompletionTokens ?? double.NaN);
         }
 
         if (failed)

@@ -50,6 +50,11 @@ public sealed class SpeedProbeTests
         Assert.Equal(1, slow.ChatRequests);
         Assert.Equal(1, fast.ChatRequests);
 
+        // The console shows what the facade measured.
+        var speeds = JsonNode.Parse(await facade.Client.GetStringAsync("/v1/console/speeds", Ct))!["data"]!.AsArray();
+        Assert.Equal(["fast-svc", "slow-svc"], speeds.Select(s => s!["service_id"]!.GetValue<string>()));
+        Assert.All(speeds, s => Assert.True(s!["ttft_ms"]!.GetValue<double>() > 0 && s["decode_tokens_per_sec"]!.GetValue<double>() > 0));
+
         using var response = await facade.Client.PostAsync("/v1/chat/completions",
             Requests.JsonBody("""{"model":"sim-chat","messages":[{"role":"user","content":"hello"}],"max_tokens":4}"""), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -141,6 +141,34 @@ internal sealed class ScenarioEngines : IArmCluster, IDisposable
         await WaitRoutableAsync(readiness, cancellationToken);
     }
 
+    /// <summary>
+    /// Waits (at most <see cref="MeasureSeconds"/>) until the facade has measured every engine: it probes a chat service
+    /// nobody has measured when the service appears (GenieHive.Facade's SpeedProbe), and a cluster that has been up a
+    /// few seconds has done so. Logged and not waited for beyond that: an arm that turns probing off still runs.
+    /// </summary>
+    private async Task MeasuredAsync(ClusterReadiness readiness, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(MeasureSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var document = JsonDocument.Parse(await readiness.Http.GetStringAsync(new Uri(Facade, "/v1/console/speeds"), cancellationToken));
+            var measured = document.RootElement.GetProperty("data").EnumerateArray()
+                .Where(s => s.TryGetProperty("decode_tokens_per_sec", out _) && s.TryGetProperty("ttft_ms", out _))
+                .Select(s => s.GetProperty("service_id").GetString()!)
+                .ToHashSet(StringComparer.Ordinal);
+            if (_scenario.Engines.All(e => measured.Contains(_scenario.ServiceId(e))))
+            {
+                return;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        Console.WriteLine($"  note: the facade had not measured every engine after {MeasureSeconds} s; going on");
+    }
+
+    private const int MeasureSeconds = 30;
+
     // Registered with every model discovered, then routable: one token through the facade from each engine.
     private async Task WaitRoutableAsync(ClusterReadiness readiness, CancellationToken cancellationToken)
     {
@@ -152,6 +180,7 @@ internal sealed class ScenarioEngines : IArmCluster, IDisposable
             return _scenario.Engines.All(e => registered.TryGetValue(_scenario.ServiceId(e), out var assets) && assets == e.Models.Count);
         }, cancellationToken);
 
+        await MeasuredAsync(readiness, cancellationToken);
         foreach (var engine in _scenario.Engines)
         {
             await readiness.UntilAsync("facade routes " + _scenario.ServiceId(engine), async () =>
