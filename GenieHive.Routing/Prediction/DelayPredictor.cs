@@ -43,11 +43,11 @@ public static class DelayPredictor
         var engine = target.Engine;
         var own = live.Figures(target.ServiceId);
         var measured = true;
-        var ttft = Math.Max(Pick(own.TtftMs, engine.TtftMs, peers.TtftMs, DefaultTtftMs, ref measured), AwaitedMs(own.AwaitingSince, now));
-        var decode = Pick(own.DecodeTokensPerSec, engine.DecodeTokensPerSec, peers.DecodeTokensPerSec, DefaultDecodeTokensPerSec, ref measured);
+        var ttft = Math.Max(AsBestWhenClose(Pick(own.TtftMs, engine.TtftMs, peers.TtftMs, DefaultTtftMs, ref measured), peers.TtftMs, lowerIsBetter: true), AwaitedMs(own.AwaitingSince, now));
+        var decode = AsBestWhenClose(Pick(own.DecodeTokensPerSec, engine.DecodeTokensPerSec, peers.DecodeTokensPerSec, DefaultDecodeTokensPerSec, ref measured), peers.DecodeTokensPerSec, lowerIsBetter: false);
         var unusedFlag = true;
         var completion = Pick(own.CompletionTokens, double.NaN, peers.CompletionTokens, DefaultCompletionTokens, ref unusedFlag);
-        var prefill = Pick(own.PromptTokensPerSec, double.NaN, peers.PromptTokensPerSec, decode * DefaultPrefillPerDecode, ref unusedFlag);
+        var prefill = AsBestWhenClose(Pick(own.PromptTokensPerSec, double.NaN, peers.PromptTokensPerSec, decode * DefaultPrefillPerDecode, ref unusedFlag), peers.PromptTokensPerSec, lowerIsBetter: false);
 
         var sharing = Sharing(own.SlotSharing, peers.SlotSharing);
 
@@ -79,6 +79,27 @@ public static class DelayPredictor
     /// beyond this facade's own (which its waiting count already holds).
     /// </summary>
     public static int Ahead(int inFlight, int slots, int waiting) => inFlight + Math.Max(0, waiting - Math.Max(0, inFlight - slots));
+
+    /// <summary>
+    /// A speed within this factor of the band's best is taken as the best. One engine's figures move this much with
+    /// its machine's load, and a figure from a handful of samples (a speed probe's, a first answer's) carries that noise
+    /// for a while: two equal llama-servers on one busy machine were told apart by it, and both conversations that
+    /// started together were sent to the one that happened to measure faster while the other idled. Engines further
+    /// apart are told apart (the quality bench's differ 2x to 7x); close ones are left to in-flight counts and affinity.
+    /// </summary>
+    public const double IndistinctFactor = 1.5;
+
+    /// <summary><paramref name="value"/>, or the band's <paramref name="best"/> when it is within <see cref="IndistinctFactor"/> of it.</summary>
+    private static double AsBestWhenClose(double value, double best, bool lowerIsBetter)
+    {
+        if (!double.IsFinite(best) || best <= 0)
+        {
+            return value;
+        }
+
+        var close = lowerIsBetter ? value <= best * IndistinctFactor : value * IndistinctFactor >= best;
+        return close ? (lowerIsBetter ? Math.Min(value, best) : Math.Max(value, best)) : value;
+    }
 
     /// <summary>The service's measured slot sharing (0 is a measurement: independent slots), else the band's least, else the default.</summary>
     private static double Sharing(double own, double peer) =>

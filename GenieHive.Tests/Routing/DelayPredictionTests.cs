@@ -190,13 +190,30 @@ public sealed class DelayPredictionTests
     [Fact]
     public void EnginesWhoseSlotsMeasuredIndependentFillTheirFreeSlotsFirst()
     {
-        // The same two engines, but "a" measured that a request beside another decodes as fast as alone: its free
-        // slot is as good as "b"'s idle one, and it is faster.
+        // Two engines, but "a" measured that a request beside another decodes as fast as alone: its free slot is as
+        // good as "b"'s idle one, and it is clearly faster (beyond DelayPredictor.IndistinctFactor).
         var plan = Plan(Engine("a", 2), Engine("b", 2));
         var live = new FigureLive { InFlightCounts = { ["a"] = 1 } };
-        live.Speeds["a"] = new LiveFigures(200, 27, double.NaN, 32, double.NaN, SlotSharing: 0);
+        live.Speeds["a"] = new LiveFigures(200, 40, double.NaN, 32, double.NaN, SlotSharing: 0);
         live.Speeds["b"] = new LiveFigures(200, 25, double.NaN, 32, double.NaN);
 
+        Assert.Equal("a", new RouteSelector().Order(plan, live, Now, new RequestShape(0xBEE5, 1500, 1500), out _)[0].ServiceId);
+    }
+
+    [Fact]
+    public void EnginesMeasuredCloseTogetherAreNotToldApartSoANewConversationGoesToTheIdleOne()
+    {
+        // Two equal engines whose few samples (a speed probe each, on a busy machine) came out 1.4x apart: the one that
+        // measured faster is already running a conversation's opening, and the next conversation goes to the idle one.
+        var plan = Plan(Engine("a", 2), Engine("b", 2));
+        var live = new FigureLive { InFlightCounts = { ["a"] = 1 } };
+        live.Speeds["a"] = new LiveFigures(140, 35, double.NaN, 32, double.NaN);
+        live.Speeds["b"] = new LiveFigures(196, 25, double.NaN, 32, double.NaN);
+
+        Assert.Equal("b", new RouteSelector().Order(plan, live, Now, new RequestShape(0xBEE5, 1500, 1500), out _)[0].ServiceId);
+
+        // Further apart than DelayPredictor.IndistinctFactor they are different engines, and the faster one's free slot wins.
+        live.Speeds["b"] = new LiveFigures(420, 10, double.NaN, 32, double.NaN);
         Assert.Equal("a", new RouteSelector().Order(plan, live, Now, new RequestShape(0xBEE5, 1500, 1500), out _)[0].ServiceId);
     }
 
