@@ -38,7 +38,7 @@ internal static class EndpointFamilies
         Gen.Frequency((4, JsonFragments.String), (1, JsonFragments.Value(2))),
         (role, content) => "{\"role\":" + role + ",\"content\":" + content + "}");
 
-    private static readonly Gen<string> Messages = Message.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]");
+    private static readonly Gen<string> Messages = JsonFragments.Array(Message, 4);
 
     private static readonly FieldSpec[] ChatFields =
     [
@@ -53,7 +53,7 @@ internal static class EndpointFamilies
     private static readonly FieldSpec[] CompletionFields =
     [
         new("model", ClusterValues.Model, ClusterValues.Served(SimulatedCluster.ChatModel, SimulatedCluster.ChatRole)),
-        new("prompt", Gen.Frequency((3, JsonFragments.String), (1, JsonFragments.String.Array[0, 3].Select(a => "[" + string.Join(",", a) + "]"))), ClusterValues.CleanText),
+        new("prompt", Gen.Frequency((3, JsonFragments.String), (1, JsonFragments.Array(JsonFragments.String, 3))), ClusterValues.CleanText),
         new("stream", Gen.OneOf("true", "false"), Gen.OneOf("true", "false")),
         new("max_tokens", ClusterValues.SmallCount, Gen.Int[1, 16].Select(FuzzRequests.Invariant)),
     ];
@@ -63,8 +63,8 @@ internal static class EndpointFamilies
         new("model", ClusterValues.Model, ClusterValues.Served(SimulatedCluster.EmbeddingModel, SimulatedCluster.EmbeddingRole)),
         new("input", Gen.Frequency(
             (3, JsonFragments.String),
-            (1, JsonFragments.String.Array[0, 4].Select(a => "[" + string.Join(",", a) + "]")),
-            (1, JsonFragments.Number.Array[0, 8].Select(a => "[" + string.Join(",", a) + "]"))), ClusterValues.CleanText),
+            (1, JsonFragments.Array(JsonFragments.String, 4)),
+            (1, JsonFragments.Array(JsonFragments.Number, 8))), ClusterValues.CleanText),
         new("encoding_format", Gen.OneOf("\"float\"", "\"base64\"", "\"other\""), null),
         new("dimensions", ClusterValues.SmallCount, null),
     ];
@@ -72,7 +72,7 @@ internal static class EndpointFamilies
     private static readonly FieldSpec[] MatchFields =
     [
         new("task", JsonFragments.String, ClusterValues.CleanText),
-        new("tasks", JsonFragments.String.Array[0, 3].Select(a => "[" + string.Join(",", a) + "]"), null),
+        new("tasks", JsonFragments.Array(JsonFragments.String, 3), null),
         new("kind", Gen.OneOf("\"chat\"", "\"embeddings\"", "\"transcription\"", "\"nope\""), Gen.OneOf("\"chat\"", "\"embeddings\"")),
         new("include_direct_services", Gen.OneOf("true", "false"), null),
         new("limit", Gen.Frequency((4, Gen.Int[0, 50].Select(FuzzRequests.Invariant)), (1, JsonFragments.Number)), Gen.Int[1, 10].Select(FuzzRequests.Invariant)),
@@ -101,7 +101,7 @@ internal static class EndpointFamilies
         new("display_name", JsonFragments.String, ClusterValues.CleanText),
         new("address", Gen.OneOf("\"127.0.0.1\"", "\"\"", "\"::1\"", "\"999.1.1.1\""), Gen.Const("\"127.0.0.1\"")),
         new("labels", Gen.Const("{\"zone\":\"fuzz\"}"), null),
-        new("services", RegisteredService.Array[0, 3].Select(a => "[" + string.Join(",", a) + "]"), CleanService.Array[0, 2].Select(a => "[" + string.Join(",", a) + "]")),
+        new("services", JsonFragments.Array(RegisteredService, 3), JsonFragments.Array(CleanService, 2)),
     ];
 
     private static readonly FieldSpec[] HeartbeatFields =
@@ -110,7 +110,7 @@ internal static class EndpointFamilies
         new("host_id", FuzzId, Gen.Const("\"fuzz-agent\"")),
         new("status", Gen.OneOf("{\"state\":\"online\"}", "{\"state\":\"draining\"}", "{}"), Gen.Const("{\"state\":\"online\"}")),
         new("metrics", Gen.OneOf("{\"queue_depth\":1}", "{}", "{\"x\":[1,2]}"), Gen.Const("{\"queue_depth\":1}")),
-        new("services", RegisteredService.Array[0, 2].Select(a => "[" + string.Join(",", a) + "]"), null),
+        new("services", JsonFragments.Array(RegisteredService, 2), null),
     ];
 
     private static readonly FieldSpec[] ObservationFields =
@@ -137,7 +137,7 @@ internal static class EndpointFamilies
     [
         new("model", ClusterValues.RerankModel, ClusterValues.Served(FuzzCluster.RerankModel)),
         new("query", JsonFragments.String, ClusterValues.CleanText),
-        new("documents", Document.Array[0, 5].Select(a => "[" + string.Join(",", a) + "]"), ClusterValues.CleanText.Array[1, 4].Select(a => "[" + string.Join(",", a) + "]")),
+        new("documents", JsonFragments.Array(Document, 5), ClusterValues.CleanText.Array[1, 4].Select(a => "[" + string.Join(",", a) + "]")),
         new("top_n", ClusterValues.SmallCount, null),
         new("return_documents", Gen.OneOf("true", "false", "\"yes\""), null),
     ];

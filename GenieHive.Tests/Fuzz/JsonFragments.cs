@@ -37,7 +37,7 @@ internal static class JsonFragments
         ? Scalar
         : Gen.Frequency(
             (5, Scalar),
-            (1, Value(depth - 1).Array[0, 4].Select(items => "[" + string.Join(",", items) + "]")),
+            (1, Array(Value(depth - 1), 4)),
             (1, Gen.Select(Key, Value(depth - 1)).Array[0, 4].Select(Object)));
 
     /// <summary>A property name: a known field, a random one, an empty one or one that is not Unicode text.</summary>
