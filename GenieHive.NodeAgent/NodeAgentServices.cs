@@ -71,7 +71,7 @@ public static class NodeAgentServices
         services.AddSingleton<ControlSession>();
         services.AddHostedService<HeartbeatLoop>();
 
-        services.AddProblemDetails();
+        services.AddJsonProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -60,6 +60,18 @@ public static class Extensions
     }
 
     /// <summary>
+    /// ProblemDetails for the errors no endpoint writes (unknown paths, unmapped methods, unhandled exceptions), in JSON
+    /// whatever the client's <c>Accept</c> (<see cref="AnyAcceptProblemDetailsWriter"/>).
+    /// </summary>
+    public static IServiceCollection AddJsonProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        // After AddProblemDetails: its writer is asked first, this one only for what it declines.
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>();
+        return services;
+    }
+
+    /// <summary>
     /// Sets Kestrel's connection and request-head limits from <see cref="ConnectionLimitsOptions"/> (one place for every
     /// service; validated at start-up). A service may still lower its own body size limit (Control does).
     /// </summary>

@@ -69,7 +69,7 @@ public static class ControlServices
             json.NumberHandling = GenieHiveJsonContext.Default.Options.NumberHandling;
             json.MaxDepth = GenieHiveJsonContext.Default.Options.MaxDepth;
         });
-        services.AddProblemDetails();
+        services.AddJsonProblemDetails();
         return builder;
     }
 

@@ -93,6 +93,19 @@ public static class AnthropicErrors
 }
 
 /// <summary>
+/// Endpoint metadata: the endpoint's errors are Anthropic's, also those written before it runs or when it fails (the
+/// facade's edge reads it, <see cref="FacadeEdgeMiddleware"/>).
+/// </summary>
+public sealed class AnthropicErrorShape
+{
+    private AnthropicErrorShape()
+    {
+    }
+
+    public static AnthropicErrorShape Instance { get; } = new();
+}
+
+/// <summary>
 /// <c>/v1/messages</c>'s errors (<see cref="AnthropicErrors"/>). An engine's own error is relayed with its status and
 /// message in Anthropic's shape, whichever shape the engine used (a translated request meets OpenAI's).
 /// </summary>

@@ -5,8 +5,8 @@ namespace GenieHive.Facade.Errors;
 
 /// <summary>
 /// The one middleware in front of every endpoint: counts the request for <see cref="RequestActivity"/>, stamps
-/// <c>X-Request-Id</c> on the response, and turns anything unexpected into an OpenAI-shaped error without details
-/// (never a stack trace), or aborts the connection when the response had already started.
+/// <c>X-Request-Id</c> on the response, and turns anything unexpected into an error without details (never a stack
+/// trace) in the routed endpoint's shape, or aborts the connection when the response had already started.
 /// </summary>
 internal sealed partial class FacadeEdgeMiddleware(RequestDelegate next, RequestActivity activity, ILogger<FacadeEdgeMiddleware> logger)
 {
@@ -42,18 +42,18 @@ internal sealed partial class FacadeEdgeMiddleware(RequestDelegate next, Request
             ResetResponse(context, requestId);
             if (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                await OpenAiErrors.WriteAsync(context, ex.StatusCode, "The request body is too large.", OpenAiErrorTypes.InvalidRequest, OpenAiErrorCodes.RequestTooLarge);
+                await WriteErrorAsync(context, ex.StatusCode, "The request body is too large.", OpenAiErrorTypes.InvalidRequest, OpenAiErrorCodes.RequestTooLarge);
             }
             else
             {
-                await OpenAiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "The request could not be read.", OpenAiErrorTypes.InvalidRequest, null);
+                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request could not be read.", OpenAiErrorTypes.InvalidRequest, null);
             }
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             Log.Unhandled(logger, ex, requestId);
             ResetResponse(context, requestId);
-            await OpenAiErrors.WriteAsync(
+            await WriteErrorAsync(
                 context,
                 StatusCodes.Status500InternalServerError,
                 "The facade failed to handle the request.",
@@ -67,6 +67,15 @@ internal sealed partial class FacadeEdgeMiddleware(RequestDelegate next, Request
             context.Abort();
         }
     }
+
+    /// <summary>
+    /// The error in the shape of the endpoint the request was routed to: Anthropic's where the endpoint carries
+    /// <see cref="AnthropicErrorShape"/> (<c>/v1/messages</c>), OpenAI's everywhere else.
+    /// </summary>
+    private static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? code) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<AnthropicErrorShape>() is not null
+            ? AnthropicErrors.WriteAsync(context, status, message)
+            : OpenAiErrors.WriteAsync(context, status, message, type, code);
 
     private static void ResetResponse(HttpContext context, string requestId)
     {

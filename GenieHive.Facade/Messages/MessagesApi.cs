@@ -11,7 +11,7 @@ public static class MessagesApi
     /// <summary>Maps <c>POST /v1/messages</c> (client key as <c>x-api-key</c> or Bearer; a refusal in Anthropic's shape).</summary>
     public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1").RequireClientKey(KeyScope.Inference, AnthropicErrors.Refusal);
+        var group = endpoints.MapGroup("/v1").RequireClientKey(KeyScope.Inference, AnthropicErrors.Refusal).WithMetadata(AnthropicErrorShape.Instance);
         group.MapPost("/messages", static (HttpContext context, MessagesEndpoint endpoint, FailoverForwarder forwarder) =>
             forwarder.ForwardAsync(context, endpoint));
         return group;

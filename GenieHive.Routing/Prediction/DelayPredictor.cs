@@ -53,9 +53,10 @@ public static class DelayPredictor
 
         var inFlight = live.InFlight(target.ServiceId);
         var slots = engine.Slots ?? 1;
-        var slowdown = 1 + (sharing * Math.Min(Ahead(inFlight, slots, engine.Waiting), slots - 1));
+        var ahead = Ahead(inFlight, slots, engine.Waiting);
+        var slowdown = 1 + (sharing * Math.Min(ahead, slots - 1));
         var decodeMs = completion / decode * 1000 * slowdown;
-        var queueMs = QueueMs(inFlight, slots, engine.Waiting, ttft + decodeMs);
+        var queueMs = QueueMsBehind(ahead, slots, ttft + decodeMs);
         var uncached = holdsPrefix ? Math.Max(0, shape.PromptTokens - shape.PrefixTokens) : shape.PromptTokens;
         var prefillMs = uncached / prefill * 1000 * slowdown;
         var coldMs = target.Loaded ? 0 : Pick(own.ColdLoadMs, double.NaN, peers.ColdLoadMs, DefaultColdLoadMs, ref unusedFlag);
@@ -68,11 +69,12 @@ public static class DelayPredictor
     /// slots, and slots free up one service time per slot. The engine's waiting count already holds this facade's
     /// own requests beyond the slots, so those are not counted twice.
     /// </summary>
-    public static double QueueMs(int inFlight, int slots, int waiting, double serviceMs)
-    {
-        var ahead = Ahead(inFlight, slots, waiting);
-        return ahead >= slots ? (ahead - slots + 1) * serviceMs / slots : 0;
-    }
+    public static double QueueMs(int inFlight, int slots, int waiting, double serviceMs) =>
+        QueueMsBehind(Ahead(inFlight, slots, waiting), slots, serviceMs);
+
+    /// <summary>The wait for a slot with <paramref name="ahead"/> requests ahead (<see cref="Ahead"/>).</summary>
+    private static double QueueMsBehind(int ahead, int slots, double serviceMs) =>
+        ahead >= slots ? (ahead - slots + 1) * serviceMs / slots : 0;
 
     /// <summary>
     /// Requests ahead of a new one on the engine: this facade's in flight, and those the engine reports waiting

@@ -52,14 +52,19 @@ public sealed class BenchmarkScheduleTests
                 // The clock jumps hours: keep the host fresh and every sample.
                 ["GenieHive:Routing:HostTimeoutSeconds"] = "86400",
                 ["GenieHive:Benchmarks:MaxSampleAgeHours"] = "0",
+                // A run's lease is on this clock too: a minute moved while a run is measured is a minute of silence from its
+                // benchmarker, which fails it under the default 30 s lease. The test moves the clock only when the runs it
+                // read had all finished, but a look still under way can queue a run, and the benchmarker claim it, between
+                // that read and the move; so the lease outlasts every minute moved below.
+                ["GenieHive:Benchmarks:LeaseSeconds"] = "3600",
             }, time: clock);
             using var client = control.CreateClient();
             await client.RegisterOkAsync(Host("sched-host", Service("sched-embed", ServiceKinds.Embeddings, "sim-embed")));
 
             // The first look may have come before the service registered, or (on a busy machine) still be under way when
-            // the clock moves: move the schedule's clock a minute at a time, only while no run is queued or running (a
-            // run's lease and timeout are on this clock too), until a look has queued both and they finished. Fewer
-            // than 20 minutes pass, so neither workload falls due twice here.
+            // the clock moves: move the schedule's clock a minute at a time, while no run is queued or running (as far
+            // as the test can tell), until a look has queued both and they finished. Fewer than 20 minutes pass, so
+            // neither workload falls due twice here, nor does a lease run out.
             static bool AllFinished(List<BenchmarkRun> runs) => runs.All(r => BenchmarkRunStatuses.IsFinished(r.Status));
             for (var minute = 0; ; minute++)
             {
@@ -77,7 +82,7 @@ public sealed class BenchmarkScheduleTests
 
                 var seen = runs.Count;
                 await GenieHive.Tests.Testing.Eventually.WithinAsync(
-                    async () => await ScheduledRunsAsync(client) is var now && (now.Count != seen || !AllFinished(now) == AllFinished(runs)),
+                    async () => await ScheduledRunsAsync(client) is var now && (now.Count != seen || AllFinished(now) != AllFinished(runs)),
                     GenieHive.Tests.Testing.Eventually.Seconds(3));
             }
 

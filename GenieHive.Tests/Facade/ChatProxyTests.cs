@@ -238,6 +238,31 @@ public sealed class ChatProxyTests
         Assert.Equal(0, upstream.RequestCount);
     }
 
+    // Found reading the edge's code for issue 20: a body Kestrel itself cannot read (chunk framing broken) was refused in
+    // OpenAI's shape on every path, /v1/messages included.
+    [Theory]
+    [InlineData("/v1/messages", "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The request could not be read.\"}}")]
+    [InlineData("/v1/responses", "{\"error\":{\"message\":\"The request could not be read.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}")]
+    public async Task ABodyKestrelCannotReadGets400InTheProtocolsShape(string path, string expected)
+    {
+        await using var upstream = await FakeUpstream.StartAsync(Upstreams.Json(Upstreams.ChatJson));
+        await using var control = await FakeControl.StartAsync(TestTables.Table(1, [TestTables.Service("svc", upstream.Url, ["llama"])]));
+        await using var facade = await FacadeHost.StartAsync(control);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, new Uri(facade.Url).Port, Ct);
+        var stream = client.GetStream();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "POST " + path + " HTTP/1.1\r\nHost: facade\r\nX-Api-Key: " + FacadeHost.Key + "\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{\"a\":\r\nzz\r\n\r\n"), Ct);
+        var reply = await new StreamReader(stream, Encoding.UTF8).ReadToEndAsync(Ct);
+
+        Assert.StartsWith("HTTP/1.1 400 ", reply, StringComparison.Ordinal);
+        // OpenAI's errors go out chunked, Anthropic's with a length: the JSON is inside the body either way.
+        Assert.Contains(expected, reply[(reply.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..], StringComparison.Ordinal);
+        Assert.Equal(0, upstream.RequestCount);
+    }
+
     [Fact]
     public async Task AnUpstreamErrorWhoseMessageIsNotUnicodeTextIsRelayedAsText()
     {

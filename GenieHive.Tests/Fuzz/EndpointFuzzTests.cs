@@ -108,9 +108,9 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
                 return status + ": " + FuzzBodies.Print(body);
             }
 
-            // Kestrel's own refusals of a request it cannot parse (a request line or headers over its limits) come before
-            // any endpoint and carry no body: the HTTP status is their whole answer.
-            if (status is 414 or 431 && body.Length == 0)
+            // Kestrel's own refusals of a request it cannot parse (a request line or headers over its limits, a path holding
+            // %00) come before any endpoint, carry no body and close the connection: the HTTP status is their whole answer.
+            if ((status is 414 or 431 || (status == 400 && response.Headers.ConnectionClose == true)) && body.Length == 0)
             {
                 return null;
             }

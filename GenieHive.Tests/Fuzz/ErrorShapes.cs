@@ -4,7 +4,8 @@ namespace GenieHive.Tests.Fuzz;
 
 /// <summary>
 /// The error bodies GenieHive's endpoints promise (DESIGN.md, Wire): OpenAI's <c>{"error":{"message","type",...}}</c> on
-/// the facade's OpenAI endpoints (and the simulator's, as an engine answers), ProblemDetails on Control and the node
+/// the facade's OpenAI endpoints (and the simulator's, as an engine answers), Anthropic's
+/// <c>{"type":"error","error":{"type","message"}}</c> on <c>/v1/messages</c>, ProblemDetails on Control and the node
 /// agent. Each check returns what is wrong with a body, or null when it has the shape.
 /// </summary>
 internal static class ErrorShapes
@@ -15,6 +16,14 @@ internal static class ErrorShapes
         && error.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
             ? null
             : "not OpenAI's error shape");
+
+    public static string? Anthropic(int status, byte[] body) => Inspect(body, root =>
+        root.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "error"
+        && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+        && error.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+        && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+            ? null
+            : "not Anthropic's error shape");
 
     public static string? ProblemDetails(int status, byte[] body) => Inspect(body, root =>
         root.TryGetProperty("status", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() == status

@@ -10,12 +10,15 @@ namespace GenieHive.Tests.Fuzz;
 /// <summary>
 /// The small real cluster the fuzz suite attacks, and what it checks after the attack: the simulator engine, Control on a
 /// SQLite file, the facade, and a node agent that registers the simulator with Control, each on its own Kestrel socket
-/// (<see cref="SimulatedCluster"/> plus the agent).
+/// (<see cref="SimulatedCluster"/> plus the agent, and the simulator registered as a rerank service too).
 /// </summary>
 public sealed class FuzzCluster : IAsyncLifetime
 {
     private readonly SimulatedCluster _simulated = new();
     private AgentNode? _agent;
+
+    /// <summary>The model of the rerank service registered beside the simulated cluster's (the simulator ranks any).</summary>
+    public const string RerankModel = "sim-rerank";
 
     public HttpClient Raw { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -30,6 +33,8 @@ public sealed class FuzzCluster : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _simulated.InitializeAsync();
+        await _simulated.Cluster.RegisterAsync(Registrations.Host(
+            "fuzz-rerank-host", Registrations.Service("fuzz-rerank-svc", ServiceKinds.Rerank, _simulated.Engine.Url, RerankModel)));
         // Not waited for: no family needs the agent's host routed, and the store check compares whatever the table and the registry hold.
         _agent = _simulated.Cluster.CreateAgent("fuzz-agent", new ServiceSpec("fuzz-agent-chat", new Uri(_simulated.Engine.Url), null, "llamacpp"));
         _agent.Start();

@@ -39,11 +39,14 @@ internal static class FuzzRequests
         Gen.Select(Gen.OneOf([.. names, "x", "", "limit", "after"]), QueryValue).Array[0, 4]
             .Select(pairs => pairs.Length == 0 ? "" : "?" + string.Join("&", pairs.Select(p => p.Item1 + "=" + p.Item2)));
 
+    /// <summary>Accept headers a JSON API cannot honour: other types, nothing at all (q=0), values that do not parse.</summary>
+    public static readonly string[] OddAccepts = ["text/html", "application/xml", "*/*;q=0", "application/json;q=0", "garbage", ";;;", "text/*, image/png"];
+
     /// <summary>Headers beside the key: a request id to echo (odd or long), an Accept, unknown headers.</summary>
     public static readonly Gen<(string, string)[]> Headers = Gen.Frequency(
         (4, Gen.Const(Array.Empty<(string, string)>())),
         (2, Gen.OneOf("", "id-1", new string('r', 2000), "../../etc", "a b c", "\u007f").Select(id => new[] { ("X-Request-Id", id) })),
-        (1, Gen.OneOf("*/*", "text/event-stream", "application/xml", "", ";;;").Select(accept => new[] { ("Accept", accept) })),
+        (1, Gen.OneOf([.. OddAccepts, "*/*", "text/event-stream", ""]).Select(accept => new[] { ("Accept", accept) })),
         (1, Gen.OneOf("gzip", "br", "identity", "x-unknown").Select(encoding => new[] { ("Content-Encoding", encoding) })),
         (1, Gen.Select(Gen.String[Gen.Char.AlphaNumeric, 1, 20], Gen.String[Gen.Char.AlphaNumeric, 0, 200]).Array[1, 8]
             .Select(pairs => pairs.Select(p => ("X-" + p.Item1, p.Item2)).ToArray())));

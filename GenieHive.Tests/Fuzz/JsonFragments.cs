@@ -37,7 +37,7 @@ internal static class JsonFragments
         ? Scalar
         : Gen.Frequency(
             (5, Scalar),
-            (1, Value(depth - 1).Array[0, 4].Select(items => "[" + string.Join(",", items) + "]")),
+            (1, Array(Value(depth - 1), 4)),
             (1, Gen.Select(Key, Value(depth - 1)).Array[0, 4].Select(Object)));
 
     /// <summary>A property name: a known field, a random one, an empty one or one that is not Unicode text.</summary>
@@ -72,9 +72,12 @@ internal static class JsonFragments
         return builder.Append('"').ToString();
     }
 
+    /// <summary>A JSON array of 0 to <paramref name="max"/> items.</summary>
+    public static Gen<string> Array(Gen<string> item, int max) => item.Array[0, max].Select(items => "[" + string.Join(",", items) + "]");
+
     /// <summary>One value from each generator, in order.</summary>
     public static Gen<string[]> All(IEnumerable<Gen<string>> gens) =>
-        gens.Aggregate(Gen.Const(Array.Empty<string>()), (acc, gen) => Gen.Select(acc, gen, (values, value) => (string[])[.. values, value]));
+        gens.Aggregate(Gen.Const(System.Array.Empty<string>()), (acc, gen) => Gen.Select(acc, gen, (values, value) => (string[])[.. values, value]));
 
     public static string Object(IEnumerable<(string Key, string Value)> fields) =>
         "{" + string.Join(",", fields.Select(f => (f.Key == "\\ud800" ? "\"\\ud800\"" : Quote(f.Key)) + ":" + f.Value)) + "}";
