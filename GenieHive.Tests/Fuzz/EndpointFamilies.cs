@@ -205,7 +205,7 @@ internal static class EndpointFamilies
         Json("facade.messages", FuzzService.Facade, "/v1/messages", TranslatedApiFields.Messages, AnthropicKey, ErrorShapes.Anthropic, UpstreamErrors),
         Json("facade.responses", FuzzService.Facade, "/v1/responses", TranslatedApiFields.Responses, FacadeKey, ErrorShapes.OpenAi, UpstreamErrors),
         Json("facade.rerank", FuzzService.Facade, "/v1/rerank", RerankFields, FacadeKey, ErrorShapes.OpenAi, UpstreamErrors),
-        Gets("facade.console", FuzzService.Facade, FacadeKey, ErrorShapes.OpenAi, ["/v1/console/requests", "/v1/console/scoring"], "after", "limit"),
+        Gets("facade.console", FuzzService.Facade, FacadeKey, ErrorShapes.OpenAi, ["/v1/console/requests", "/v1/console/scoring", "/v1/console/speeds"], "after", "limit"),
         Json("facade.admin.keys", FuzzService.Facade, "/v1/admin/keys", KeyFields, FacadeKey, ErrorShapes.Relayed, []),
         Json("control.admin.keys", FuzzService.Control, "/v1/admin/keys", KeyFields, ControlKey, ErrorShapes.ProblemDetails, []),
         KeyActions("control.admin.keys.actions", FuzzService.Control, ControlKey, ErrorShapes.ProblemDetails),
