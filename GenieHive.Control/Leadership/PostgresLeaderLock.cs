@@ -1,0 +1,71 @@
+using Npgsql;
+
+namespace GenieHive.Control.Leadership;
+
+/// <summary>
+/// PostgreSQL: a session-level advisory lock held on a dedicated connection (outside the pool, so nothing else runs
+/// on it). The lock lives exactly as long as the session: when the connection drops, or the server ends the session,
+/// the lock is free for another Control at once and this one knows it lost it on its next check.
+/// </summary>
+public sealed class PostgresLeaderLock(string connectionString) : ILeaderLock
+{
+    /// <summary>The advisory lock key of leadership (the schema lock's key plus one).</summary>
+    public const long LeaderLockKey = Storage.PostgresStorageEngine.SchemaLockKey + 1;
+
+    /// <summary>
+    /// The server ends the lock's session once it is idle this long, which frees the lock of a Control that stopped
+    /// checking it (paused, frozen, cut off) while its socket stays open. The elector checks every second, far inside it.
+    /// </summary>
+    public static readonly TimeSpan IdleSessionTimeout = TimeSpan.FromSeconds(4);
+
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString)
+    {
+        Pooling = false,
+        Timeout = 5,
+        CommandTimeout = 3,
+        ApplicationName = "geniehive-control-leader",
+    }.ToString();
+
+    private NpgsqlConnection? _connection;
+    private bool _held;
+
+    public bool Hold()
+    {
+        try
+        {
+            if (_connection is null)
+            {
+                _connection = new NpgsqlConnection(_connectionString);
+                _connection.Open();
+                Execute($"SET idle_session_timeout = {(int)IdleSessionTimeout.TotalMilliseconds};");
+            }
+
+            // Holding: any round trip proves the session (and so the lock) is still there.
+            _held = _held ? Execute("SELECT TRUE;") : Execute($"SELECT pg_try_advisory_lock({LeaderLockKey});");
+            return _held;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // A session that failed once is not trusted again: the lock may already be another Control's.
+            Close();
+            return false;
+        }
+    }
+
+    public void Release() => Close();
+
+    public void Dispose() => Close();
+
+    private bool Execute(string sql)
+    {
+        using var command = new NpgsqlCommand(sql, _connection);
+        return command.ExecuteScalar() is true;
+    }
+
+    private void Close()
+    {
+        _held = false;
+        _connection?.Dispose();
+        _connection = null;
+    }
+}
