@@ -52,9 +52,26 @@ public sealed class PostgresLeaderLock(string connectionString) : ILeaderLock
         }
     }
 
-    public void Release() => Close();
+    public void Release()
+    {
+        if (_held)
+        {
+            try
+            {
+                // Unlocked before the session ends, so a follower's next try wins without waiting for the server to
+                // notice the closed connection.
+                Execute($"SELECT pg_advisory_unlock({LeaderLockKey});");
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                // The session is gone already, and its lock with it.
+            }
+        }
 
-    public void Dispose() => Close();
+        Close();
+    }
+
+    public void Dispose() => Release();
 
     private bool Execute(string sql)
     {

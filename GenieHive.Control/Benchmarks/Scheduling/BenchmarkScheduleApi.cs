@@ -82,6 +82,11 @@ public static class BenchmarkScheduleApi
                 new Dictionary<string, object?> { ["field"] = "index" });
         }
 
+        if (leadership.Current is not { } term)
+        {
+            return Problems.NotLeader("Another Control replica leads; only the leader queues schedule entries.");
+        }
+
         var entry = schedule[index];
         var plan = read.Value!.ServiceId is { Length: > 0 } serviceId
             ? planner.Plan(new BenchmarkRunRequest { Workload = entry.Workload, ServiceId = serviceId }, BenchmarkRunTriggers.ServiceChange)
@@ -89,11 +94,6 @@ public static class BenchmarkScheduleApi
         if (plan.Run is null)
         {
             return plan.ToProblem();
-        }
-
-        if (leadership.Current is not { } term)
-        {
-            return Problems.NotLeader("Another Control replica leads; only the leader queues schedule entries.");
         }
 
         try
