@@ -76,6 +76,7 @@ public sealed class LeaderFailoverTests
             first.Resume();
         }
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"Takeover after SIGSTOP: {takeover.TotalSeconds:F1} s");
         Assert.True(taken.Leadership!.Epoch > 1, $"epoch {taken.Leadership.Epoch}");
         // The lock's session idles out on the server after 4 s, and the follower tries every second.
         Assert.True(takeover < Eventually.Seconds(10), $"takeover took {takeover.TotalSeconds:F1} s");
