@@ -14,9 +14,10 @@ public sealed class PostgresLeaderLock(string connectionString) : ILeaderLock
 
     /// <summary>
     /// The server ends the lock's session once it is idle this long, which frees the lock of a Control that stopped
-    /// checking it (paused, frozen, cut off) while its socket stays open. The elector checks every second, far inside it.
+    /// checking it (paused, frozen, cut off) while its socket stays open. The elector checks every second, so a leader
+    /// loses its lock only after missing four checks in a row (a busy machine's stall), not one.
     /// </summary>
-    public static readonly TimeSpan IdleSessionTimeout = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan IdleSessionTimeout = TimeSpan.FromSeconds(5);
 
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString)
     {

@@ -23,7 +23,7 @@ public sealed partial class ControlProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>What the process wrote to its console so far (warnings and up, and the lifetime messages).</summary>
+    /// <summary>What the process wrote to its console so far (warnings and up, the lifetime messages, and stderr).</summary>
     public string Output => string.Join('\n', _output);
 
     public static async Task<ControlProcess> StartAsync(string databasePath, IDictionary<string, string>? settings = null)
@@ -75,8 +75,15 @@ public sealed partial class ControlProcess : IAsyncDisposable
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"Control exited with code {process.ExitCode} before listening."));
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                output.Enqueue(text);
+            }
+        };
+        process.Exited += (_, _) => listening.TrySetException(
+            new InvalidOperationException($"Control exited with code {process.ExitCode} before listening:\n{string.Join('\n', output.TakeLast(40))}"));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -126,14 +126,27 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
             }
         }
 
-        await database.WriteAsync(term, (connection, transaction) =>
+        try
         {
-            Persist(connection, transaction, run.Id);
-            foreach (var id in pruned)
+            await database.WriteAsync(term, (connection, transaction) =>
             {
-                Delete(connection, transaction, id);
+                Persist(connection, transaction, run.Id);
+                foreach (var id in pruned)
+                {
+                    Delete(connection, transaction, id);
+                }
+            }, cancellationToken);
+        }
+        catch (LeadershipLostException)
+        {
+            // Refused, so never stored: a claim on this Control must not hand it out either.
+            lock (_gate)
+            {
+                _runs.Remove(run.Id);
             }
-        }, cancellationToken);
+
+            throw;
+        }
     }
 
     /// <summary>
