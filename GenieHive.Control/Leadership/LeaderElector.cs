@@ -99,7 +99,7 @@ public sealed partial class LeaderElector : BackgroundService
         {
             _database.Write((connection, transaction) => epoch = ControlState.Advance(connection, transaction, LeaderFence.EpochKey));
         }
-        catch (Exception ex) when (ex is DbException or ObjectDisposedException)
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
             // Without a stored epoch nothing could be fenced: give the lock back and try again on the next tick.
             _lock.Release();
