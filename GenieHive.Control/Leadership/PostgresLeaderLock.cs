@@ -45,7 +45,7 @@ public sealed class PostgresLeaderLock(string connectionString) : ILeaderLock
             _held = _held ? Execute("SELECT TRUE;") : Execute($"SELECT pg_try_advisory_lock({LeaderLockKey});");
             return _held;
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (SessionFailed(ex))
         {
             // A session that failed once is not trusted again: the lock may already be another Control's.
             Close();
@@ -63,7 +63,7 @@ public sealed class PostgresLeaderLock(string connectionString) : ILeaderLock
                 // notice the closed connection.
                 Execute($"SELECT pg_advisory_unlock({LeaderLockKey});");
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (SessionFailed(ex))
             {
                 // The session is gone already, and its lock with it.
             }
@@ -79,6 +79,14 @@ public sealed class PostgresLeaderLock(string connectionString) : ILeaderLock
         using var command = new NpgsqlCommand(sql, _connection);
         return command.ExecuteScalar() is true;
     }
+
+    /// <summary>
+    /// What a broken lock session throws. A session the server ended (its idle timeout) can surface from Npgsql as an
+    /// ArgumentOutOfRangeException while the reader consumes the rest of the reply, hiding the server's error (seen on
+    /// Npgsql 10.0.3 under load); it means the same thing: the session, and so the lock, is gone.
+    /// </summary>
+    private static bool SessionFailed(Exception exception) =>
+        exception is NpgsqlException or InvalidOperationException or TimeoutException or ArgumentOutOfRangeException;
 
     private void Close()
     {
