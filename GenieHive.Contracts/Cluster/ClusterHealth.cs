@@ -1,6 +1,9 @@
 namespace GenieHive.Contracts.Cluster;
 
-/// <summary><c>GET /v1/cluster/health</c>: counts of hosts and services, and the routing table version.</summary>
+/// <summary>
+/// <c>GET /v1/cluster/health</c>: counts of hosts and services, the routing table version, and whether the Control
+/// that answered leads its replicas.
+/// </summary>
 public sealed record ClusterHealth
 {
     public string Status { get; set; } = "ok";
@@ -14,4 +17,17 @@ public sealed record ClusterHealth
     public int RoleCount { get; init; }
     public long RoutingVersion { get; init; }
     public List<string> StaleHosts { get; set; } = [];
+
+    /// <summary>The answering Control's part in leader election (absent from Controls older than it).</summary>
+    public ControlLeadership? Leadership { get; init; }
+}
+
+/// <summary>
+/// Whether this Control is the leader among the replicas on its database (always, on SQLite) and the epoch it leads
+/// under (each election raises it; null while it follows).
+/// </summary>
+public sealed record ControlLeadership
+{
+    public bool Leader { get; init; }
+    public long? Epoch { get; init; }
 }

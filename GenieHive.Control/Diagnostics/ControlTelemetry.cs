@@ -18,6 +18,7 @@ public sealed class ControlTelemetry : IDisposable
     public const string RebuildDurationInstrument = "geniehive.control.routing_table.rebuild.duration";
     public const string StaleHostsInstrument = "geniehive.control.hosts.stale";
     public const string RoutingTableSentInstrument = "geniehive.control.routing_table.sent";
+    public const string LeaderEpochInstrument = "geniehive.control.leader.epoch";
     public const string RoutingFormatTag = "geniehive.routing.format";
 
     public static readonly ActivitySource ActivitySource = new(Name);
@@ -49,6 +50,10 @@ public sealed class ControlTelemetry : IDisposable
         _meter.CreateObservableGauge(RoutingVersionInstrument, routingVersion, unit: "{version}", description: "The published routing table version.");
         _meter.CreateObservableGauge(StaleHostsInstrument, staleHosts, unit: "{host}", description: "Hosts not heard from for HostTimeoutSeconds.");
     }
+
+    /// <summary>Registers the leadership gauge: the epoch this Control leads under, 0 while it follows.</summary>
+    public void ObserveLeadership(Func<long> epoch) =>
+        _meter.CreateObservableGauge(LeaderEpochInstrument, epoch, unit: "{epoch}", description: "The leadership epoch this Control leads under; 0 while another Control leads.");
 
     public void Dispose() => _meter.Dispose();
 }

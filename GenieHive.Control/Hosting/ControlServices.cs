@@ -4,6 +4,7 @@ using GenieHive.Control.Benchmarks;
 using GenieHive.Control.Diagnostics;
 using GenieHive.Control.Http;
 using GenieHive.Control.Keys;
+using GenieHive.Control.Leadership;
 using GenieHive.Control.Nodes;
 using GenieHive.Control.Observations;
 using GenieHive.Control.Registry;
@@ -52,9 +53,11 @@ public static class ControlServices
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<RoutingTablePublisher>();
         services.AddSingleton<RegistryMaintenance>();
+        services.AddSingleton<LeaderElector>();
 
         // Start order matters: state first, then the loops that work on it.
         services.AddHostedService<ControlStartup>();
+        services.AddHostedService(provider => provider.GetRequiredService<LeaderElector>());
         services.AddHostedService<AuthStartupWarning>();
         services.AddHostedService<AuditRetention>();
         services.AddHostedService(provider => provider.GetRequiredService<RoutingTablePublisher>());

@@ -29,6 +29,17 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?> extensions) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail, extensions: extensions);
 
+    /// <summary>
+    /// 503 for what only the leader among the Control replicas does (<c>code</c>: <c>not_leader</c>): another replica
+    /// leads, or this one lost its term while answering. Sent again later, or to another replica, it can succeed.
+    /// </summary>
+    public static ProblemHttpResult NotLeader(string detail) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Not the leader",
+            detail: detail,
+            extensions: new Dictionary<string, object?> { ["code"] = "not_leader" });
+
     public static ProblemHttpResult PayloadTooLarge(long limit) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status413PayloadTooLarge,

@@ -1,12 +1,20 @@
 using GenieHive.Contracts;
+using GenieHive.Control.Leadership;
 using GenieHive.Control.Storage;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Keys;
 
-/// <summary>Deletes audit records older than <see cref="AuditOptions.RetentionDays"/>, at start and then hourly.</summary>
-public sealed partial class AuditRetention(ControlDatabase database, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditRetention> logger)
-    : BackgroundService
+/// <summary>
+/// Deletes audit records older than <see cref="AuditOptions.RetentionDays"/>, at start and then hourly, on the leader
+/// only (<see cref="LeaderElector"/>; the delete is fenced), since the replicas share the audit.
+/// </summary>
+public sealed partial class AuditRetention(
+    ControlDatabase database,
+    LeaderElector leadership,
+    IOptions<AuditOptions> options,
+    TimeProvider time,
+    ILogger<AuditRetention> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -28,14 +36,26 @@ public sealed partial class AuditRetention(ControlDatabase database, IOptions<Au
 
     private async Task PruneAsync(CancellationToken stoppingToken)
     {
+        if (leadership.Current is not { } term)
         {
-            var cutoff = time.UnixSeconds() - options.Value.RetentionDays * 86_400;
-            var deleted = 0;
-            await database.WriteAsync((connection, transaction) => deleted = KeyStore.PruneAudit(connection, transaction, cutoff), stoppingToken);
-            if (deleted > 0)
-            {
-                LogPruned(logger, deleted);
-            }
+            return;
+        }
+
+        var cutoff = time.UnixSeconds() - options.Value.RetentionDays * 86_400;
+        var deleted = 0;
+        try
+        {
+            await database.WriteFencedAsync(term, (connection, transaction) => deleted = KeyStore.PruneAudit(connection, transaction, cutoff), stoppingToken);
+        }
+        catch (LeadershipLostException)
+        {
+            // Logged by the elector, which stepped down; the new leader prunes.
+            return;
+        }
+
+        if (deleted > 0)
+        {
+            LogPruned(logger, deleted);
         }
     }
 

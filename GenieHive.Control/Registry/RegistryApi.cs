@@ -1,6 +1,7 @@
 using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Auth;
+using GenieHive.Control.Leadership;
 using GenieHive.Control.Roles;
 using GenieHive.Control.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,8 +31,10 @@ public static class RegistryApi
     private static Ok<ListResponse<ServiceView>> GetServices(ClusterViews views, TimeProvider time) =>
         TypedResults.Ok(new ListResponse<ServiceView>(views.Capture(time.UnixSeconds()).Services));
 
-    private static Ok<ClusterHealth> GetHealth(ClusterViews views, RoleCatalog roles, RoutingTablePublisher publisher, TimeProvider time)
+    private static Ok<ClusterHealth> GetHealth(
+        ClusterViews views, RoleCatalog roles, RoutingTablePublisher publisher, LeaderElector leadership, TimeProvider time)
     {
+        var term = leadership.Current;
         var version = publisher.Fresh().Version;
         var state = views.Capture(time.UnixSeconds());
         return TypedResults.Ok(new ClusterHealth
@@ -47,6 +50,7 @@ public static class RegistryApi
             RoleCount = roles.Roles.Count,
             RoutingVersion = version,
             StaleHosts = state.StaleHosts,
+            Leadership = new ControlLeadership { Leader = term is not null, Epoch = term?.Epoch },
         });
     }
 }

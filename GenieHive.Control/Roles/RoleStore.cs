@@ -10,6 +10,11 @@ namespace GenieHive.Control.Roles;
 /// <summary>The <c>roles</c> table: the YAML is the source of truth, so it is replaced whole at start-up.</summary>
 public static class RoleStore
 {
+    /// <summary>
+    /// Replaces the stored roles with <paramref name="roles"/>. The insert is an upsert: replicas starting together on
+    /// PostgreSQL both delete and insert, and the second's delete does not see the first's new rows (a plain insert
+    /// would then stop its start-up on a duplicate key).
+    /// </summary>
     public static void ReplaceAll(DbConnection connection, DbTransaction transaction, IEnumerable<RoleView> roles)
     {
         using (var delete = connection.CreateCommand())
@@ -23,7 +28,11 @@ public static class RoleStore
         insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO roles (role_id, display_name, description, operation, modality, prompt_policy_json, routing_policy_json, updated_at)
-            VALUES (@role_id, @display_name, @description, @operation, @modality, @prompt_policy, @routing_policy, @updated_at);
+            VALUES (@role_id, @display_name, @description, @operation, @modality, @prompt_policy, @routing_policy, @updated_at)
+            ON CONFLICT (role_id) DO UPDATE SET
+                display_name = excluded.display_name, description = excluded.description, operation = excluded.operation,
+                modality = excluded.modality, prompt_policy_json = excluded.prompt_policy_json,
+                routing_policy_json = excluded.routing_policy_json, updated_at = excluded.updated_at;
             """;
         var roleId = insert.Add("@role_id", DbType.String);
         var displayName = insert.Add("@display_name", DbType.String);

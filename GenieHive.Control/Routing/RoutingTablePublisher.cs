@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using GenieHive.Contracts;
@@ -66,7 +65,7 @@ public sealed partial class RoutingTablePublisher(
     /// <summary>Starts from the stored version (a restart is itself a change) and publishes the first table.</summary>
     public void Initialize()
     {
-        _version = database.Read(ReadVersion);
+        _version = database.Read(connection => ControlState.Read(connection, null, VersionKey));
         telemetry.ObserveGauges(() => Volatile.Read(ref _current)?.Version ?? 0, () => registry.StaleHostCount);
         changes.Mark();
         Publish();
@@ -191,7 +190,7 @@ public sealed partial class RoutingTablePublisher(
         try
         {
             var allocated = floor;
-            database.Write((connection, transaction) => allocated = AllocateVersion(connection, transaction, floor));
+            database.Write((connection, transaction) => allocated = ControlState.Advance(connection, transaction, VersionKey, floor));
             return allocated;
         }
         catch (DbException ex)
@@ -207,30 +206,6 @@ public sealed partial class RoutingTablePublisher(
     }
 
     private static TaskCompletionSource<Publication> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private static long ReadVersion(DbConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM control_state WHERE key = @key;";
-        command.Add("@key", DbType.String, VersionKey);
-        return command.ExecuteScalar() is string text && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var stored)
-            ? stored
-            : 0;
-    }
-
-    /// <summary>One atomic step on the stored counter: the larger of (stored + 1) and <paramref name="floor"/>.</summary>
-    private static long AllocateVersion(DbConnection connection, DbTransaction transaction, long floor)
-    {
-        using var command = connection.Command(transaction, """
-            INSERT INTO control_state (key, value) VALUES (@key, CAST(@floor AS TEXT))
-            ON CONFLICT (key) DO UPDATE SET value = CAST(
-                CASE WHEN CAST(control_state.value AS BIGINT) + 1 > @floor THEN CAST(control_state.value AS BIGINT) + 1 ELSE @floor END AS TEXT)
-            RETURNING value;
-            """);
-        command.Add("@key", DbType.String, VersionKey);
-        command.Add("@floor", DbType.Int64, floor);
-        return long.Parse((string)command.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take routing table version {Version} from the database; publishing it from memory")]
     private static partial void LogVersionNotStored(ILogger logger, Exception exception, long version);

@@ -4,7 +4,7 @@ namespace GenieHive.Control.Storage;
 
 /// <summary>
 /// What differs between the databases Control can run on: how a connection is had and given back, how a write
-/// transaction starts, and what keeps two Controls from migrating the schema at once. Everything else (the
+/// transaction starts, what keeps two Controls from migrating the schema at once, and what elects their leader. Everything else (the
 /// schema, the stores' SQL) is written once, in the SQL both speak, with <c>@name</c> parameters.
 /// </summary>
 public interface IStorageEngine : IDisposable
@@ -28,4 +28,7 @@ public interface IStorageEngine : IDisposable
     /// holds that until the transaction ends (SQLite: the immediate transaction already is the single writer).
     /// </summary>
     void LockSchema(DbConnection connection, DbTransaction transaction);
+
+    /// <summary>The lock that elects one leader among the Controls on this database (a new one per call).</summary>
+    Leadership.ILeaderLock CreateLeaderLock();
 }

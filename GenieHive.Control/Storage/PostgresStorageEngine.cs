@@ -51,6 +51,8 @@ public sealed class PostgresStorageEngine(string connectionString) : IStorageEng
         command.ExecuteNonQuery();
     }
 
+    public Leadership.ILeaderLock CreateLeaderLock() => new Leadership.PostgresLeaderLock(connectionString);
+
     public void Dispose() => _dataSource.Dispose();
 
     private static string Describe(string connectionString)

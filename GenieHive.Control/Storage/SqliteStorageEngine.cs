@@ -72,5 +72,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
         // BEGIN IMMEDIATE already excludes every other writer of the file.
     }
 
+    public Leadership.ILeaderLock CreateLeaderLock() => new Leadership.EmbeddedLeaderLock();
+
     public void Dispose() => _connection?.Dispose();
 }

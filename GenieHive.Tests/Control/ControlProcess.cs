@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -5,20 +6,25 @@ namespace GenieHive.Tests.Control;
 
 /// <summary>
 /// Control as a real process (Kestrel on a loopback port chosen by the OS), for what cannot be done in process:
-/// killing it mid-write, and measuring heartbeats over real HTTP. Every setting is passed on the command line,
-/// exactly as an operator starting Control by hand would.
+/// killing it mid-write, pausing it (SIGSTOP) and measuring heartbeats over real HTTP. Every setting is passed on the
+/// command line, exactly as an operator starting Control by hand would; its console output is kept for assertions.
 /// </summary>
 public sealed partial class ControlProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private ControlProcess(Process process, Uri baseAddress)
+    private ControlProcess(Process process, Uri baseAddress, ConcurrentQueue<string> output)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _output = output;
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>What the process wrote to its console so far (warnings and up, the lifetime messages, and stderr).</summary>
+    public string Output => string.Join('\n', _output);
 
     public static async Task<ControlProcess> StartAsync(string databasePath, IDictionary<string, string>? settings = null)
     {
@@ -54,16 +60,30 @@ public sealed partial class ControlProcess : IAsyncDisposable
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new ConcurrentQueue<string>();
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is { } text && Listening().Match(text) is { Success: true } match)
+            if (line.Data is not { } text)
+            {
+                return;
+            }
+
+            output.Enqueue(text);
+            if (Listening().Match(text) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"Control exited with code {process.ExitCode} before listening."));
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                output.Enqueue(text);
+            }
+        };
+        process.Exited += (_, _) => listening.TrySetException(
+            new InvalidOperationException($"Control exited with code {process.ExitCode} before listening:\n{string.Join('\n', output.TakeLast(40))}"));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -71,7 +91,7 @@ public sealed partial class ControlProcess : IAsyncDisposable
         try
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-            return new ControlProcess(process, address);
+            return new ControlProcess(process, address, output);
         }
         catch
         {
@@ -89,6 +109,12 @@ public sealed partial class ControlProcess : IAsyncDisposable
         KillQuietly(_process);
         _process.WaitForExit(30_000);
     }
+
+    /// <summary>Freezes the process (SIGSTOP): its sockets stay open, but it runs nothing until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
 
     public ValueTask DisposeAsync()
     {
@@ -110,6 +136,13 @@ public sealed partial class ControlProcess : IAsyncDisposable
         {
             // Already gone.
         }
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(10_000);
+        Assert.Equal(0, kill.ExitCode);
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]

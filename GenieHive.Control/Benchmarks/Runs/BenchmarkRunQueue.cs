@@ -1,6 +1,7 @@
 using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Benchmarks.Workloads;
+using GenieHive.Control.Leadership;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Benchmarks.Runs;
@@ -22,10 +23,13 @@ public sealed partial class BenchmarkRunQueue(
 
     private TaskCompletionSource _submitted = NewSignal();
 
-    /// <summary>Stores a planned run as queued and wakes a waiting claim.</summary>
-    public async Task<BenchmarkRun> SubmitAsync(BenchmarkRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a planned run as queued and wakes a waiting claim; a run only the leader may queue (the schedule's)
+    /// carries its <paramref name="term"/>.
+    /// </summary>
+    public async Task<BenchmarkRun> SubmitAsync(BenchmarkRun run, CancellationToken cancellationToken, LeaderTerm? term = null)
     {
-        await runs.AddAsync(run, cancellationToken);
+        await runs.AddAsync(run, cancellationToken, term);
         Interlocked.Exchange(ref _submitted, NewSignal()).TrySetResult();
         LogQueued(logger, run.Id, run.Workload, run.TargetType, run.TargetName, run.Targets.Count, run.Trigger);
         return run;

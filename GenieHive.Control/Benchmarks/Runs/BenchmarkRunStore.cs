@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Text.Json;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Contracts.Json;
+using GenieHive.Control.Leadership;
 using GenieHive.Control.Storage;
 using Microsoft.Extensions.Options;
 
@@ -103,8 +104,11 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
         }
     }
 
-    /// <summary>Stores a new run, and deletes the oldest finished runs beyond <c>KeepRuns</c>.</summary>
-    public async Task AddAsync(BenchmarkRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a new run, and deletes the oldest finished runs beyond <c>KeepRuns</c>; fenced by <paramref name="term"/>
+    /// when given (<see cref="LeaderFence"/>).
+    /// </summary>
+    public async Task AddAsync(BenchmarkRun run, CancellationToken cancellationToken, LeaderTerm? term = null)
     {
         List<string> pruned;
         lock (_gate)
@@ -122,21 +126,36 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
             }
         }
 
-        await database.WriteAsync((connection, transaction) =>
+        try
         {
-            Persist(connection, transaction, run.Id);
-            foreach (var id in pruned)
+            await database.WriteAsync(term, (connection, transaction) =>
             {
-                Delete(connection, transaction, id);
+                Persist(connection, transaction, run.Id);
+                foreach (var id in pruned)
+                {
+                    Delete(connection, transaction, id);
+                }
+            }, cancellationToken);
+        }
+        catch (LeadershipLostException)
+        {
+            // Refused, so never stored: a claim on this Control must not hand it out either.
+            lock (_gate)
+            {
+                _runs.Remove(run.Id);
             }
-        }, cancellationToken);
+
+            throw;
+        }
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> to the run (null from it means "leave it as it is") and stores the result.
-    /// Returns the changed run, or null when the run is unknown or was left unchanged.
+    /// Returns the changed run, or null when the run is unknown or was left unchanged. Fenced by <paramref name="term"/>
+    /// when given (<see cref="LeaderFence"/>).
     /// </summary>
-    public async Task<BenchmarkRun?> UpdateAsync(string id, Func<BenchmarkRun, BenchmarkRun?> change, CancellationToken cancellationToken = default)
+    public async Task<BenchmarkRun?> UpdateAsync(
+        string id, Func<BenchmarkRun, BenchmarkRun?> change, CancellationToken cancellationToken = default, LeaderTerm? term = null)
     {
         BenchmarkRun? changed;
         lock (_gate)
@@ -149,7 +168,7 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
             _runs[id] = changed;
         }
 
-        await database.WriteAsync((connection, transaction) => Persist(connection, transaction, id), cancellationToken);
+        await database.WriteAsync(term, (connection, transaction) => Persist(connection, transaction, id), cancellationToken);
         return changed;
     }
 

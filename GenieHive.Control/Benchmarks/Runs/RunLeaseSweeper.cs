@@ -1,5 +1,6 @@
 using GenieHive.Contracts;
 using GenieHive.Contracts.Cluster;
+using GenieHive.Control.Leadership;
 using Microsoft.Extensions.Options;
 
 namespace GenieHive.Control.Benchmarks.Runs;
@@ -7,10 +8,12 @@ namespace GenieHive.Control.Benchmarks.Runs;
 /// <summary>
 /// Fails running runs whose lease ran out: nothing measures them any more (the benchmarker stopped, crashed or lost
 /// Control for longer than the lease). A run that was running when Control started and was never renewed since says
-/// so; a benchmarker that is still measuring it renews it as soon as it reaches Control again, and carries on.
+/// so; a benchmarker that is still measuring it renews it as soon as it reaches Control again, and carries on. Only the
+/// leader sweeps (<see cref="LeaderElector"/>), and its writes are fenced: two sweepers would fail a run twice.
 /// </summary>
 public sealed partial class RunLeaseSweeper(
     BenchmarkRunStore runs,
+    LeaderElector leadership,
     IOptions<BenchmarksOptions> options,
     TimeProvider time,
     ILogger<RunLeaseSweeper> logger) : BackgroundService
@@ -39,7 +42,25 @@ public sealed partial class RunLeaseSweeper(
         }
     }
 
+    /// <summary>Fails the expired runs, when this Control leads; stops at the first write refused (it no longer leads).</summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        if (leadership.Current is not { } term)
+        {
+            return;
+        }
+
+        try
+        {
+            await SweepAsync(term, cancellationToken);
+        }
+        catch (LeadershipLostException)
+        {
+            // Logged by the elector, which stepped down; the new leader sweeps.
+        }
+    }
+
+    private async Task SweepAsync(LeaderTerm term, CancellationToken cancellationToken)
     {
         var lease = options.Value.LeaseSeconds;
         var now = time.UnixSeconds();
@@ -49,7 +70,7 @@ public sealed partial class RunLeaseSweeper(
             var reason = renewedAt < _startedAt ? RunOutcomes.InterruptedByRestart(lease) : RunOutcomes.WorkerSilent(lease);
             var failed = await runs.UpdateAsync(expired.Id, run => run.Status == BenchmarkRunStatuses.Running && run.LeaseExpiresAt < now
                 ? RunOutcomes.Finish(run, BenchmarkRunStatuses.Failed, reason, now)
-                : null, cancellationToken);
+                : null, cancellationToken, term);
             if (failed is not null)
             {
                 LogExpired(logger, expired.Id, expired.Worker ?? "?", reason);

@@ -4,6 +4,7 @@ using GenieHive.Control.Auth;
 using GenieHive.Control.Benchmarks.Runs;
 using GenieHive.Control.Benchmarks.Workloads;
 using GenieHive.Control.Http;
+using GenieHive.Control.Leadership;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,9 @@ namespace GenieHive.Control.Benchmarks.Scheduling;
 /// <c>GenieHive:Benchmarks:Schedule</c> (checked against the workloads at start-up) with each entry's latest scheduled
 /// run, and <c>POST /v1/cluster/benchmarks/schedule/{index}/runs</c> queues an entry now: against its kind or role
 /// (trigger <c>schedule</c>), or against one service that appeared or changed (trigger <c>service_change</c>). When an
-/// entry is due is the benchmarker's call; what it runs against is planned here, as any run is.
+/// entry is due is the benchmarker's call; what it runs against is planned here, as any run is. Only the leader among
+/// Control replicas queues schedule entries (others answer 503 <c>not_leader</c>), under its fenced term, so that an
+/// entry is queued once however many replicas the benchmarkers reach.
 /// </summary>
 public static class BenchmarkScheduleApi
 {
@@ -63,6 +66,7 @@ public static class BenchmarkScheduleApi
         IOptions<BenchmarksOptions> options,
         BenchmarkRunPlanner planner,
         BenchmarkRunQueue queue,
+        LeaderElector leadership,
         CancellationToken cancellationToken)
     {
         var read = await body.ReadAsync(request, GenieHiveJsonContext.Default.BenchmarkScheduleRunRequest, cancellationToken);
@@ -78,6 +82,11 @@ public static class BenchmarkScheduleApi
                 new Dictionary<string, object?> { ["field"] = "index" });
         }
 
+        if (leadership.Current is not { } term)
+        {
+            return Problems.NotLeader("Another Control replica leads; only the leader queues schedule entries.");
+        }
+
         var entry = schedule[index];
         var plan = read.Value!.ServiceId is { Length: > 0 } serviceId
             ? planner.Plan(new BenchmarkRunRequest { Workload = entry.Workload, ServiceId = serviceId }, BenchmarkRunTriggers.ServiceChange)
@@ -87,8 +96,15 @@ public static class BenchmarkScheduleApi
             return plan.ToProblem();
         }
 
-        var run = await queue.SubmitAsync(plan.Run, cancellationToken);
-        return TypedResults.Accepted($"/v1/cluster/benchmarks/runs/{run.Id}", run);
+        try
+        {
+            var run = await queue.SubmitAsync(plan.Run, cancellationToken, term);
+            return TypedResults.Accepted($"/v1/cluster/benchmarks/runs/{run.Id}", run);
+        }
+        catch (LeadershipLostException ex)
+        {
+            return Problems.NotLeader(ex.Message);
+        }
     }
 
     private static (string Type, string Name) Target(BenchmarkScheduleEntry entry) =>
