@@ -8,6 +8,7 @@
 #   bench/quality.sh --quick                           # shorter traces
 #   bench/quality.sh --scenarios heterogeneous-80 --arms scored,reference
 #   bench/quality.sh --arm predicted=predicted_delay   # one more arm: a GenieHive:Routing:Strategy value
+#   bench/quality.sh --real-engines /work/engines      # conversations on two real llama-servers (tools/real-engines)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +17,7 @@ cd "$repo"
 limit=1200
 for arg in "$@"; do
   if [[ "$arg" == "--quick" ]]; then limit=900; fi
-  if [[ "$arg" == "-h" || "$arg" == "--help" ]]; then sed -n '2,11p' "$0"; exit 0; fi
+  if [[ "$arg" == "-h" || "$arg" == "--help" ]]; then sed -n '2,12p' "$0"; exit 0; fi
 done
 
 command -v dotnet >/dev/null || { echo "dotnet is required (see global.json for the SDK)" >&2; exit 1; }

@@ -34,8 +34,11 @@ internal sealed partial class SpeedProbe(
     /// <summary>Tokens a probe asks for: enough intervals between tokens to time decoding, few enough to cost little.</summary>
     public const int MaxTokens = 16;
 
-    /// <summary>Probes running at once: a cluster that appears all at once is measured a few engines at a time.</summary>
-    public const int Concurrency = 4;
+    /// <summary>
+    /// Probes running at once: one, so that engines sharing a machine (the usual local cluster) are not measured while
+    /// competing with each other's probes, and a cluster that appears all at once is measured an engine at a time.
+    /// </summary>
+    public const int Concurrency = 1;
 
     /// <summary>A failed or unanswered probe is tried again after this long.</summary>
     public const double RetrySeconds = 300;

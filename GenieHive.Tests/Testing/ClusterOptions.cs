@@ -54,6 +54,12 @@ public sealed record ClusterOptions
     /// <summary>The facade's <c>GenieHive:Observations:IntervalSeconds</c> (how often it reports to Control).</summary>
     public double ObservationIntervalSeconds { get; init; } = 0.2;
 
+    /// <summary>
+    /// The facade's <c>GenieHive:RequestRouting:ProbeUnmeasuredServices</c>. Off here: tests count what reaches their
+    /// engines (completions, cancellations, cache reuse), and a speed probe of each new service would be one more.
+    /// </summary>
+    public bool ProbeUnmeasuredServices { get; init; }
+
     /// <summary>The facade's <c>GenieHive:Auth:InvalidKeysPerMinute</c> (0 turns the throttle off).</summary>
     public int? InvalidKeysPerMinute { get; init; }
 

@@ -32,6 +32,7 @@ internal sealed class ClusterSettings(ClusterOptions options)
         SetIfGiven(settings, "GenieHive:Proxy:FirstByteTimeoutSeconds", options.FirstByteTimeoutSeconds);
         SetIfGiven(settings, "GenieHive:Proxy:StreamIdleTimeoutSeconds", options.StreamIdleTimeoutSeconds);
         SetIfGiven(settings, "GenieHive:Auth:InvalidKeysPerMinute", options.InvalidKeysPerMinute);
+        settings["GenieHive:RequestRouting:ProbeUnmeasuredServices"] = options.ProbeUnmeasuredServices ? "true" : "false";
         Finish(settings, options.FacadeSettings);
         Merge(settings, extra ?? new Dictionary<string, string?>());
         return settings;

@@ -24,6 +24,11 @@ internal static class QualityRunner
             return await WriteChartAsync(Path.ChangeExtension(json, null), published.Scenarios, cancellationToken) ? 0 : 1;
         }
 
+        if (settings.RealEnginesDir is { } enginesDir)
+        {
+            return await RealEngines.RealConversationRun.RunAsync(settings, enginesDir, cancellationToken);
+        }
+
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var stamp = started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);

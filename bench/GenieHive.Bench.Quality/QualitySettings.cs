@@ -36,6 +36,9 @@ internal sealed record QualitySettings
     /// <summary>The node agent's heartbeat (and discovery) interval, seconds; the shipped default is 5.</summary>
     public double HeartbeatSeconds { get; init; } = 5;
 
+    /// <summary><c>--real-engines DIR</c>: run the conversations on real llama-servers from tools/real-engines' DIR instead of the scenarios.</summary>
+    public string? RealEnginesDir { get; init; }
+
     /// <summary>A request not answered in full this long after it was sent is a failure (<c>timeout</c>).</summary>
     public double RequestTimeoutSeconds => Quick ? 30 : 60;
 
@@ -55,6 +58,7 @@ internal sealed record QualitySettings
         var seed = 1;
         var heartbeat = 5.0;
         string? chart = null;
+        string? realEngines = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(args[i] + " needs a value.");
@@ -89,6 +93,9 @@ internal sealed record QualitySettings
                     break;
                 case "--chart":
                     chart = Value();
+                    break;
+                case "--real-engines":
+                    realEngines = Value();
                     break;
                 case "--heartbeat-seconds":
                     heartbeat = double.Parse(Value(), CultureInfo.InvariantCulture);
@@ -130,6 +137,7 @@ internal sealed record QualitySettings
             FacadeSettings = facade,
             HeartbeatSeconds = heartbeat,
             ChartOf = chart,
+            RealEnginesDir = realEngines,
         };
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using GenieHive.Bench.Load.Cluster;
 using GenieHive.Bench.Quality.Engines;
@@ -110,26 +109,8 @@ internal sealed class ScenarioEngines : IArmCluster, IDisposable
             _engines[engine.Id] = (process, url);
         }
 
-        var agentArgs = new List<string>
-        {
-            "--urls", LoopbackPorts.Url(ports.Next()),
-            ClusterReadiness.LogTimes,
-            "--services:control:http:0=" + ClusterReadiness.Origin(_plane.Control),
-            "--GenieHive:Node:HostId=quality-" + _scenario.Name,
-            "--GenieHive:Node:Address=127.0.0.1",
-            "--GenieHive:Node:NodeApiKey=" + ClusterReadiness.NodeKey,
-            "--GenieHive:Node:HeartbeatIntervalSeconds=" + settings.HeartbeatSeconds.ToString(CultureInfo.InvariantCulture),
-        };
-        var index = 0;
-        foreach (var engine in _scenario.Engines)
-        {
-            var prefix = "--GenieHive:Node:Services:" + index.ToString(CultureInfo.InvariantCulture) + ":";
-            agentArgs.Add(prefix + "ServiceId=" + _scenario.ServiceId(engine));
-            agentArgs.Add(prefix + "Kind=chat");
-            agentArgs.Add(prefix + "Endpoint=" + ClusterReadiness.Origin(_engines[engine.Id].Url));
-            agentArgs.Add(prefix + "Discover=llamacpp");
-            index++;
-        }
+        var agentArgs = NodeAgentArguments(settings, _plane, LoopbackPorts.Url(ports.Next()), "quality-" + _scenario.Name,
+            _scenario.Engines.Select(engine => (_scenario.ServiceId(engine), ClusterReadiness.Origin(_engines[engine.Id].Url))));
 
         // The agent starts once the engines answer, so that its first discovery finds them all.
         foreach (var (_, url) in _engines.Values)
@@ -142,56 +123,36 @@ internal sealed class ScenarioEngines : IArmCluster, IDisposable
     }
 
     /// <summary>
-    /// Waits (at most <see cref="MeasureSeconds"/>) until the facade has measured every engine: it probes a chat service
-    /// nobody has measured when the service appears (GenieHive.Facade's SpeedProbe), and a cluster that has been up a
-    /// few seconds has done so. Logged and not waited for beyond that: an arm that turns probing off still runs.
+    /// A node agent's command line: on <paramref name="url"/>, reporting to the arm's Control as <paramref name="hostId"/>,
+    /// with one chat service per (service id, engine origin) that it discovers as a llama-server.
     /// </summary>
-    private async Task MeasuredAsync(ClusterReadiness readiness, CancellationToken cancellationToken)
+    public static List<string> NodeAgentArguments(QualitySettings settings, ControlPlane plane, string url, string hostId, IEnumerable<(string ServiceId, string Endpoint)> services)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(MeasureSeconds);
-        while (DateTime.UtcNow < deadline)
+        var args = new List<string>
         {
-            using var document = JsonDocument.Parse(await readiness.Http.GetStringAsync(new Uri(Facade, "/v1/console/speeds"), cancellationToken));
-            var measured = document.RootElement.GetProperty("data").EnumerateArray()
-                .Where(s => s.TryGetProperty("decode_tokens_per_sec", out _) && s.TryGetProperty("ttft_ms", out _))
-                .Select(s => s.GetProperty("service_id").GetString()!)
-                .ToHashSet(StringComparer.Ordinal);
-            if (_scenario.Engines.All(e => measured.Contains(_scenario.ServiceId(e))))
-            {
-                return;
-            }
-
-            await Task.Delay(200, cancellationToken);
+            "--urls", url,
+            ClusterReadiness.LogTimes,
+            "--services:control:http:0=" + ClusterReadiness.Origin(plane.Control),
+            "--GenieHive:Node:HostId=" + hostId,
+            "--GenieHive:Node:Address=127.0.0.1",
+            "--GenieHive:Node:NodeApiKey=" + ClusterReadiness.NodeKey,
+            "--GenieHive:Node:HeartbeatIntervalSeconds=" + settings.HeartbeatSeconds.ToString(CultureInfo.InvariantCulture),
+        };
+        var index = 0;
+        foreach (var (serviceId, endpoint) in services)
+        {
+            var prefix = "--GenieHive:Node:Services:" + index.ToString(CultureInfo.InvariantCulture) + ":";
+            args.Add(prefix + "ServiceId=" + serviceId);
+            args.Add(prefix + "Kind=chat");
+            args.Add(prefix + "Endpoint=" + endpoint);
+            args.Add(prefix + "Discover=llamacpp");
+            index++;
         }
 
-        Console.WriteLine($"  note: the facade had not measured every engine after {MeasureSeconds} s; going on");
+        return args;
     }
 
-    private const int MeasureSeconds = 30;
-
-    // Registered with every model discovered, then routable: one token through the facade from each engine.
-    private async Task WaitRoutableAsync(ClusterReadiness readiness, CancellationToken cancellationToken)
-    {
-        await readiness.UntilAsync("every engine registered with its models", async () =>
-        {
-            using var document = JsonDocument.Parse(await readiness.Http.GetStringAsync(new Uri(Facade, "/v1/cluster/services"), cancellationToken));
-            var registered = document.RootElement.GetProperty("data").EnumerateArray()
-                .ToDictionary(s => s.GetProperty("service_id").GetString()!, s => s.GetProperty("assets").GetArrayLength(), StringComparer.Ordinal);
-            return _scenario.Engines.All(e => registered.TryGetValue(_scenario.ServiceId(e), out var assets) && assets == e.Models.Count);
-        }, cancellationToken);
-
-        await MeasuredAsync(readiness, cancellationToken);
-        foreach (var engine in _scenario.Engines)
-        {
-            await readiness.UntilAsync("facade routes " + _scenario.ServiceId(engine), async () =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Facade, "/v1/chat/completions"))
-                {
-                    Content = new StringContent("{\"model\":\"" + _scenario.ServiceId(engine) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"ready?\"}],\"max_tokens\":1}", Encoding.UTF8, "application/json"),
-                };
-                using var response = await readiness.Http.SendAsync(request, cancellationToken);
-                return response.IsSuccessStatusCode;
-            }, cancellationToken);
-        }
-    }
+    // Registered with every model discovered, measured by the facade, then routable through it.
+    private Task WaitRoutableAsync(ClusterReadiness readiness, CancellationToken cancellationToken) =>
+        readiness.ServicesReadyAsync(Facade, _scenario.Engines.ToDictionary(e => _scenario.ServiceId(e), e => e.Models.Count, StringComparer.Ordinal), cancellationToken);
 }
