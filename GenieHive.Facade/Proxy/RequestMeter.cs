@@ -129,4 +129,12 @@ internal sealed class RequestMeter(long start)
         var total = time.GetElapsedTime(Start, end).TotalSeconds;
         return total > 0 ? tokens / total : double.NaN;
     }
+
+    /// <summary>
+    /// Decode speed alone, for the route selector's estimates: <see cref="TokensPerSecond"/> for a stream or when the
+    /// engine sent its own figure; NaN for a JSON answer without one, whose tokens over its whole latency include the
+    /// wait for the first token (a one-token answer from a 150 ms engine decoding 50 tokens/s "decodes" at 7).
+    /// </summary>
+    public double DecodeTokensPerSecond(TimeProvider time, long end) =>
+        Streamed || UpstreamTokensPerSecond is not null ? TokensPerSecond(time, end) : double.NaN;
 }

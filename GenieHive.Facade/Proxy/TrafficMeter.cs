@@ -97,11 +97,7 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         stats.Record(time.UnixSeconds(), latency, ttft, tokensPerSecond, failed);
         if (!failed)
         {
-            // A JSON answer's tokens over its whole latency include the wait for the first token (a one-token answer
-            // from a 150 ms engine decoding 50 tokens/s "decodes" at 7), so only the engine's own figure or a stream
-            // teaches decode speed.
-            var decode = meter.Streamed || meter.UpstreamTokensPerSecond is not null ? tokensPerSecond : double.NaN;
-            LearnSpeeds(stats, meter, target, before, decode, meter.CompletionTokens ?? double.NaN);
+            LearnSpeeds(stats, meter, target, before, meter.DecodeTokensPerSecond(time, end), meter.CompletionTokens ?? double.NaN);
         }
 
         if (failed)
@@ -138,7 +134,7 @@ internal sealed class TrafficMeter(FacadeTelemetry telemetry, RecentRequests rec
         probe.Watch.Ended(answered ? probe.PromptMs ?? double.NaN : double.NaN, probe.PromptProcessed ?? double.NaN);
         if (answered)
         {
-            LearnSpeeds(stats, probe, target, before, probe.TokensPerSecond(time, time.GetTimestamp()), completionTokens: double.NaN);
+            LearnSpeeds(stats, probe, target, before, probe.DecodeTokensPerSecond(time, time.GetTimestamp()), completionTokens: double.NaN);
         }
     }
 
