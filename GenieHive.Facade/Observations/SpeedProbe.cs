@@ -140,8 +140,7 @@ internal sealed partial class SpeedProbe(
 
         var probe = new RequestMeter(time.GetTimestamp());
         var before = meter.ProbeStarted(stats, probe);
-        var answered = false;
-        string? failure = null;
+        string? failure = "stopped before an answer";
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, ChatPath.On(target.BaseUrl)) { Content = Body(target.UpstreamModel) };
@@ -153,8 +152,9 @@ internal sealed partial class SpeedProbe(
             else
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cts.Token);
-                answered = await ReadEventsAsync(stream, probe, cts.Token);
-                failure = answered ? null : "answer too large";
+                failure = !await ReadEventsAsync(stream, probe, cts.Token) ? "answer too large"
+                    : probe.ContentChunks == 0 ? "no content in the answer"
+                    : null;
             }
         }
         catch (Exception ex) when (IsEngineFailure(ex, stoppingToken))
@@ -163,13 +163,13 @@ internal sealed partial class SpeedProbe(
         }
         finally
         {
-            meter.ProbeEnded(stats, probe, target, answered && probe.ContentChunks > 0, before);
+            meter.ProbeEnded(stats, probe, target, answered: failure is null, before);
         }
 
-        if (failure is not null || probe.ContentChunks == 0)
+        if (failure is not null)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, failure ?? "no content");
-            LogFailed(logger, target.ServiceId, failure ?? "no content in the answer", RetrySeconds);
+            activity?.SetStatus(ActivityStatusCode.Error, failure);
+            LogFailed(logger, target.ServiceId, failure, RetrySeconds);
             return;
         }
 
