@@ -98,7 +98,7 @@ public static class ConsoleApi
         var views = new List<ServiceSpeedView>();
         foreach (var stats in tracker.All)
         {
-            var figures = tracker.Figures(stats.ServiceId);
+            var figures = stats.Speeds.Current;
             views.Add(new ServiceSpeedView
             {
                 ServiceId = stats.ServiceId,
