@@ -34,30 +34,16 @@ public sealed partial class AuditRetention(
         }
     }
 
-    private async Task PruneAsync(CancellationToken stoppingToken)
+    private Task PruneAsync(CancellationToken stoppingToken) => leadership.WhileLeadingAsync(async term =>
     {
-        if (leadership.Current is not { } term)
-        {
-            return;
-        }
-
         var cutoff = time.UnixSeconds() - options.Value.RetentionDays * 86_400;
         var deleted = 0;
-        try
-        {
-            await database.WriteFencedAsync(term, (connection, transaction) => deleted = KeyStore.PruneAudit(connection, transaction, cutoff), stoppingToken);
-        }
-        catch (LeadershipLostException)
-        {
-            // Logged by the elector, which stepped down; the new leader prunes.
-            return;
-        }
-
+        await database.WriteFencedAsync(term, (connection, transaction) => deleted = KeyStore.PruneAudit(connection, transaction, cutoff), stoppingToken);
         if (deleted > 0)
         {
             LogPruned(logger, deleted);
         }
-    }
+    });
 
     [LoggerMessage(1, LogLevel.Information, "Deleted {Count} audit records past their retention")]
     private static partial void LogPruned(ILogger logger, int count);

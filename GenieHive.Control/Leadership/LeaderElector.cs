@@ -33,6 +33,27 @@ public sealed partial class LeaderElector : BackgroundService
     /// <summary>This Control's term while it leads; null while another Control does (or none can be reached).</summary>
     public LeaderTerm? Current => Volatile.Read(ref _term);
 
+    /// <summary>
+    /// Runs a leader's loop step under the current term; nothing when this Control does not lead. A fenced write the
+    /// step makes that is refused ends the step quietly: the elector logged it and stepped down, and the new leader
+    /// takes the loop over.
+    /// </summary>
+    public async Task WhileLeadingAsync(Func<LeaderTerm, Task> step)
+    {
+        if (Current is not { } term)
+        {
+            return;
+        }
+
+        try
+        {
+            await step(term);
+        }
+        catch (LeadershipLostException)
+        {
+        }
+    }
+
     /// <summary>Tries once before the loops start, so a Control alone on its database leads from its first tick.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {

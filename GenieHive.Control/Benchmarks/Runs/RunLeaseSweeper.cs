@@ -43,22 +43,8 @@ public sealed partial class RunLeaseSweeper(
     }
 
     /// <summary>Fails the expired runs, when this Control leads; stops at the first write refused (it no longer leads).</summary>
-    public async Task SweepAsync(CancellationToken cancellationToken)
-    {
-        if (leadership.Current is not { } term)
-        {
-            return;
-        }
-
-        try
-        {
-            await SweepAsync(term, cancellationToken);
-        }
-        catch (LeadershipLostException)
-        {
-            // Logged by the elector, which stepped down; the new leader sweeps.
-        }
-    }
+    public Task SweepAsync(CancellationToken cancellationToken) =>
+        leadership.WhileLeadingAsync(term => SweepAsync(term, cancellationToken));
 
     private async Task SweepAsync(LeaderTerm term, CancellationToken cancellationToken)
     {
