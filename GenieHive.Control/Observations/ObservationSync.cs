@@ -31,7 +31,7 @@ public sealed partial class ObservationSync(
     /// <summary>How often reports older than every merger keeps are deleted.</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromSeconds(30);
 
-    private readonly bool _shared = StorageProviders.IsPostgres(storage.Value.Provider);
+    private readonly bool _shared = storage.Value.SharedByReplicas;
     private readonly string _replicaId = Guid.NewGuid().ToString("N");
     private readonly Lock _gate = new();
     private Dictionary<(string Reporter, string Service), ReceivedObservation> _pending = [];

@@ -93,6 +93,14 @@ public sealed class ReplicaBenchmarkTests
         Assert.Equal(BenchmarkRunStatuses.Completed, run.Status);
         Assert.Equal(1.0, run.Targets.Single().Results![BenchmarkResultFields.PassRate]!.GetValue<double>());
         Assert.Equal(BenchmarkRunStatuses.Completed, (await GetAsync(leaderClient, run.Id)).Status);
+
+        // Its sample scores on both replicas, whichever one the benchmarker reported it to.
+        var benchmarkId = run.Targets.Single().BenchmarkId;
+        foreach (var client in new[] { leaderClient, followerClient })
+        {
+            var table = await EventuallyAsync(client.RoutingTableAsync, t => t.Benchmarks.Any(s => s.BenchmarkId == benchmarkId));
+            Assert.Equal(ServiceId, table.Benchmarks.Single(s => s.BenchmarkId == benchmarkId).ServiceId);
+        }
     }
 
     /// <summary>One schedule entry (the built-in embeddings workload, every hour) and hosts that stay fresh without heartbeats.</summary>
