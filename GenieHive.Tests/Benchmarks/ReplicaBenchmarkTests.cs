@@ -34,17 +34,17 @@ public sealed class ReplicaBenchmarkTests
         await using var second = new ControlFactory(settings: settings);
         using var secondClient = second.CreateClient();
 
-        var started = await StartAsync(secondClient, new BenchmarkRunRequest { Workload = BuiltInWorkloads.EmbeddingsSimilarity, ServiceId = ServiceId });
-        var seen = await GetAsync(firstClient, started.Id);
+        var started = await secondClient.StartRunAsync(new BenchmarkRunRequest { Workload = BuiltInWorkloads.EmbeddingsSimilarity, ServiceId = ServiceId });
+        var seen = await firstClient.GetRunAsync(started.Id);
         Assert.Equal(BenchmarkRunStatuses.Queued, seen.Status);
-        Assert.Equal(started.Id, Assert.Single(await ListAsync(firstClient)).Id);
+        Assert.Equal(started.Id, Assert.Single(await firstClient.ListRunsAsync()).Id);
 
         using (var cancel = await firstClient.PostAsync($"/v1/cluster/benchmarks/runs/{started.Id}/cancel", null, Ct))
         {
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         }
 
-        Assert.Equal(BenchmarkRunStatuses.Cancelled, (await GetAsync(secondClient, started.Id)).Status);
+        Assert.Equal(BenchmarkRunStatuses.Cancelled, (await secondClient.GetRunAsync(started.Id)).Status);
 
         // Both replicas are asked to queue the same schedule entry at once: the leader queues it, the follower refuses.
         var answers = await Task.WhenAll(
@@ -66,7 +66,7 @@ public sealed class ReplicaBenchmarkTests
 
         foreach (var client in new[] { firstClient, secondClient })
         {
-            var scheduled = Assert.Single(await ListAsync(client), r => r.Trigger == BenchmarkRunTriggers.Schedule);
+            var scheduled = Assert.Single(await client.ListRunsAsync(), r => r.Trigger == BenchmarkRunTriggers.Schedule);
             Assert.Equal(BenchmarkRunStatuses.Queued, scheduled.Status);
         }
     }
@@ -87,12 +87,12 @@ public sealed class ReplicaBenchmarkTests
 
         await using var benchmarker = BenchmarkerApp.Start([follower.Url, leader.Url], facade.Url);
 
-        var runs = await EventuallyAsync(() => ListAsync(followerClient), list => list.Count > 0 && list.All(r => BenchmarkRunStatuses.IsFinished(r.Status)), seconds: 30);
+        var runs = await EventuallyAsync(() => followerClient.ListRunsAsync(), list => list.Count > 0 && list.All(r => BenchmarkRunStatuses.IsFinished(r.Status)), seconds: 30);
         var run = Assert.Single(runs);
         Assert.Equal(BenchmarkRunTriggers.Schedule, run.Trigger);
         Assert.Equal(BenchmarkRunStatuses.Completed, run.Status);
         Assert.Equal(1.0, run.Targets.Single().Results![BenchmarkResultFields.PassRate]!.GetValue<double>());
-        Assert.Equal(BenchmarkRunStatuses.Completed, (await GetAsync(leaderClient, run.Id)).Status);
+        Assert.Equal(BenchmarkRunStatuses.Completed, (await leaderClient.GetRunAsync(run.Id)).Status);
 
         // Its sample scores on both replicas, whichever one the benchmarker reported it to.
         var benchmarkId = run.Targets.Single().BenchmarkId;
@@ -111,17 +111,4 @@ public sealed class ReplicaBenchmarkTests
         ["GenieHive:Benchmarks:Schedule:0:EveryHours"] = "1",
         ["GenieHive:Routing:HostTimeoutSeconds"] = "3600",
     };
-
-    private static async Task<BenchmarkRun> StartAsync(HttpClient client, BenchmarkRunRequest request)
-    {
-        using var response = await client.PostAsJsonAsync("/v1/cluster/benchmarks/runs", request, Json.BenchmarkRunRequest, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(Json.BenchmarkRun, Ct))!;
-    }
-
-    private static async Task<BenchmarkRun> GetAsync(HttpClient client, string id) =>
-        (await client.GetFromJsonAsync("/v1/cluster/benchmarks/runs/" + id, Json.BenchmarkRun, Ct))!;
-
-    private static async Task<List<BenchmarkRun>> ListAsync(HttpClient client) =>
-        [.. (await client.GetFromJsonAsync("/v1/cluster/benchmarks/runs", Json.ListResponseBenchmarkRun, Ct))!.Data];
 }
