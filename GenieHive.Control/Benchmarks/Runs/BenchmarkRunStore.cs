@@ -55,10 +55,6 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
         return run;
     }
 
-    /// <summary>The newest run matching <paramref name="predicate"/>, or null.</summary>
-    public BenchmarkRun? Latest(Func<BenchmarkRun, bool> predicate) =>
-        List(null, int.MaxValue).Where(predicate).MaxBy(run => (run.CreatedAt, run.Id));
-
     /// <summary>
     /// Stores a new run, and deletes the oldest finished runs beyond <c>KeepRuns</c>; fenced by <paramref name="term"/>
     /// when given (<see cref="LeaderFence"/>).
