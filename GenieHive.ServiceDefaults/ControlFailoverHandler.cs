@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -8,12 +9,16 @@ namespace GenieHive.ServiceDefaults;
 /// Sends every call of a client of Control to <see cref="ControlEndpoints.Current"/> (keeping the path and query) and
 /// decides what a failure is: a connection error, a timeout or a 5xx is; a 4xx is Control's answer and is not. A GET
 /// (or HEAD, OPTIONS) that failed is sent again to the next URL within the same call; any other method is sent again
-/// only when it certainly reached no server (refused connection, unknown name, open circuit), because a POST that timed
-/// out or got a 5xx may have been applied, and docs/operations.md promises no automatic re-send of such a call.
+/// only when it certainly reached no server (refused connection, unknown name, open circuit) or was certainly refused
+/// unapplied (a 503 <see cref="NotLeaderCode"/>: a follower replica, asked what only the leader does), because a POST
+/// that timed out or got another 5xx may have been applied, and docs/operations.md promises no automatic re-send of such a call.
 /// It sits outside the resilience handler, which is keyed by authority, so each URL has its own timeouts and circuit.
 /// </summary>
 public sealed class ControlFailoverHandler(ControlEndpoints endpoints) : DelegatingHandler
 {
+    /// <summary>The ProblemDetails <c>code</c> of Control's 503 for a call only the leader among its replicas takes.</summary>
+    public const string NotLeaderCode = "not_leader";
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (endpoints.All.Count == 0 || request.RequestUri is not { } original)
@@ -45,8 +50,9 @@ public sealed class ControlFailoverHandler(ControlEndpoints endpoints) : Delegat
 
             if ((int)response.StatusCode >= 500)
             {
-                endpoints.Failed(endpoint, "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
-                if (!last && mayResend)
+                var notLeader = await IsNotLeaderAsync(response, cancellationToken).ConfigureAwait(false);
+                endpoints.Failed(endpoint, notLeader ? NotLeaderCode : "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                if (!last && (mayResend || notLeader))
                 {
                     response.Dispose();
                     continue;
@@ -67,6 +73,30 @@ public sealed class ControlFailoverHandler(ControlEndpoints endpoints) : Delegat
         TimeoutRejectedException or OperationCanceledException => ("timed out", false),
         _ => null,
     };
+
+    /// <summary>A 503 whose ProblemDetails <c>code</c> is <see cref="NotLeaderCode"/> (its small body read into memory).</summary>
+    private static async Task<bool> IsNotLeaderAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable
+            || response.Content.Headers.ContentType?.MediaType is not { } type || !type.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return body.RootElement.ValueKind == JsonValueKind.Object
+                && body.RootElement.TryGetProperty("code", out var code)
+                && code.ValueKind == JsonValueKind.String && code.ValueEquals(NotLeaderCode);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsIdempotent(HttpMethod method) =>
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options;

@@ -5,6 +5,7 @@ using GenieHive.Contracts;
 using GenieHive.Contracts.Api;
 using GenieHive.Contracts.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Refit;
 
@@ -18,7 +19,9 @@ public static class BenchmarkerServices
 
     /// <summary>
     /// Adds the benchmarker: <c>GenieHive:Benchmarker</c> options (validated at start), the Refit clients to Control
-    /// with the benchmarker's key (long-poll timeouts; POSTs and PUTs never retried by the handler), the facade client
+    /// with the benchmarker's key (long-poll timeouts; POSTs and PUTs never retried by the handler; every Control URL,
+    /// <c>services:control:http:0</c>, <c>:1</c>, ..., one at a time, moving on when one fails or answers
+    /// <c>not_leader</c>: <see cref="ServiceDefaults.ControlFailoverHandler"/>), the facade client
     /// (no resilience handler: a retry would run a case twice), the claim loop, the schedule loop and the service
     /// change watch.
     /// </summary>
@@ -57,5 +60,7 @@ public static class BenchmarkerServices
             .ConfigureHttpClient(client => client.BaseAddress = new Uri(ControlBaseAddress))
             .AddHttpMessageHandler<ApiKeyHandler>()
             .RedactLoggedHeaders([GenieHiveHeaders.ApiKey])
-            .AddLongPollServiceResilience();
+            .AddControlFailover()
+            .AddLongPollServiceResilience()
+            .SelectPipelineByAuthority();
 }

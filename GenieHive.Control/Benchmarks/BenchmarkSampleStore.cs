@@ -9,13 +9,19 @@ using GenieHive.Control.Storage;
 namespace GenieHive.Control.Benchmarks;
 
 /// <summary>
-/// Benchmark samples: every sample in SQLite and in memory (served from memory), upserted by benchmark id.
-/// The routing table carries the latest sample per (service, asset, workload) of registered services.
+/// Benchmark samples: every sample in the database and in memory (served from memory), upserted by benchmark id.
+/// The routing table carries the latest sample per (service, asset, workload) of registered services. Every ingest
+/// raises a counter in <c>control_state</c> (<see cref="RevisionKey"/>) in the same transaction, so a replica that sees
+/// the counter move reads the samples again (<see cref="Refresh"/>): samples are rare, a whole read is cheap.
 /// </summary>
 public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChanges changes)
 {
+    /// <summary>The <c>control_state</c> counter every ingest raises.</summary>
+    public const string RevisionKey = "benchmark_samples_revision";
+
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, BenchmarkSample> _samples = new(StringComparer.Ordinal);
+    private Dictionary<string, BenchmarkSample> _samples = new(StringComparer.Ordinal);
+    private long _revision;
 
     public int Count
     {
@@ -53,15 +59,54 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
         await database.WriteAsync((connection, transaction) =>
         {
             Upsert(connection, transaction, samples);
+            var revision = ControlState.Advance(connection, transaction, RevisionKey);
             lock (_gate)
             {
                 foreach (var sample in samples)
                 {
                     _samples[sample.BenchmarkId] = sample;
                 }
+
+                // Only when nothing else was ingested meanwhile is memory known to match this revision.
+                if (revision == _revision + 1)
+                {
+                    _revision = revision;
+                }
             }
         }, cancellationToken);
         changes.Mark();
+    }
+
+    /// <summary>
+    /// Reads every sample again when another Control replica ingested since this one last looked (the counter moved).
+    /// Runs under the database's writer lock, so no ingest of this replica lands between the read and the swap.
+    /// True when the samples were read again.
+    /// </summary>
+    public bool Refresh()
+    {
+        var refreshed = database.Read(connection =>
+        {
+            var stored = ControlState.Read(connection, null, RevisionKey);
+            if (stored == Volatile.Read(ref _revision))
+            {
+                return false;
+            }
+
+            var all = LoadAll(connection).ToDictionary(sample => sample.BenchmarkId, StringComparer.Ordinal);
+            lock (_gate)
+            {
+                _samples = all;
+                _revision = stored;
+            }
+
+            return true;
+        });
+        if (refreshed)
+        {
+            changes.Mark();
+        }
+
+        return refreshed;
     }
 
     /// <summary>Samples filtered by service and workload (exact), newest first, then by benchmark id.</summary>

@@ -9,7 +9,7 @@ public static class BenchmarkServices
 {
     /// <summary>
     /// Adds the benchmark options (validated at start-up), the workload catalog, the run store, planner, queue and
-    /// reports, the lease sweep and sample ageing. Runs are measured by the benchmarker (GenieHive.Benchmarker), which
+    /// reports, the lease sweep, sample ageing and (replicas) sample sharing. Runs are measured by the benchmarker (GenieHive.Benchmarker), which
     /// claims them through <see cref="BenchmarkWorkApi"/>. Call after Control's state services: the start-up step and
     /// loops are hosted services that need them.
     /// </summary>
@@ -27,6 +27,7 @@ public static class BenchmarkServices
         services.AddHostedService<BenchmarkStartup>();
         services.AddHostedService<RunLeaseSweeper>();
         services.AddHostedService<SampleAgeing>();
+        services.AddHostedService<SampleSync>();
         return services;
     }
 }

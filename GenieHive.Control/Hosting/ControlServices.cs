@@ -47,6 +47,7 @@ public static class ControlServices
         services.AddSingleton<RoutingChanges>();
         services.AddSingleton<ClusterRegistry>();
         services.AddSingleton<ObservationMerger>();
+        services.AddSingleton<ObservationSync>();
         services.AddSingleton<BenchmarkSampleStore>();
         services.AddSingleton<RoleCatalog>();
         services.AddSingleton<ClusterViews>();
@@ -62,6 +63,7 @@ public static class ControlServices
         services.AddHostedService<AuditRetention>();
         services.AddHostedService(provider => provider.GetRequiredService<RoutingTablePublisher>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistryMaintenance>());
+        services.AddHostedService(provider => provider.GetRequiredService<ObservationSync>());
         services.AddBenchmarkServices();
 
         services.ConfigureHttpJsonOptions(options =>

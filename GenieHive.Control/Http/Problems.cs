@@ -38,7 +38,7 @@ public static class Problems
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Not the leader",
             detail: detail,
-            extensions: new Dictionary<string, object?> { ["code"] = "not_leader" });
+            extensions: new Dictionary<string, object?> { ["code"] = GenieHive.ServiceDefaults.ControlFailoverHandler.NotLeaderCode });
 
     public static ProblemHttpResult PayloadTooLarge(long limit) =>
         TypedResults.Problem(

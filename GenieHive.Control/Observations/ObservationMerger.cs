@@ -33,14 +33,22 @@ public sealed class ObservationMerger
     public IReadOnlyDictionary<string, MergedObservation> Current => Volatile.Read(ref _merged);
 
     /// <summary>Stores a facade's report (unknown services are ignored). True when a routing signal changed.</summary>
-    public bool Apply(ObservationReport report, Func<string, bool> isKnownService, double now)
+    public bool Apply(ObservationReport report, Func<string, bool> isKnownService, double now) =>
+        Fold([.. report.Services.Select(observation => new ReceivedObservation(report.ReporterId, observation, now))], isKnownService, now);
+
+    /// <summary>
+    /// Stores reports as received, here or by another Control replica (unknown services are ignored). Of two reports of
+    /// one facade on one service, the one received later stands, whichever arrives here first. True when a routing
+    /// signal changed.
+    /// </summary>
+    public bool Fold(IReadOnlyList<ReceivedObservation> received, Func<string, bool> isKnownService, double now)
     {
         lock (_gate)
         {
             var touched = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var observation in report.Services)
+            foreach (var (reporterId, observation, receivedAt) in received)
             {
-                if (!isKnownService(observation.ServiceId))
+                if (!isKnownService(observation.ServiceId) || now - receivedAt > MeasurementMaxAgeSeconds)
                 {
                     continue;
                 }
@@ -50,7 +58,12 @@ public sealed class ObservationMerger
                     _byService[observation.ServiceId] = reporters = new Dictionary<string, Entry>(StringComparer.Ordinal);
                 }
 
-                reporters[report.ReporterId] = new Entry(observation, now);
+                if (reporters.TryGetValue(reporterId, out var held) && held.ReceivedAt > receivedAt)
+                {
+                    continue;
+                }
+
+                reporters[reporterId] = new Entry(observation, receivedAt);
                 touched.Add(observation.ServiceId);
             }
 
@@ -173,3 +186,6 @@ public sealed class ObservationMerger
 
     private sealed record Entry(ServiceObservation Observation, double ReceivedAt);
 }
+
+/// <summary>One facade's report on one service, and when a Control received it (Unix seconds, that Control's clock).</summary>
+public sealed record ReceivedObservation(string ReporterId, ServiceObservation Observation, double ReceivedAt);

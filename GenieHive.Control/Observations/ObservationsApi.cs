@@ -28,6 +28,7 @@ public static class ObservationsApi
         HttpRequest request,
         JsonBody body,
         ObservationMerger observations,
+        ObservationSync sharing,
         ClusterRegistry registry,
         RoutingChanges changes,
         TimeProvider time,
@@ -45,10 +46,13 @@ public static class ObservationsApi
             return Problems.BadRequest($"{error.Field} {error.Message}.", error.Field);
         }
 
-        if (observations.Apply(report, registry.ContainsService, time.UnixSeconds()))
+        var now = time.UnixSeconds();
+        if (observations.Apply(report, registry.ContainsService, now))
         {
             changes.Mark();
         }
+
+        sharing.Stage(report, registry.ContainsService, now);
 
         return TypedResults.Ok(new StatusResponse("ok"));
     }

@@ -84,5 +84,6 @@ internal static class Schema
         );
         """,
         .. Keys.KeySchema.Statements,
+        .. Observations.ObservationSchema.Statements,
     ];
 }

@@ -25,4 +25,10 @@ public sealed class StorageOptions
     /// <see cref="DefaultConnectionString"/>); for <c>postgres</c> an Npgsql connection string (required).
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// True when several Control replicas may share this database (<c>postgres</c>): what one replica learns must then
+    /// reach the others through it. False for <c>sqlite</c>, which one Control uses alone.
+    /// </summary>
+    public bool SharedByReplicas => StorageProviders.IsPostgres(Provider);
 }

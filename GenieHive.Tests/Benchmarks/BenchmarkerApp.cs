@@ -26,16 +26,24 @@ public sealed class BenchmarkerApp : WebApplicationFactory<BenchmarkerMarker>
     /// Starts a benchmarker against Control at <paramref name="controlUrl"/> and the facade at <paramref name="facadeUrl"/>
     /// (null: none, so runs fail saying so), presenting <paramref name="apiKey"/> to both.
     /// </summary>
-    public static BenchmarkerApp Start(string controlUrl, string? facadeUrl, string? apiKey = null, FakeTimeProvider? time = null)
+    public static BenchmarkerApp Start(string controlUrl, string? facadeUrl, string? apiKey = null, FakeTimeProvider? time = null) =>
+        Start([controlUrl], facadeUrl, apiKey, time);
+
+    /// <summary>A benchmarker given several Control URLs (replicas), in this order (<c>services:control:http:0</c>, <c>:1</c>, ...).</summary>
+    public static BenchmarkerApp Start(IReadOnlyList<string> controlUrls, string? facadeUrl, string? apiKey = null, FakeTimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             // Quiet by default: the test output is for the tests.
             ["Logging:LogLevel:Default"] = "Warning",
-            ["services:control:http:0"] = controlUrl,
             ["GenieHive:Benchmarker:FacadeUrl"] = facadeUrl,
             ["GenieHive:Benchmarker:ApiKey"] = apiKey,
         };
+        for (var i = 0; i < controlUrls.Count; i++)
+        {
+            settings[$"services:control:http:{i}"] = controlUrls[i];
+        }
+
         var app = new BenchmarkerApp(settings, time);
         app.StartServer();
         return app;

@@ -48,15 +48,15 @@ public sealed class BenchmarkerTests
             {
                 using var client = first.CreateClient();
                 await client.RegisterOkAsync(Host("survive-host", Service("survive-embed", ServiceKinds.Embeddings, "sim-embed")));
-                runId = (await StartAsync(client, new BenchmarkRunRequest { Workload = BuiltInWorkloads.EmbeddingsSimilarity, ServiceId = "survive-embed" })).Id;
-                await EventuallyAsync(() => GetAsync(client, runId), r => r.Targets.Single().Status == BenchmarkRunStatuses.Running && facade.EmbeddingRequests > 0, seconds: 20);
+                runId = (await client.StartRunAsync(new BenchmarkRunRequest { Workload = BuiltInWorkloads.EmbeddingsSimilarity, ServiceId = "survive-embed" })).Id;
+                await EventuallyAsync(() => client.GetRunAsync(runId), r => r.Targets.Single().Status == BenchmarkRunStatuses.Running && facade.EmbeddingRequests > 0, seconds: 20);
             }
 
             await using var second = ControlFactory.StartOnPort(port, databasePath);
             using var restarted = second.CreateClient();
-            var resumed = await GetAsync(restarted, runId);
+            var resumed = await restarted.GetRunAsync(runId);
             facade.ReleaseEmbeddings();
-            var finished = await EventuallyAsync(() => GetAsync(restarted, runId), r => BenchmarkRunStatuses.IsFinished(r.Status), seconds: 30);
+            var finished = await EventuallyAsync(() => restarted.GetRunAsync(runId), r => BenchmarkRunStatuses.IsFinished(r.Status), seconds: 30);
 
             Assert.Equal(BenchmarkRunStatuses.Running, resumed.Status);
             Assert.Equal(BenchmarkRunStatuses.Completed, finished.Status);
@@ -88,14 +88,4 @@ public sealed class BenchmarkerTests
 
         return error;
     }
-
-    private static async Task<BenchmarkRun> StartAsync(HttpClient client, BenchmarkRunRequest request)
-    {
-        using var response = await client.PostAsJsonAsync("/v1/cluster/benchmarks/runs", request, Json.BenchmarkRunRequest, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(Json.BenchmarkRun, Ct))!;
-    }
-
-    private static async Task<BenchmarkRun> GetAsync(HttpClient client, string id) =>
-        (await client.GetFromJsonAsync("/v1/cluster/benchmarks/runs/" + id, Json.BenchmarkRun, Ct))!;
 }

@@ -110,6 +110,23 @@ public sealed class ControlFailoverTests
     }
 
     [Fact]
+    public async Task APostAFollowerRefusedAsNotLeaderIsSentToTheNextUrlButOneThatGotAnother503IsNot()
+    {
+        var (client, endpoints, inner) = Create(uri => uri.Host == s_a.Host
+            ? Problem(HttpStatusCode.ServiceUnavailable, ControlFailoverHandler.NotLeaderCode)
+            : uri.Host == s_b.Host ? Problem(HttpStatusCode.ServiceUnavailable, "overloaded") : new HttpResponseMessage(HttpStatusCode.Accepted));
+
+        using var refused = await client.SendAsync(Post(), Ct);
+
+        // A said not_leader: sent again to B; B's 503 may have been applied: not sent again, though the next call moves on.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(["POST http://control-a:5000/x", "POST http://control-b:5000/x"], inner.Calls);
+        using var next = await client.SendAsync(Post(), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
+        Assert.Equal(s_c, endpoints.Current);
+    }
+
+    [Fact]
     public void AFailedUrlIsSkippedForItsCooldownAndTheClientDoesNotFlapBack()
     {
         var time = new FakeTimeProvider();
@@ -152,6 +169,11 @@ public sealed class ControlFailoverTests
 
         Assert.Equal(3, inner.Calls.Count);
     }
+
+    private static HttpResponseMessage Problem(HttpStatusCode status, string code) => new(status)
+    {
+        Content = new StringContent($$"""{"title":"Not the leader","status":{{(int)status}},"code":"{{code}}"}""", System.Text.Encoding.UTF8, "application/problem+json"),
+    };
 
     private static HttpRequestMessage Get() => new(HttpMethod.Get, "http://control/x");
 

@@ -9,7 +9,8 @@ namespace GenieHive.Control.Benchmarks.Runs;
 /// <summary>
 /// The runs waiting for the benchmarker: a planned run is stored queued, and a claim takes the oldest one, leased to
 /// the claimant, with the requests its cases send. A claim waits (long poll) when nothing is queued, and is answered
-/// as soon as a run is submitted.
+/// as soon as a run is submitted here, or within <see cref="StoreLookInterval"/> of one queued through another Control
+/// replica (the store is the truth; this replica only hears of its own submissions).
 /// </summary>
 public sealed partial class BenchmarkRunQueue(
     BenchmarkRunStore runs,
@@ -20,6 +21,9 @@ public sealed partial class BenchmarkRunQueue(
 {
     /// <summary>The longest a claim waits for a run to be queued.</summary>
     public const int MaxClaimWaitSeconds = 25;
+
+    /// <summary>How often a waiting claim looks at the store for runs queued through other replicas.</summary>
+    public static readonly TimeSpan StoreLookInterval = TimeSpan.FromMilliseconds(500);
 
     private TaskCompletionSource _submitted = NewSignal();
 
@@ -58,11 +62,11 @@ public sealed partial class BenchmarkRunQueue(
 
             try
             {
-                await submitted.WaitAsync(remaining, clock, cancellationToken);
+                await submitted.WaitAsync(remaining < StoreLookInterval ? remaining : StoreLookInterval, clock, cancellationToken);
             }
             catch (TimeoutException)
             {
-                return null;
+                // Look again: another replica may have queued a run meanwhile (the deadline is checked above).
             }
         }
     }

@@ -10,63 +10,27 @@ using Microsoft.Extensions.Options;
 namespace GenieHive.Control.Benchmarks.Runs;
 
 /// <summary>
-/// Benchmark runs: in memory (served from there) and in the <c>benchmark_runs</c> table, one JSON row per run,
-/// rewritten on every change. Each write serializes the run as it is when the write runs (under the database's
-/// writer lock), so the row always converges on memory whatever order concurrent updates finish in.
+/// Benchmark runs, in the <c>benchmark_runs</c> table, one JSON row per run: the store is the truth, read on every call,
+/// so that every Control replica on one database serves the same runs and any of them takes the benchmarker's reports.
+/// A change is read, applied and written back in one transaction that first locks the run's row (an UPDATE that
+/// changes nothing: on PostgreSQL a concurrent change of the same run waits for it and then reads its result; SQLite
+/// has one writer anyway), so concurrent changes queue up and none is lost, and two claims never get the same run.
 /// </summary>
 public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<BenchmarksOptions> options)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, BenchmarkRun> _runs = new(StringComparer.Ordinal);
+    /// <summary>Reads every stored run and returns the ids of the running ones (their benchmarker carries on once it reaches Control).</summary>
+    public IReadOnlyList<string> Load() =>
+        [.. database.Read(connection => Select(connection, null, "WHERE status = @status", "@status", BenchmarkRunStatuses.Running)).Select(run => run.Id)];
 
-    /// <summary>
-    /// Reads every stored run. Queued runs wait for the benchmarker as before; running ones keep their lease, so the
-    /// benchmarker measuring them carries on once Control is back (or their lease runs out). Returns the ids of the
-    /// runs that were running.
-    /// </summary>
-    public IReadOnlyList<string> Load()
-    {
-        var stored = database.Read(LoadAll);
-        lock (_gate)
-        {
-            foreach (var run in stored)
-            {
-                _runs[run.Id] = run;
-            }
-        }
-
-        return [.. stored.Where(run => run.Status == BenchmarkRunStatuses.Running).Select(run => run.Id)];
-    }
-
-    public BenchmarkRun? Get(string id)
-    {
-        lock (_gate)
-        {
-            return _runs.GetValueOrDefault(id);
-        }
-    }
+    public BenchmarkRun? Get(string id) =>
+        database.Read(connection => Select(connection, null, "WHERE run_id = @id", "@id", id)).SingleOrDefault();
 
     /// <summary>Runs newest first (then by id), optionally of one status, at most <paramref name="limit"/>.</summary>
-    public List<BenchmarkRun> List(string? status, int limit)
-    {
-        lock (_gate)
-        {
-            return [.. _runs.Values
-                .Where(run => status is null || string.Equals(run.Status, status, StringComparison.Ordinal))
-                .OrderByDescending(run => run.CreatedAt)
-                .ThenByDescending(run => run.Id, StringComparer.Ordinal)
-                .Take(limit)];
-        }
-    }
-
-    /// <summary>The runs matching <paramref name="predicate"/>, in no particular order.</summary>
-    public List<BenchmarkRun> Where(Func<BenchmarkRun, bool> predicate)
-    {
-        lock (_gate)
-        {
-            return [.. _runs.Values.Where(predicate)];
-        }
-    }
+    public List<BenchmarkRun> List(string? status, int limit) =>
+        [.. database.Read(connection => status is null ? Select(connection, null, "") : Select(connection, null, "WHERE status = @status", "@status", status))
+            .OrderByDescending(run => run.CreatedAt)
+            .ThenByDescending(run => run.Id, StringComparer.Ordinal)
+            .Take(limit)];
 
     /// <summary>
     /// Takes the oldest queued run (by creation time, then id) and stores it as <paramref name="claimed"/> makes it,
@@ -74,80 +38,55 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
     /// </summary>
     public async Task<BenchmarkRun?> ClaimOldestQueuedAsync(Func<BenchmarkRun, BenchmarkRun> claimed, CancellationToken cancellationToken)
     {
-        BenchmarkRun? run;
-        lock (_gate)
+        BenchmarkRun? run = null;
+        await database.WriteAsync((connection, transaction) =>
         {
-            var oldest = _runs.Values
-                .Where(r => r.Status == BenchmarkRunStatuses.Queued)
-                .OrderBy(r => r.CreatedAt)
-                .ThenBy(r => r.Id, StringComparer.Ordinal)
-                .FirstOrDefault();
-            if (oldest is null)
+            // A claim of another Control may take the oldest between the look and the lock: then look again.
+            while (Select(connection, transaction, "WHERE status = @status ORDER BY created_at, run_id LIMIT 1", "@status", BenchmarkRunStatuses.Queued) is [var oldest])
             {
-                return null;
+                if (Lock(connection, transaction, oldest.Id, BenchmarkRunStatuses.Queued))
+                {
+                    run = claimed(oldest);
+                    Upsert(connection, transaction, run);
+                    return;
+                }
             }
-
-            run = claimed(oldest);
-            _runs[run.Id] = run;
-        }
-
-        await database.WriteAsync((connection, transaction) => Persist(connection, transaction, run.Id), cancellationToken);
+        }, cancellationToken);
         return run;
-    }
-
-    /// <summary>The newest run matching <paramref name="predicate"/>, or null.</summary>
-    public BenchmarkRun? Latest(Func<BenchmarkRun, bool> predicate)
-    {
-        lock (_gate)
-        {
-            return _runs.Values.Where(predicate).MaxBy(run => (run.CreatedAt, run.Id));
-        }
     }
 
     /// <summary>
     /// Stores a new run, and deletes the oldest finished runs beyond <c>KeepRuns</c>; fenced by <paramref name="term"/>
     /// when given (<see cref="LeaderFence"/>).
     /// </summary>
-    public async Task AddAsync(BenchmarkRun run, CancellationToken cancellationToken, LeaderTerm? term = null)
-    {
-        List<string> pruned;
-        lock (_gate)
+    public Task AddAsync(BenchmarkRun run, CancellationToken cancellationToken, LeaderTerm? term = null) =>
+        database.WriteAsync(term, (connection, transaction) =>
         {
-            _runs[run.Id] = run;
-            var finished = _runs.Values.Where(r => BenchmarkRunStatuses.IsFinished(r.Status)).ToList();
-            pruned = [.. finished
-                .OrderByDescending(r => r.CreatedAt)
-                .ThenByDescending(r => r.Id, StringComparer.Ordinal)
-                .Skip(options.Value.KeepRuns)
-                .Select(r => r.Id)];
-            foreach (var id in pruned)
+            Upsert(connection, transaction, run);
+            using var finished = connection.Command(transaction,
+                "SELECT run_id FROM benchmark_runs WHERE status NOT IN (@queued, @running) ORDER BY created_at DESC, run_id DESC;");
+            finished.Add("@queued", DbType.String, BenchmarkRunStatuses.Queued);
+            finished.Add("@running", DbType.String, BenchmarkRunStatuses.Running);
+            var pruned = new List<string>();
+            using (var reader = finished.ExecuteReader())
             {
-                _runs.Remove(id);
-            }
-        }
-
-        try
-        {
-            await database.WriteAsync(term, (connection, transaction) =>
-            {
-                Persist(connection, transaction, run.Id);
-                foreach (var id in pruned)
+                for (var kept = 0; reader.Read(); kept++)
                 {
-                    Delete(connection, transaction, id);
+                    if (kept >= options.Value.KeepRuns)
+                    {
+                        pruned.Add(reader.GetString(0));
+                    }
                 }
-            }, cancellationToken);
-        }
-        catch (LeadershipLostException)
-        {
-            // Refused, so never stored: a claim on this Control must not hand it out either.
-            lock (_gate)
-            {
-                _runs.Remove(run.Id);
             }
 
-            throw;
-        }
-    }
+            using var delete = connection.Command(transaction, "DELETE FROM benchmark_runs WHERE run_id = @id;");
+            var id = delete.Add("@id", DbType.String);
+            foreach (var old in pruned)
+            {
+                id.Value = old;
+                delete.ExecuteNonQuery();
+            }
+        }, cancellationToken);
 
     /// <summary>
     /// Applies <paramref name="change"/> to the run (null from it means "leave it as it is") and stores the result.
@@ -157,18 +96,16 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
     public async Task<BenchmarkRun?> UpdateAsync(
         string id, Func<BenchmarkRun, BenchmarkRun?> change, CancellationToken cancellationToken = default, LeaderTerm? term = null)
     {
-        BenchmarkRun? changed;
-        lock (_gate)
+        BenchmarkRun? changed = null;
+        await database.WriteAsync(term, (connection, transaction) =>
         {
-            if (!_runs.TryGetValue(id, out var current) || (changed = change(current)) is null)
+            if (Lock(connection, transaction, id, status: null)
+                && Select(connection, transaction, "WHERE run_id = @id", "@id", id) is [var current]
+                && (changed = change(current)) is not null)
             {
-                return null;
+                Upsert(connection, transaction, changed);
             }
-
-            _runs[id] = changed;
-        }
-
-        await database.WriteAsync(term, (connection, transaction) => Persist(connection, transaction, id), cancellationToken);
+        }, cancellationToken);
         return changed;
     }
 
@@ -181,30 +118,28 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
                 string.Equals(target.ServiceId, serviceId, StringComparison.Ordinal) ? change(target) : target)],
         }, cancellationToken);
 
-    private void Persist(DbConnection connection, DbTransaction transaction, string id)
+    /// <summary>Locks the run's row until the transaction ends; false when there is none (of <paramref name="status"/>, when given).</summary>
+    private static bool Lock(DbConnection connection, DbTransaction transaction, string id, string? status)
     {
-        BenchmarkRun? run;
-        lock (_gate)
+        using var command = connection.Command(transaction,
+            "UPDATE benchmark_runs SET status = status WHERE run_id = @id" + (status is null ? ";" : " AND status = @status;"));
+        command.Add("@id", DbType.String, id);
+        if (status is not null)
         {
-            run = _runs.GetValueOrDefault(id);
+            command.Add("@status", DbType.String, status);
         }
 
-        if (run is not null)
-        {
-            Upsert(connection, transaction, run);
-        }
+        return command.ExecuteNonQuery() == 1;
     }
 
     private static void Upsert(DbConnection connection, DbTransaction transaction, BenchmarkRun run)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        using var command = connection.Command(transaction, """
             INSERT INTO benchmark_runs (run_id, status, workload, created_at, run_json)
             VALUES (@run_id, @status, @workload, @created_at, @run_json)
             ON CONFLICT (run_id) DO UPDATE SET
                 status = excluded.status, workload = excluded.workload, created_at = excluded.created_at, run_json = excluded.run_json;
-            """;
+            """);
         command.Add("@run_id", DbType.String, run.Id);
         command.Add("@status", DbType.String, run.Status);
         command.Add("@workload", DbType.String, run.Workload);
@@ -213,19 +148,15 @@ public sealed class BenchmarkRunStore(ControlDatabase database, IOptions<Benchma
         command.ExecuteNonQuery();
     }
 
-    private static void Delete(DbConnection connection, DbTransaction transaction, string id)
+    /// <summary>The runs <paramref name="where"/> selects, with its one parameter (if any) <paramref name="name"/> set to <paramref name="value"/>.</summary>
+    private static List<BenchmarkRun> Select(DbConnection connection, DbTransaction? transaction, string where, string? name = null, string? value = null)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM benchmark_runs WHERE run_id = @run_id;";
-        command.Add("@run_id", DbType.String, id);
-        command.ExecuteNonQuery();
-    }
+        using var command = connection.Command(transaction, "SELECT run_json FROM benchmark_runs " + where + ";");
+        if (name is not null)
+        {
+            command.Add(name, DbType.String, value);
+        }
 
-    private static List<BenchmarkRun> LoadAll(DbConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT run_json FROM benchmark_runs;";
         using var reader = command.ExecuteReader();
         var runs = new List<BenchmarkRun>();
         while (reader.Read())

@@ -50,7 +50,7 @@ public sealed partial class RunLeaseSweeper(
     {
         var lease = options.Value.LeaseSeconds;
         var now = time.UnixSeconds();
-        foreach (var expired in runs.Where(run => run.Status == BenchmarkRunStatuses.Running && run.LeaseExpiresAt < now))
+        foreach (var expired in runs.List(BenchmarkRunStatuses.Running, int.MaxValue).Where(run => run.LeaseExpiresAt < now))
         {
             var renewedAt = expired.LeaseExpiresAt!.Value - lease;
             var reason = renewedAt < _startedAt ? RunOutcomes.InterruptedByRestart(lease) : RunOutcomes.WorkerSilent(lease);

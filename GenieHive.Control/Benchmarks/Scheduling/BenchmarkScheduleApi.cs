@@ -34,14 +34,15 @@ public static class BenchmarkScheduleApi
     private static Ok<BenchmarkSchedule> GetSchedule(IOptions<BenchmarksOptions> options, WorkloadCatalog workloads, BenchmarkRunStore runs)
     {
         var settings = options.Value;
+        // One read of the store for all entries, newest first.
+        var scheduled = runs.List(null, int.MaxValue).Where(run => run.Trigger == BenchmarkRunTriggers.Schedule).ToList();
         return TypedResults.Ok(new BenchmarkSchedule
         {
             RunOnServiceChange = settings.RunOnServiceChange,
             Entries = [.. settings.Schedule.Select((entry, index) =>
             {
                 var (targetType, targetName) = Target(entry);
-                var last = runs.Latest(run => run.Trigger == BenchmarkRunTriggers.Schedule
-                    && string.Equals(run.Workload, entry.Workload, StringComparison.Ordinal)
+                var last = scheduled.FirstOrDefault(run => string.Equals(run.Workload, entry.Workload, StringComparison.Ordinal)
                     && run.TargetType == targetType
                     && string.Equals(run.TargetName, targetName, StringComparison.Ordinal));
                 return new BenchmarkScheduleEntryView
