@@ -53,6 +53,7 @@ public static class ControlServices
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<RoutingTablePublisher>();
         services.AddSingleton<RegistryMaintenance>();
+        services.AddSingleton<RegistrySync>();
         services.AddSingleton<LeaderElector>();
 
         // Start order matters: state first, then the loops that work on it.
@@ -62,6 +63,7 @@ public static class ControlServices
         services.AddHostedService<AuditRetention>();
         services.AddHostedService(provider => provider.GetRequiredService<RoutingTablePublisher>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistryMaintenance>());
+        services.AddHostedService(provider => provider.GetRequiredService<RegistrySync>());
         services.AddBenchmarkServices();
 
         services.ConfigureHttpJsonOptions(options =>

@@ -70,7 +70,7 @@ public sealed class StorageTests
 
         using var second = new ControlDatabase(storage.NewEngine(), TimeProvider.System);
         var error = Assert.Throws<InvalidOperationException>(second.Initialize);
-        Assert.Contains("schema version 99, newer than this Control understands (1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"schema version 99, newer than this Control understands ({ControlDatabase.SchemaVersion})", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
