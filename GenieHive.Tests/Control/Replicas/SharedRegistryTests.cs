@@ -21,11 +21,8 @@ public sealed class SharedRegistryTests
     [Fact]
     public async Task AHostRegisteredOnOneReplicaIsListedAndRoutedByTheOtherWithinASecond()
     {
-        await using var storage = await TestStorage.CreateAsync(StorageProviders.Postgres);
-        await using var first = new ControlFactory(settings: storage.Settings);
-        await using var second = new ControlFactory(settings: storage.Settings);
-        using var a = first.CreateClient();
-        using var b = second.CreateClient();
+        await using var replicas = await TwoReplicas.StartAsync();
+        var (a, b) = (replicas.First, replicas.Second);
         var before = (await b.RoutingTableAsync()).Version;
 
         var clock = Stopwatch.StartNew();
@@ -50,13 +47,11 @@ public sealed class SharedRegistryTests
     public async Task HeartbeatsSentOnlyToOneReplicaKeepTheHostFreshOnTheOtherPastTheHostTimeout()
     {
         const int timeoutSeconds = 2;
-        await using var storage = await TestStorage.CreateAsync(StorageProviders.Postgres);
-        var settings = storage.Settings;
-        settings[$"{RoutingOptions.SectionName}:HostTimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var first = new ControlFactory(settings: settings);
-        await using var second = new ControlFactory(settings: settings);
-        using var a = first.CreateClient();
-        using var b = second.CreateClient();
+        await using var replicas = await TwoReplicas.StartAsync(new Dictionary<string, string?>
+        {
+            [$"{RoutingOptions.SectionName}:HostTimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var (a, b) = (replicas.First, replicas.Second);
         await a.RegisterOkAsync(Host("beating-host", Service("beating-chat")));
         await Eventually.UntilAsync(async () => (await b.HostsAsync()).Any(host => host.HostId == "beating-host"), "the other replica to know the host", TimeSpan.FromSeconds(5));
         var registeredAt = Assert.Single(await a.HostsAsync()).Status.LastSeen;
@@ -90,11 +85,8 @@ public sealed class SharedRegistryTests
     [Fact]
     public async Task TheSameServiceRegisteredOnTwoReplicasAtOnceGoesToOneHostAndTheOtherIsRefused()
     {
-        await using var storage = await TestStorage.CreateAsync(StorageProviders.Postgres);
-        await using var first = new ControlFactory(settings: storage.Settings);
-        await using var second = new ControlFactory(settings: storage.Settings);
-        using var a = first.CreateClient();
-        using var b = second.CreateClient();
+        await using var replicas = await TwoReplicas.StartAsync();
+        var (a, b) = (replicas.First, replicas.Second);
         await Task.WhenAll(a.HealthAsync(), b.HealthAsync());
 
         for (var round = 0; round < 5; round++)
@@ -111,7 +103,7 @@ public sealed class SharedRegistryTests
 
             Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
             var winner = hosts[Array.IndexOf(answers, HttpStatusCode.OK)];
-            Assert.Equal(winner, await OwnerInDatabaseAsync(storage, serviceId));
+            Assert.Equal(winner, await OwnerInDatabaseAsync(replicas.Storage, serviceId));
             foreach (var client in new[] { a, b })
             {
                 var services = await Eventually.ValueAsync(
@@ -119,6 +111,49 @@ public sealed class SharedRegistryTests
                     "both replicas to list the contested service", TimeSpan.FromSeconds(5));
                 Assert.Equal(winner, Assert.Single(services, service => service.ServiceId == serviceId).HostId);
             }
+        }
+    }
+
+    /// <summary>Two Controls in process on a new database of the shared PostgreSQL, each with a client.</summary>
+    private sealed class TwoReplicas : IAsyncDisposable
+    {
+        private readonly ControlFactory _first;
+        private readonly ControlFactory _second;
+
+        private TwoReplicas(TestStorage storage, Dictionary<string, string?> settings)
+        {
+            Storage = storage;
+            _first = new ControlFactory(settings: settings);
+            _second = new ControlFactory(settings: settings);
+            First = _first.CreateClient();
+            Second = _second.CreateClient();
+        }
+
+        public TestStorage Storage { get; }
+
+        public HttpClient First { get; }
+
+        public HttpClient Second { get; }
+
+        public static async Task<TwoReplicas> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+        {
+            var storage = await TestStorage.CreateAsync(StorageProviders.Postgres);
+            var all = storage.Settings;
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                all[key] = value;
+            }
+
+            return new TwoReplicas(storage, all);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            First.Dispose();
+            Second.Dispose();
+            await _first.DisposeAsync();
+            await _second.DisposeAsync();
+            await Storage.DisposeAsync();
         }
     }
 
