@@ -135,11 +135,12 @@ public sealed partial class GenerationService(
         await pacer.WaitForTokenAsync(schedule, 0, cancellationToken).ConfigureAwait(false);
         var firstToken = pacer.Since(schedule.Start);
         slot.PromptDone = true;
+        // Counted when the prompt is done, as a stream counts it (and llama.cpp's /metrics), not when the answer is.
+        var promptTime = pacer.PromptTime(firstToken);
+        counters.PromptProcessed(request.PromptTokens - reused, reused, promptTime);
         await pacer.WaitForTokenAsync(schedule, tokens - 1, cancellationToken).ConfigureAwait(false);
         var elapsed = pacer.Since(schedule.Start);
         slot.SetDecoded(tokens);
-        var promptTime = pacer.PromptTime(firstToken);
-        counters.PromptProcessed(request.PromptTokens - reused, reused, promptTime);
         counters.TokensPredicted(tokens, elapsed - firstToken);
         if (fault.DropsConnection)
         {

@@ -50,10 +50,9 @@ public sealed class ControlNode : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        var settings = new Dictionary<string, string?>(_settings, StringComparer.OrdinalIgnoreCase)
-        {
-            ["ConnectionStrings:geniehive"] = "Data Source=" + DatabasePath,
-        };
+        var settings = new Dictionary<string, string?>(_settings, StringComparer.OrdinalIgnoreCase);
+        // A cluster whose Control settings name a database of their own (PostgreSQL) keeps it; otherwise its SQLite file.
+        settings.TryAdd("ConnectionStrings:geniehive", "Data Source=" + DatabasePath);
         _app = ClusterApp<ControlMarker>.Start("control", settings, _logs, _port);
         _port = _app.Port;
     }

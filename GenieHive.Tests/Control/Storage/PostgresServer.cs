@@ -43,6 +43,22 @@ public sealed class PostgresServer
     /// <summary>The one server of this test run.</summary>
     public static Task<PostgresServer> SharedAsync() => Shared.Value;
 
+    /// <summary>
+    /// A server of the caller's own, for a test that stops and starts it (the shared one serves tests running beside
+    /// it). Stopped and deleted when the test process exits, like the shared one.
+    /// </summary>
+    public static Task<PostgresServer> StartOwnAsync() => StartAsync();
+
+    /// <summary>Stops the server as an operator's restart does (<c>pg_ctl stop -m fast</c>: sessions cut, data kept).</summary>
+    public async Task StopAsync()
+    {
+        await RunAsPostgresAsync("pg_ctl", ["stop", "-D", DataFolder, "-m", "fast", "-w"]);
+        await _server!.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Starts the stopped server again on the same port and data, waiting until it accepts connections.</summary>
+    public Task StartAgainAsync() => StartServerAsync();
+
     /// <summary>A connection string to the server's maintenance database.</summary>
     public string AdminConnectionString => new NpgsqlConnectionStringBuilder
     {
