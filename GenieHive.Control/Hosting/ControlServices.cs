@@ -54,6 +54,7 @@ public static class ControlServices
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<RoutingTablePublisher>();
         services.AddSingleton<RegistryMaintenance>();
+        services.AddSingleton<RegistrySync>();
         services.AddSingleton<LeaderElector>();
 
         // Start order matters: state first, then the loops that work on it.
@@ -64,6 +65,7 @@ public static class ControlServices
         services.AddHostedService(provider => provider.GetRequiredService<RoutingTablePublisher>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistryMaintenance>());
         services.AddHostedService(provider => provider.GetRequiredService<ObservationSync>());
+        services.AddHostedService(provider => provider.GetRequiredService<RegistrySync>());
         services.AddBenchmarkServices();
 
         services.ConfigureHttpJsonOptions(options =>

@@ -37,13 +37,15 @@ public sealed partial class ControlStartup(
         database.Write((connection, transaction) => RoleStore.ReplaceAll(connection, transaction, catalog.Roles));
         roles.Replace(catalog.Roles);
 
-        var (hosts, services, samples) = database.Read(connection =>
+        var (hosts, services, samples, storedThrough) = database.Read(connection =>
         {
+            // The sequence first: a write that lands while the rows are read is read again by the replica sync.
+            var through = RegistryStore.CurrentSequence(connection);
+            var loadedHosts = RegistryStore.LoadHosts(connection);
             var loadedServices = RegistryStore.LoadServices(connection);
-            var loadedHosts = RegistryStore.WithServiceIds(RegistryStore.LoadHosts(connection), loadedServices);
-            return (loadedHosts, loadedServices, BenchmarkSampleStore.LoadAll(connection));
+            return (RegistryStore.WithServiceIds(loadedHosts, loadedServices), loadedServices, BenchmarkSampleStore.LoadAll(connection), through);
         });
-        registry.Load(hosts, services, now);
+        registry.Load(hosts, services, now, storedThrough);
         benchmarks.Load(samples);
         publisher.Initialize();
 

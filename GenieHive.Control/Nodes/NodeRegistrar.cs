@@ -34,28 +34,12 @@ public sealed partial class NodeRegistrar(
         StoredJson.Freeze(normalized.Resources);
         var services = Prepare(normalized.HostId, normalized.Services, now);
 
-        var outcome = registry.Register(normalized, services, now);
+        var outcome = await RegisterInStoreAsync(normalized, services, now, cancellationToken);
         if (outcome.Status != RegistryStatus.Ok)
         {
             telemetry.Registrations.Add(1, new KeyValuePair<string, object?>("outcome", "conflict"));
             LogConflict(logger, normalized.HostId, outcome.ConflictServiceId!, outcome.ConflictOwner!);
             return outcome;
-        }
-
-        try
-        {
-            await database.WriteAsync((connection, transaction) =>
-            {
-                // Each host is written as it is now in memory, so a heartbeat that landed meanwhile is not undone.
-                var rows = outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>().ToList();
-                RegistryStore.Save(connection, transaction, rows);
-            }, cancellationToken);
-        }
-        catch (DbException)
-        {
-            // Memory already has the registration; the next batched write retries it so that disk catches up.
-            registry.MarkDirty(outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>());
-            throw;
         }
 
         telemetry.Registrations.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
@@ -66,6 +50,44 @@ public sealed partial class NodeRegistrar(
 
         LogRegistered(logger, normalized.HostId, services.Count);
         return outcome;
+    }
+
+    /// <summary>
+    /// Decides and writes a registration in one transaction that comes after every other registry write, this
+    /// replica's or another's (<see cref="RegistryStore.NextSequence"/>): a service a live host holds in the database
+    /// is refused even before this replica has heard of that host, so two replicas never both accept one service.
+    /// </summary>
+    private async Task<RegistryOutcome> RegisterInStoreAsync(
+        HostRegistration registration, IReadOnlyList<ServiceRecord> services, double now, CancellationToken cancellationToken)
+    {
+        RegistryOutcome? outcome = null;
+        try
+        {
+            await database.WriteAsync((connection, transaction) =>
+            {
+                var sequence = RegistryStore.NextSequence(connection, transaction);
+                var serviceIds = services.Select(service => service.ServiceId).ToList();
+                if (RegistryStore.FindLiveOwner(connection, transaction, registration.HostId, serviceIds, registry.FreshSince(now)) is var (serviceId, owner))
+                {
+                    outcome = RegistryOutcome.Conflict(serviceId, owner);
+                    return new StoredRows([], sequence);
+                }
+
+                outcome = registry.Register(registration, services, now);
+                // Each host is written as it is now in memory, so a heartbeat that landed meanwhile is not undone.
+                var rows = outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>().ToList();
+                RegistryStore.Save(connection, transaction, rows, sequence);
+                return new StoredRows(rows, sequence);
+            }, stored => registry.MarkStored(stored.Rows, stored.Sequence), cancellationToken);
+        }
+        catch (DbException) when (outcome is { Status: RegistryStatus.Ok } accepted)
+        {
+            // Memory already has the registration; the next batched write retries it so that the database catches up.
+            registry.MarkDirty(accepted.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>());
+            throw;
+        }
+
+        return outcome!;
     }
 
     public RegistryOutcome Heartbeat(NodeHeartbeat heartbeat)

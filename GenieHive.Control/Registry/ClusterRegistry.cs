@@ -6,11 +6,13 @@ using Microsoft.Extensions.Options;
 namespace GenieHive.Control.Registry;
 
 /// <summary>
-/// The in-memory registry of hosts and services: loaded from SQLite at start-up, changed by register and
+/// The in-memory registry of hosts and services: loaded from the database at start-up, changed by register and
 /// heartbeat, read by listings and the routing table. One lock guards it; records are immutable, so each
-/// operation under the lock is a few dictionary operations and never I/O. Writes to SQLite happen outside,
+/// operation under the lock is a few dictionary operations and never I/O. Writes to the database happen outside,
 /// either at once (register) or batched by <see cref="RegistryMaintenance"/> (heartbeats), always from a
-/// snapshot of the current state, so the database converges on memory whatever the order of writes.
+/// snapshot of the current state. Replicas on one PostgreSQL also take in what the others wrote
+/// (<see cref="Apply"/>, from <see cref="RegistrySync"/>): a heartbeat's last_seen is merged as the latest, and a
+/// registration written elsewhere replaces this replica's copy unless a change of its own is waiting to be written.
 /// </summary>
 public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOptions> options)
 {
@@ -22,6 +24,7 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
     private readonly HashSet<string> _dirtyServices = new(StringComparer.Ordinal);
     private readonly double _timeoutSeconds = options.Value.HostTimeoutSeconds;
     private double _startedAt;
+    private long _storedThrough;
 
     /// <summary>Hosts currently flagged stale by the last sweep or heartbeat.</summary>
     public int StaleHostCount
@@ -35,12 +38,28 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
         }
     }
 
-    /// <summary>Fills the registry from SQLite. <paramref name="startedAt"/> starts every host's grace period.</summary>
-    public void Load(IEnumerable<HostRecord> hosts, IEnumerable<ServiceRecord> services, double startedAt)
+    /// <summary>The registry sequence number up to which this registry has taken in the database's writes.</summary>
+    public long StoredThrough
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _storedThrough;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fills the registry from the database, as of registry sequence <paramref name="storedThrough"/> (read before
+    /// the rows, so nothing written meanwhile is missed). <paramref name="startedAt"/> starts every host's grace period.
+    /// </summary>
+    public void Load(IEnumerable<HostRecord> hosts, IEnumerable<ServiceRecord> services, double startedAt, long storedThrough = 0)
     {
         lock (_gate)
         {
             _startedAt = startedAt;
+            _storedThrough = storedThrough;
             foreach (var host in hosts)
             {
                 _hosts[host.HostId] = host;
@@ -61,6 +80,9 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
     /// heard from everyone, so a restart does not take the whole cluster out of rotation until the next heartbeats.
     /// </summary>
     public bool IsStale(HostRecord host, double now) => now - Math.Max(host.LastSeen, _startedAt) > _timeoutSeconds;
+
+    /// <summary>The oldest last_seen (Unix seconds) of a host that is not stale at <paramref name="now"/>, grace aside.</summary>
+    public double FreshSince(double now) => now - _timeoutSeconds;
 
     public RegistryOutcome Register(HostRegistration registration, IReadOnlyList<ServiceRecord> services, double now)
     {
@@ -85,6 +107,7 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
                 LastSeen = now,
                 Metrics = existing?.Metrics ?? [],
                 RegisteredAt = existing?.RegisteredAt ?? now,
+                StoredSeq = existing?.StoredSeq ?? 0,
             };
 
             var cameBack = _staleFlagged.Remove(host.HostId) | (existing is not null && IsStale(existing, now));
@@ -271,6 +294,60 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
         }
     }
 
+    /// <summary>
+    /// Records that the whole rows of <paramref name="written"/> (those written with their services) were committed
+    /// under registry sequence <paramref name="sequence"/>, so reading them back changes nothing.
+    /// </summary>
+    public void MarkStored(IEnumerable<HostPersistence> written, long sequence)
+    {
+        lock (_gate)
+        {
+            foreach (var (host, services) in written)
+            {
+                if (services is not null && _hosts.TryGetValue(host.HostId, out var current) && current.StoredSeq < sequence)
+                {
+                    _hosts[host.HostId] = current with { StoredSeq = sequence };
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes in what the database holds from registry writes up to <see cref="RegistryChangeSet.Through"/>, this
+    /// replica's and others'. A whole host newer than this replica's copy replaces it (its services move here from
+    /// whichever host memory had them under), unless this replica has a change of the host's services waiting to be
+    /// written, which will supersede it; a heartbeat later than memory's moves last_seen, state and metrics forward
+    /// (never back). Marks a routing change when anything routing shows changed.
+    /// </summary>
+    public void Apply(RegistryChangeSet stored, double now)
+    {
+        var changed = false;
+        lock (_gate)
+        {
+            if (stored.Hosts.Count > 0)
+            {
+                var servicesByHost = stored.Services.GroupBy(service => service.HostId, StringComparer.Ordinal)
+                    .ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
+                foreach (var host in stored.Hosts)
+                {
+                    changed |= ApplyWhole(host, servicesByHost.GetValueOrDefault(host.HostId) ?? []);
+                }
+            }
+
+            foreach (var beat in stored.Beats)
+            {
+                changed |= ApplyBeat(beat, now);
+            }
+
+            _storedThrough = Math.Max(_storedThrough, stored.Through);
+        }
+
+        if (changed)
+        {
+            changes.Mark();
+        }
+    }
+
     public HostView ToView(HostRecord host, double now)
     {
         var stale = IsStale(host, now);
@@ -287,6 +364,45 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
             Metrics = host.Metrics,
             ServiceCount = host.ServiceIds.Length,
         };
+    }
+
+    private bool ApplyWhole(HostRecord stored, List<ServiceRecord> services)
+    {
+        var known = _hosts.TryGetValue(stored.HostId, out var local);
+        if (known && (stored.StoredSeq <= local!.StoredSeq || _dirtyServices.Contains(stored.HostId)))
+        {
+            return false;
+        }
+
+        var host = known && local!.LastSeen > stored.LastSeen
+            ? stored with { LastSeen = local.LastSeen, State = local.State, Metrics = local.Metrics }
+            : stored;
+        var victims = new List<string>();
+        foreach (var service in services)
+        {
+            if (_services.TryGetValue(service.ServiceId, out var current)
+                && !string.Equals(current.HostId, host.HostId, StringComparison.Ordinal)
+                && !victims.Contains(current.HostId, StringComparer.Ordinal))
+            {
+                victims.Add(current.HostId);
+            }
+        }
+
+        ReplaceServices(host, services, victims);
+        return true;
+    }
+
+    private bool ApplyBeat(StoredBeat beat, double now)
+    {
+        if (!_hosts.TryGetValue(beat.HostId, out var local) || beat.LastSeen <= local.LastSeen)
+        {
+            return false;
+        }
+
+        var updated = local with { LastSeen = beat.LastSeen, State = beat.State, Metrics = beat.Metrics };
+        _hosts[beat.HostId] = updated;
+        var cameBack = !IsStale(updated, now) && (IsStale(local, now) | _staleFlagged.Remove(beat.HostId));
+        return cameBack || !string.Equals(local.State, beat.State, StringComparison.Ordinal);
     }
 
     private ServiceRecord[] ServicesOf(HostRecord host)
@@ -332,11 +448,7 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
                 // rather than wedge the new owner behind a 409 forever. A live owner keeps it.
                 if (_hosts.TryGetValue(current.HostId, out var owner) && !IsStale(owner, now))
                 {
-                    return new RegistryOutcome(RegistryStatus.ServiceOwnedByAnotherHost)
-                    {
-                        ConflictServiceId = service.ServiceId,
-                        ConflictOwner = current.HostId,
-                    };
+                    return RegistryOutcome.Conflict(service.ServiceId, current.HostId);
                 }
 
                 if (!victims.Contains(current.HostId, StringComparer.Ordinal))

@@ -10,7 +10,7 @@ namespace GenieHive.Control.Registry;
 /// Every <see cref="StaleCheckInterval"/>: flags hosts that went stale (a routing change), so that a silent host
 /// stops getting traffic within a tenth of a second of its timeout rather than up to a whole pass later. Once a
 /// second: drops aged-out observations and expired cooldowns, and writes what heartbeats changed (last_seen,
-/// metrics, live service state) to SQLite in one transaction. A final write at shutdown keeps a clean stop lossless.
+/// metrics, live service state) to the database in one transaction. A final write at shutdown keeps a clean stop lossless.
 /// </summary>
 public sealed partial class RegistryMaintenance(
     ClusterRegistry registry,
@@ -89,11 +89,15 @@ public sealed partial class RegistryMaintenance(
             {
                 // Taken with the writer lock held: no older snapshot can land after a newer one.
                 dirty = registry.TakeDirty();
-                if (dirty.Count > 0)
+                if (dirty.Count == 0)
                 {
-                    RegistryStore.Save(connection, transaction, dirty);
+                    return new StoredRows([], 0);
                 }
-            });
+
+                var sequence = RegistryStore.NextSequence(connection, transaction);
+                RegistryStore.Save(connection, transaction, dirty, sequence);
+                return new StoredRows(dirty, sequence);
+            }, stored => registry.MarkStored(stored.Rows, stored.Sequence));
         }
         catch (DbException ex)
         {

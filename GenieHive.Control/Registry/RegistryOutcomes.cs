@@ -30,7 +30,14 @@ public sealed record RegistryOutcome(RegistryStatus Status)
 
     /// <summary>Stale hosts that lost services to this host.</summary>
     public IReadOnlyList<string> TookOverFrom { get; init; } = [];
+
+    /// <summary>The refusal of a service that live host <paramref name="owner"/> holds.</summary>
+    public static RegistryOutcome Conflict(string serviceId, string owner) =>
+        new(RegistryStatus.ServiceOwnedByAnotherHost) { ConflictServiceId = serviceId, ConflictOwner = owner };
 }
 
-/// <summary>What a host's rows look like now, for writing to SQLite.</summary>
+/// <summary>What a host's rows look like now, for writing to the database.</summary>
 public sealed record HostPersistence(HostRecord Host, IReadOnlyList<ServiceRecord>? Services);
+
+/// <summary>The host rows one registry write committed, and its registry sequence number.</summary>
+public sealed record StoredRows(IReadOnlyList<HostPersistence> Rows, long Sequence);

@@ -26,6 +26,12 @@ public sealed record HostRecord
 
     /// <summary>The host's services, sorted by id.</summary>
     public string[] ServiceIds { get; init; } = [];
+
+    /// <summary>
+    /// The registry sequence number (<see cref="RegistryStore.SequenceKey"/>) of the last write of this host's
+    /// registration and services that this replica made or applied; 0 when none is known.
+    /// </summary>
+    public long StoredSeq { get; init; }
 }
 
 /// <summary>
@@ -45,3 +51,16 @@ public sealed record RegistrySnapshot(
     IReadOnlyList<HostRecord> Hosts,
     IReadOnlyList<ServiceRecord> Services,
     double StartedAt);
+
+/// <summary>A host row's heartbeat as the database holds it (the latest any replica wrote).</summary>
+public sealed record StoredBeat(string HostId, string State, double LastSeen, JsonObject Metrics);
+
+/// <summary>
+/// What registry writes numbered up to <paramref name="Through"/> changed: every touched host's heartbeat, and the
+/// hosts whose registration or services were written, whole (<see cref="HostRecord.StoredSeq"/> set), with their services.
+/// </summary>
+public sealed record RegistryChangeSet(
+    long Through,
+    IReadOnlyList<StoredBeat> Beats,
+    IReadOnlyList<HostRecord> Hosts,
+    IReadOnlyList<ServiceRecord> Services);

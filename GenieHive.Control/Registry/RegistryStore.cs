@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using GenieHive.Contracts.Json;
 using GenieHive.Contracts.Nodes;
@@ -7,29 +8,59 @@ using GenieHive.Control.Storage;
 
 namespace GenieHive.Control.Registry;
 
-/// <summary>Rows of <c>hosts</c> and <c>services</c>: written from registry snapshots, read once at start-up. Plain SQL both providers run.</summary>
+/// <summary>
+/// Rows of <c>hosts</c> and <c>services</c>: written from registry snapshots, read at start-up and, by replicas on one
+/// PostgreSQL, polled for what other replicas wrote (<see cref="ReadChanges"/>). Every write carries the next
+/// <see cref="SequenceKey"/> number: <c>change_seq</c> on each host row it touches, and <c>full_seq</c> on those
+/// whose registration or services it wrote. Plain SQL both providers run.
+/// </summary>
 public static class RegistryStore
 {
+    /// <summary>The <c>control_state</c> counter of registry writes.</summary>
+    public const string SequenceKey = "registry_seq";
+
+    private const string HostColumns = """
+        host_id, display_name, address, labels_json, capabilities_json, resources_json,
+        status_state, last_seen, metrics_json, registered_at, full_seq
+        """;
+
+    private const string ServiceColumns = "service_id, host_id, kind, protocol, endpoint, runtime_json, assets_json, state_json, observed_json, updated_at";
+
     private static readonly GenieHiveJsonContext Json = GenieHiveJsonContext.Default;
 
     /// <summary>
-    /// Writes each host row and, when given, replaces its services. Runs inside the caller's transaction, so a
-    /// batch lands whole or not at all.
+    /// Takes the next registry sequence number; call it first in a registry write. On PostgreSQL the counter's row
+    /// stays locked until the transaction ends, so the registry writes of every replica run one after another and
+    /// commit in sequence order: a replica that has read number N has seen every write numbered below it, and a
+    /// conflict check made after this cannot race another replica's registration.
     /// </summary>
-    public static void Save(DbConnection connection, DbTransaction transaction, IEnumerable<HostPersistence> hosts)
+    public static long NextSequence(DbConnection connection, DbTransaction transaction) =>
+        ControlState.Advance(connection, transaction, SequenceKey);
+
+    /// <summary>The number of the last committed registry write (0 before any).</summary>
+    public static long CurrentSequence(DbConnection connection) => ControlState.Read(connection, null, SequenceKey);
+
+    /// <summary>
+    /// Writes each host row under <paramref name="sequence"/> and, when given, replaces its services. A host without
+    /// services (what heartbeats changed) only merges its heartbeat: the latest last_seen wins, with its state and
+    /// metrics, and the registration another replica may have written meanwhile is left alone. Runs inside the caller's
+    /// transaction, so a batch lands whole or not at all.
+    /// </summary>
+    public static void Save(DbConnection connection, DbTransaction transaction, IEnumerable<HostPersistence> hosts, long sequence)
     {
-        using var upsertHost = connection.CreateCommand();
-        upsertHost.Transaction = transaction;
-        upsertHost.CommandText = """
+        using var upsertHost = connection.Command(transaction, """
             INSERT INTO hosts (host_id, display_name, address, labels_json, capabilities_json, resources_json,
-                               status_state, last_seen, metrics_json, registered_at)
-            VALUES (@host_id, @display_name, @address, @labels, @capabilities, @resources, @state, @last_seen, @metrics, @registered_at)
+                               status_state, last_seen, metrics_json, registered_at, change_seq, full_seq)
+            VALUES (@host_id, @display_name, @address, @labels, @capabilities, @resources, @state, @last_seen, @metrics, @registered_at, @seq, @seq)
             ON CONFLICT (host_id) DO UPDATE SET
                 display_name = excluded.display_name, address = excluded.address, labels_json = excluded.labels_json,
                 capabilities_json = excluded.capabilities_json, resources_json = excluded.resources_json,
-                status_state = excluded.status_state, last_seen = excluded.last_seen, metrics_json = excluded.metrics_json,
-                registered_at = excluded.registered_at;
-            """;
+                status_state = CASE WHEN hosts.last_seen > excluded.last_seen THEN hosts.status_state ELSE excluded.status_state END,
+                metrics_json = CASE WHEN hosts.last_seen > excluded.last_seen THEN hosts.metrics_json ELSE excluded.metrics_json END,
+                last_seen = CASE WHEN hosts.last_seen > excluded.last_seen THEN hosts.last_seen ELSE excluded.last_seen END,
+                registered_at = CASE WHEN hosts.registered_at < excluded.registered_at THEN hosts.registered_at ELSE excluded.registered_at END,
+                change_seq = excluded.change_seq, full_seq = excluded.full_seq;
+            """);
         var hostId = upsertHost.Add("@host_id", DbType.String);
         var displayName = upsertHost.Add("@display_name", DbType.String);
         var address = upsertHost.Add("@address", DbType.String);
@@ -40,24 +71,35 @@ public static class RegistryStore
         var lastSeen = upsertHost.Add("@last_seen", DbType.Double);
         var metrics = upsertHost.Add("@metrics", DbType.String);
         var registeredAt = upsertHost.Add("@registered_at", DbType.Double);
+        upsertHost.Add("@seq", DbType.Int64, sequence);
 
-        using var deleteServices = connection.CreateCommand();
-        deleteServices.Transaction = transaction;
-        deleteServices.CommandText = "DELETE FROM services WHERE host_id = @host_id;";
+        // SET expressions all read the row as it was, so each CASE compares with the stored last_seen.
+        using var mergeBeat = connection.Command(transaction, """
+            UPDATE hosts SET
+                status_state = CASE WHEN last_seen > @last_seen THEN status_state ELSE @state END,
+                metrics_json = CASE WHEN last_seen > @last_seen THEN metrics_json ELSE @metrics END,
+                last_seen = CASE WHEN last_seen > @last_seen THEN last_seen ELSE @last_seen END,
+                change_seq = @seq
+            WHERE host_id = @host_id;
+            """);
+        var beatHostId = mergeBeat.Add("@host_id", DbType.String);
+        var beatState = mergeBeat.Add("@state", DbType.String);
+        var beatLastSeen = mergeBeat.Add("@last_seen", DbType.Double);
+        var beatMetrics = mergeBeat.Add("@metrics", DbType.String);
+        mergeBeat.Add("@seq", DbType.Int64, sequence);
+
+        using var deleteServices = connection.Command(transaction, "DELETE FROM services WHERE host_id = @host_id;");
         var deleteHostId = deleteServices.Add("@host_id", DbType.String);
 
-        using var insertService = connection.CreateCommand();
-        insertService.Transaction = transaction;
         // An upsert: a service that moved from a stale host may still sit under its old owner's id in the database.
-        insertService.CommandText = """
-            INSERT INTO services (service_id, host_id, kind, protocol, endpoint, runtime_json, assets_json,
-                                  state_json, observed_json, updated_at)
+        using var insertService = connection.Command(transaction, $"""
+            INSERT INTO services ({ServiceColumns})
             VALUES (@service_id, @host_id, @kind, @protocol, @endpoint, @runtime, @assets, @state, @observed, @updated_at)
             ON CONFLICT (service_id) DO UPDATE SET
                 host_id = excluded.host_id, kind = excluded.kind, protocol = excluded.protocol, endpoint = excluded.endpoint,
                 runtime_json = excluded.runtime_json, assets_json = excluded.assets_json, state_json = excluded.state_json,
                 observed_json = excluded.observed_json, updated_at = excluded.updated_at;
-            """;
+            """);
         var serviceId = insertService.Add("@service_id", DbType.String);
         var serviceHost = insertService.Add("@host_id", DbType.String);
         var kind = insertService.Add("@kind", DbType.String);
@@ -71,6 +113,20 @@ public static class RegistryStore
 
         foreach (var (host, services) in hosts)
         {
+            var metricsJson = JsonSerializer.Serialize(host.Metrics, Json.JsonObject);
+            if (services is null)
+            {
+                beatHostId.Value = host.HostId;
+                beatState.Value = host.State;
+                beatLastSeen.Value = host.LastSeen;
+                beatMetrics.Value = metricsJson;
+                if (mergeBeat.ExecuteNonQuery() == 1)
+                {
+                    continue;
+                }
+            }
+
+            // A host the database does not have yet (its registration's write failed) is written whole.
             hostId.Value = host.HostId;
             displayName.Value = (object?)host.DisplayName ?? DBNull.Value;
             address.Value = host.Address;
@@ -79,7 +135,7 @@ public static class RegistryStore
             resources.Value = (object?)StoredJson.Write(host.Resources, Json.JsonObject) ?? DBNull.Value;
             state.Value = host.State;
             lastSeen.Value = host.LastSeen;
-            metrics.Value = JsonSerializer.Serialize(host.Metrics, Json.JsonObject);
+            metrics.Value = metricsJson;
             registeredAt.Value = host.RegisteredAt;
             upsertHost.ExecuteNonQuery();
 
@@ -108,14 +164,86 @@ public static class RegistryStore
         }
     }
 
-    public static List<HostRecord> LoadHosts(DbConnection connection)
+    /// <summary>
+    /// The first of <paramref name="serviceIds"/> that a host other than <paramref name="hostId"/> owns in the database
+    /// and was heard from at or after <paramref name="freshSince"/> (Unix seconds), with that owner; null when none.
+    /// Made after <see cref="NextSequence"/>, it sees every registration committed before this one.
+    /// </summary>
+    public static (string ServiceId, string OwnerHostId)? FindLiveOwner(
+        DbConnection connection, DbTransaction transaction, string hostId, IReadOnlyList<string> serviceIds, double freshSince)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT host_id, display_name, address, labels_json, capabilities_json, resources_json,
-                   status_state, last_seen, metrics_json, registered_at
-            FROM hosts;
+        if (serviceIds.Count == 0)
+        {
+            return null;
+        }
+
+        using var command = connection.Command(transaction, "");
+        var names = new string[serviceIds.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = $"@s{i.ToString(CultureInfo.InvariantCulture)}";
+            command.Add(names[i], DbType.String, serviceIds[i]);
+        }
+
+        command.CommandText = $"""
+            SELECT s.service_id, s.host_id FROM services s JOIN hosts h ON h.host_id = s.host_id
+            WHERE s.host_id <> @host_id AND h.last_seen >= @fresh_since AND s.service_id IN ({string.Join(", ", names)})
+            ORDER BY s.service_id LIMIT 1;
             """;
+        command.Add("@host_id", DbType.String, hostId);
+        command.Add("@fresh_since", DbType.Double, freshSince);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>
+    /// What registry writes numbered above <paramref name="after"/> left in the database: every host row they
+    /// touched (its heartbeat), and whole, with their services, the hosts whose registration or services they wrote.
+    /// The statements read one after another, so a host may come with services newer than its row; the write of
+    /// those numbered its row too, so the next read brings the row up to date.
+    /// </summary>
+    public static RegistryChangeSet ReadChanges(DbConnection connection, long after)
+    {
+        var through = after;
+        var beats = new List<StoredBeat>();
+        var anyWhole = false;
+        using (var command = connection.Command(null, "SELECT host_id, status_state, last_seen, metrics_json, change_seq, full_seq FROM hosts WHERE change_seq > @after;"))
+        {
+            command.Add("@after", DbType.Int64, after);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                beats.Add(new StoredBeat(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetDouble(2),
+                    StoredJson.Freeze(StoredJson.Read(reader.GetValue(3), Json.JsonObject)) ?? []));
+                through = Math.Max(through, reader.GetInt64(4));
+                anyWhole |= reader.GetInt64(5) > after;
+            }
+        }
+
+        if (!anyWhole)
+        {
+            return new RegistryChangeSet(through, beats, [], []);
+        }
+
+        // Rows before services: a host row read older than its services is read again (its full_seq is still above
+        // what was applied); the other order would apply a newer full_seq over older services and never look again.
+        var hosts = SelectHosts(connection, "WHERE full_seq > @after", after);
+        var services = SelectServices(connection, "WHERE host_id IN (SELECT host_id FROM hosts WHERE full_seq > @after)", after);
+        return new RegistryChangeSet(through, beats, WithServiceIds(hosts, services), services);
+    }
+
+    public static List<HostRecord> LoadHosts(DbConnection connection) => SelectHosts(connection, "", 0);
+
+    /// <summary>Services grouped by host; <see cref="HostRecord.ServiceIds"/> is filled from them.</summary>
+    public static List<ServiceRecord> LoadServices(DbConnection connection) => SelectServices(connection, "", 0);
+
+    private static List<HostRecord> SelectHosts(DbConnection connection, string where, long after)
+    {
+        using var command = connection.Command(null, $"SELECT {HostColumns} FROM hosts {where};");
+        command.Add("@after", DbType.Int64, after);
         using var reader = command.ExecuteReader();
         var hosts = new List<HostRecord>();
         while (reader.Read())
@@ -132,20 +260,17 @@ public static class RegistryStore
                 LastSeen = reader.GetDouble(7),
                 Metrics = StoredJson.Freeze(StoredJson.Read(reader.GetValue(8), Json.JsonObject)) ?? [],
                 RegisteredAt = reader.GetDouble(9),
+                StoredSeq = reader.GetInt64(10),
             });
         }
 
         return hosts;
     }
 
-    /// <summary>Services grouped by host; <see cref="HostRecord.ServiceIds"/> is filled from them.</summary>
-    public static List<ServiceRecord> LoadServices(DbConnection connection)
+    private static List<ServiceRecord> SelectServices(DbConnection connection, string where, long after)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT service_id, host_id, kind, protocol, endpoint, runtime_json, assets_json, state_json, observed_json, updated_at
-            FROM services ORDER BY host_id, service_id;
-            """;
+        using var command = connection.Command(null, $"SELECT {ServiceColumns} FROM services {where} ORDER BY host_id, service_id;");
+        command.Add("@after", DbType.Int64, after);
         using var reader = command.ExecuteReader();
         var services = new List<ServiceRecord>();
         while (reader.Read())

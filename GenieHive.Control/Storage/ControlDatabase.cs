@@ -14,7 +14,7 @@ namespace GenieHive.Control.Storage;
 public sealed class ControlDatabase(IStorageEngine engine, TimeProvider time) : IDisposable
 {
     /// <summary>Bumped when the schema changes; a database written by a newer Control is refused.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private bool _opened;
@@ -48,6 +48,19 @@ public sealed class ControlDatabase(IStorageEngine engine, TimeProvider time) : 
 
             if (stored < SchemaVersion)
             {
+                // Version 0 is a database created just now by the statements above, already in the current shape.
+                foreach (var (version, statements) in Schema.Migrations)
+                {
+                    if (stored > 0 && version > stored)
+                    {
+                        foreach (var statement in statements)
+                        {
+                            using var migrate = connection.Command(transaction, statement);
+                            migrate.ExecuteNonQuery();
+                        }
+                    }
+                }
+
                 using var record = connection.Command(transaction, "INSERT INTO schema_version (version, applied_at) VALUES (@version, @applied_at);");
                 record.Add("@version", DbType.Int32, SchemaVersion);
                 record.Add("@applied_at", DbType.Double, time.UnixSeconds());
@@ -79,12 +92,20 @@ public sealed class ControlDatabase(IStorageEngine engine, TimeProvider time) : 
     }
 
     /// <summary>Runs <paramref name="write"/> inside one transaction, after every write queued before it.</summary>
-    public async Task WriteAsync(Action<DbConnection, DbTransaction> write, CancellationToken cancellationToken = default)
+    public Task WriteAsync(Action<DbConnection, DbTransaction> write, CancellationToken cancellationToken = default) =>
+        WriteAsync(Unit(write), static _ => { }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> inside one transaction and, once it committed, <paramref name="committed"/> with
+    /// its result while this process's writer lock is still held. Reads queue behind writes, so no read in this
+    /// process sees the database written but memory not yet told what was (the registry's replica sync relies on it).
+    /// </summary>
+    public async Task WriteAsync<T>(Func<DbConnection, DbTransaction, T> write, Action<T> committed, CancellationToken cancellationToken = default)
     {
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            WriteCore(write);
+            committed(WriteCore(write));
         }
         finally
         {
@@ -92,13 +113,16 @@ public sealed class ControlDatabase(IStorageEngine engine, TimeProvider time) : 
         }
     }
 
-    /// <summary>The blocking form of <see cref="WriteAsync"/>, for background loops and start-up.</summary>
-    public void Write(Action<DbConnection, DbTransaction> write)
+    /// <summary>The blocking form of <see cref="WriteAsync(Action{DbConnection, DbTransaction}, CancellationToken)"/>, for background loops and start-up.</summary>
+    public void Write(Action<DbConnection, DbTransaction> write) => Write(Unit(write), static _ => { });
+
+    /// <summary>The blocking form of <see cref="WriteAsync{T}"/>.</summary>
+    public void Write<T>(Func<DbConnection, DbTransaction, T> write, Action<T> committed)
     {
         _writer.Wait();
         try
         {
-            WriteCore(write);
+            committed(WriteCore(write));
         }
         finally
         {
@@ -106,20 +130,28 @@ public sealed class ControlDatabase(IStorageEngine engine, TimeProvider time) : 
         }
     }
 
-    private void WriteCore(Action<DbConnection, DbTransaction> write)
+    private T WriteCore<T>(Func<DbConnection, DbTransaction, T> write)
     {
         var connection = Rent();
         try
         {
             using var transaction = engine.BeginWrite(connection);
-            write(connection, transaction);
+            var result = write(connection, transaction);
             transaction.Commit();
+            return result;
         }
         finally
         {
             engine.Return(connection);
         }
     }
+
+    private static Func<DbConnection, DbTransaction, bool> Unit(Action<DbConnection, DbTransaction> write) =>
+        (connection, transaction) =>
+        {
+            write(connection, transaction);
+            return true;
+        };
 
     private DbConnection Rent()
     {

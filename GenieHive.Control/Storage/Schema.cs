@@ -27,7 +27,9 @@ internal static class Schema
             status_state TEXT NOT NULL DEFAULT 'online',
             last_seen DOUBLE PRECISION NOT NULL,
             metrics_json TEXT NOT NULL DEFAULT '{}',
-            registered_at DOUBLE PRECISION NOT NULL
+            registered_at DOUBLE PRECISION NOT NULL,
+            change_seq BIGINT NOT NULL DEFAULT 0,
+            full_seq BIGINT NOT NULL DEFAULT 0
         );
         """,
         """
@@ -85,5 +87,20 @@ internal static class Schema
         """,
         .. Keys.KeySchema.Statements,
         .. Observations.ObservationSchema.Statements,
+    ];
+
+    /// <summary>
+    /// What brings a database of an older schema version to this one: the statements of each version above the
+    /// stored one, in order. A new database gets the current shape from <see cref="Statements"/> and runs none.
+    /// </summary>
+    public static readonly (int Version, string[] Statements)[] Migrations =
+    [
+        // 2: the registry sequences replicas follow (RegistryStore.SequenceKey). No index on them: a replica's poll
+        // scans the hosts table (a few milliseconds at 10,000 hosts), and an unindexed last_seen update stays cheap.
+        (2,
+        [
+            "ALTER TABLE hosts ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;",
+            "ALTER TABLE hosts ADD COLUMN full_seq BIGINT NOT NULL DEFAULT 0;",
+        ]),
     ];
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using GenieHive.Contracts.Cluster;
 using GenieHive.Control.Benchmarks;
+using GenieHive.Control.Registry;
 using GenieHive.Control.Routing;
 using GenieHive.Control.Storage;
 using Microsoft.Extensions.Options;
@@ -70,7 +71,42 @@ public sealed class StorageTests
 
         using var second = new ControlDatabase(storage.NewEngine(), TimeProvider.System);
         var error = Assert.Throws<InvalidOperationException>(second.Initialize);
-        Assert.Contains("schema version 99, newer than this Control understands (1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"schema version 99, newer than this Control understands ({ControlDatabase.SchemaVersion})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStorage.Providers), MemberType = typeof(TestStorage))]
+    public async Task ADatabaseOfSchemaVersionOneGetsTheRegistrySequencesAndKeepsItsHosts(string provider)
+    {
+        await using var storage = await TestStorage.CreateAsync(provider);
+        using (var first = new ControlDatabase(storage.NewEngine(), TimeProvider.System))
+        {
+            first.Initialize();
+            // Back to what version 1 wrote: no sequences on hosts, and one host in the old shape.
+            await first.WriteAsync((connection, transaction) =>
+            {
+                foreach (var sql in new[]
+                {
+                    "ALTER TABLE hosts DROP COLUMN change_seq;",
+                    "ALTER TABLE hosts DROP COLUMN full_seq;",
+                    "DELETE FROM schema_version;",
+                    "INSERT INTO schema_version (version, applied_at) VALUES (1, 0);",
+                    "INSERT INTO hosts (host_id, address, last_seen, registered_at) VALUES ('old-host', '127.0.0.1', 10, 5);",
+                })
+                {
+                    using var command = connection.Command(transaction, sql);
+                    command.ExecuteNonQuery();
+                }
+            }, TestContext.Current.CancellationToken);
+        }
+
+        using var second = new ControlDatabase(storage.NewEngine(), TimeProvider.System);
+        second.Initialize();
+
+        Assert.Equal(ControlDatabase.SchemaVersion, second.Read(connection => Scalar(connection, "SELECT MAX(version) FROM schema_version;")));
+        var host = Assert.Single(second.Read(RegistryStore.LoadHosts));
+        Assert.Equal(("old-host", 10.0, 0L), (host.HostId, host.LastSeen, host.StoredSeq));
+        Assert.Equal(0, second.Read(connection => Scalar(connection, "SELECT change_seq FROM hosts;")));
     }
 
     [Fact]

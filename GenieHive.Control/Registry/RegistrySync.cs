@@ -1,0 +1,75 @@
+using System.Data.Common;
+using GenieHive.Contracts;
+using GenieHive.Control.Storage;
+using Microsoft.Extensions.Options;
+
+namespace GenieHive.Control.Registry;
+
+/// <summary>
+/// Replicas on one PostgreSQL share the registry through it: every <see cref="Interval"/> this loop reads what the
+/// registry writes of every replica committed since its last read (<see cref="RegistryStore.ReadChanges"/>) and
+/// merges it into <see cref="ClusterRegistry"/>, which marks a routing change when the table must show it. So a host
+/// registered on another replica is listed, routed and answered here within about a quarter of a second (plus that
+/// replica's heartbeat batch, at most a second, for a heartbeat). Nothing runs on SQLite, where one Control is the
+/// only writer.
+/// </summary>
+public sealed partial class RegistrySync(
+    ClusterRegistry registry,
+    ControlDatabase database,
+    IOptions<StorageOptions> storage,
+    TimeProvider time,
+    ILogger<RegistrySync> logger) : BackgroundService
+{
+    /// <summary>How often the database is asked what changed (one small query when nothing did).</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!StorageProviders.IsPostgres(storage.Value.Provider))
+        {
+            return;
+        }
+
+        // Real time whatever clock Control's business runs on: this is about how fresh the copy is, not about expiry.
+        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Pull();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>
+    /// One read and merge. Both run inside the database's read, which waits for this process's writes: a write of
+    /// this replica is then either not begun or committed and told to the registry, never half way (read back
+    /// before the registry knew it was stored, it would undo a newer change in memory).
+    /// </summary>
+    public void Pull()
+    {
+        try
+        {
+            database.Read(connection =>
+            {
+                registry.Apply(RegistryStore.ReadChanges(connection, registry.StoredThrough), time.UnixSeconds());
+                return true;
+            });
+        }
+        catch (DbException ex)
+        {
+            LogPullFailed(logger, ex);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Control is stopping: the database is already closed.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the registry changes other replicas wrote; will retry")]
+    private static partial void LogPullFailed(ILogger logger, Exception exception);
+}
