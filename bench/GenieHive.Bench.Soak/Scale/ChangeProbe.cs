@@ -7,14 +7,34 @@ using GenieHive.Bench.Soak.Stats;
 
 namespace GenieHive.Bench.Soak.Scale;
 
-/// <summary>How fast a change reached the facade: over every change the probe made in the measured phase.</summary>
+/// <summary>
+/// How fast a change reached the facade, over every change the probe made in the measured phase: from sending the
+/// heartbeat and from Control's 200, over the changes seen (<see cref="Untimed"/> changes, each following one not
+/// seen, are left out); <see cref="FromAckP99WithNotSeenMs"/> counts each change
+/// not seen within the timeout as taking the timeout (so a lower bound when any was not seen).
+/// </summary>
 internal sealed record VisibilityFigures(
     int Changes,
     int NotSeen,
     double TimeoutMs,
     double PollMs,
     LatencySummary FromSend,
-    LatencySummary FromAck);
+    LatencySummary FromAck,
+    double FromAckP99WithNotSeenMs,
+    IReadOnlyList<double> NotSeenAt,
+    int Untimed)
+{
+    public static VisibilityFigures Of(IReadOnlyList<double> fromSendMs, IReadOnlyList<double> fromAckMs, IReadOnlyList<double> notSeenAt, int untimed, TimeSpan timeout, TimeSpan poll) => new(
+        fromAckMs.Count + notSeenAt.Count,
+        notSeenAt.Count,
+        timeout.TotalMilliseconds,
+        poll.TotalMilliseconds,
+        LatencySummary.Of(fromSendMs),
+        LatencySummary.Of(fromAckMs),
+        LatencySummary.Of(fromAckMs.Concat(notSeenAt.Select(_ => timeout.TotalMilliseconds))).P99,
+        [.. notSeenAt.Select(at => Math.Round(at, 1))],
+        untimed);
+}
 
 /// <summary>
 /// Makes changes and times how long the facade takes to route by them. Each probe host (not part of the fleet, see
@@ -22,7 +42,9 @@ internal sealed record VisibilityFigures(
 /// in a heartbeat, then reads the facade's <c>GET /v1/models/{model}</c> (answered from the facade's own routing
 /// snapshot) every <see cref="PollInterval"/> until the model shows as served (healthy) or not (unavailable, or gone)
 /// accordingly. Timed from sending the heartbeat and from Control's 200; a change not seen within
-/// <see cref="Timeout"/> counts as not seen. The next change follows after a random pause, so changes land at
+/// <see cref="Timeout"/> counts as not seen, and the change after one not seen is not timed (the facade may still
+/// show the state it flips back to, which would read as seen at once) but waited for, so that the next one is. The
+/// next change follows after a random pause, so changes land at
 /// every point of the publisher's and the watch's cycles. The heartbeats also keep the probe hosts fresh.
 /// </summary>
 internal sealed class ChangeProbe(HttpClient facade, HeartbeatDriver heartbeats, string clientKey, int fleetSize, RunClock clock)
@@ -37,7 +59,8 @@ internal sealed class ChangeProbe(HttpClient facade, HeartbeatDriver heartbeats,
     private readonly List<SimulatedNode> _nodes = [.. Enumerable.Range(0, Hosts).Select(i => new SimulatedNode(FleetPlan.ProbeHost(i, fleetSize), seed: 7 + i, evolves: false))];
     private readonly LatencyLog _fromSend = new();
     private readonly LatencyLog _fromAck = new();
-    private int _notSeen;
+    private readonly LatencyLog _notSeen = new();
+    private int _untimed;
 
     /// <summary>Registers the probe hosts (healthy) and waits until the facade serves their models: the starting state.</summary>
     public async Task<bool> PrepareAsync(CancellationToken cancellationToken)
@@ -72,25 +95,27 @@ internal sealed class ChangeProbe(HttpClient facade, HeartbeatDriver heartbeats,
     public Task RunAsync(CancellationToken stop, CancellationToken abort) =>
         Task.WhenAll(Enumerable.Range(0, _nodes.Count).Select(i => Task.Run(() => LoopAsync(i, stop, abort), CancellationToken.None)));
 
-    public VisibilityFigures Figures() => new(
-        _fromSend.Count + Volatile.Read(ref _notSeen),
-        Volatile.Read(ref _notSeen),
-        Timeout.TotalMilliseconds,
-        PollInterval.TotalMilliseconds,
-        LatencySummary.Of(_fromSend.Snapshot().Select(s => s.Ms)),
-        LatencySummary.Of(_fromAck.Snapshot().Select(s => s.Ms)));
+    public VisibilityFigures Figures() => VisibilityFigures.Of(
+        [.. _fromSend.Snapshot().Select(s => s.Ms)],
+        [.. _fromAck.Snapshot().Select(s => s.Ms)],
+        [.. _notSeen.Snapshot().Select(s => s.At)],
+        Volatile.Read(ref _untimed),
+        Timeout,
+        PollInterval);
 
     private async Task LoopAsync(int probe, CancellationToken stop, CancellationToken abort)
     {
         var node = _nodes[probe];
         var random = new Random(31 + probe);
         var healthy = true;
+        var previousSeen = true;
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 healthy = !healthy;
                 node.SetHealthy(0, healthy);
+                var madeAt = clock.Seconds;
                 var sent = Stopwatch.GetTimestamp();
                 if (!await heartbeats.HeartbeatAsync(node, abort))
                 {
@@ -110,9 +135,14 @@ internal sealed class ChangeProbe(HttpClient facade, HeartbeatDriver heartbeats,
                 }
 
                 var seen = Stopwatch.GetTimestamp();
-                if (Stopwatch.GetElapsedTime(acked) > Timeout)
+                var timedOut = Stopwatch.GetElapsedTime(acked) > Timeout;
+                if (!previousSeen)
                 {
-                    Interlocked.Increment(ref _notSeen);
+                    Interlocked.Increment(ref _untimed);
+                }
+                else if (timedOut)
+                {
+                    _notSeen.Add(madeAt, Timeout.TotalMilliseconds);
                 }
                 else
                 {
@@ -120,6 +150,7 @@ internal sealed class ChangeProbe(HttpClient facade, HeartbeatDriver heartbeats,
                     _fromAck.Add(clock.Seconds, Stopwatch.GetElapsedTime(acked, seen).TotalMilliseconds);
                 }
 
+                previousSeen = !timedOut;
                 await Task.Delay(TimeSpan.FromMilliseconds(500 + random.Next(500)), stop);
             }
         }
