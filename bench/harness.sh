@@ -24,6 +24,8 @@ _harness_cleanup() {
       fi
     done < "$pids"
   done
+  # Whatever else the calling script started for the run (soak.sh's PostgreSQL), once the services are gone.
+  if declare -F harness_on_cleanup >/dev/null; then harness_on_cleanup; fi
 }
 
 _harness_on_signal() {

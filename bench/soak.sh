@@ -8,18 +8,22 @@
 #   bench/soak.sh --minutes 10    # any length (the run is killed after minutes + 10)
 #   bench/soak.sh --quick         # 1 minute
 #   bench/soak.sh --nodes 400 --client-rate 80 --heartbeat-ms 500
+#   bench/soak.sh --store postgres --services-per-node 10   # Control on a throwaway PostgreSQL 15 (bench/postgres.sh)
+# bench/scale.sh runs this at issue 17's scale (1,000 nodes × 10 services).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
 minutes=3
+store=sqlite
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[$i]}" in
     --minutes) minutes="${args[$((i + 1))]:-3}" ;;
     --quick) minutes=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --store) store="${args[$((i + 1))]:-sqlite}" ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
   esac
 done
 # The measured phase, plus up to 10 minutes for the build-free start-up, registration, warm-up and checks.
@@ -36,6 +40,19 @@ dotnet build bench/GenieHive.Bench.Soak/GenieHive.Bench.Soak.csproj -c Release -
 harness="bench/GenieHive.Bench.Soak/bin/Release/net10.0/GenieHive.Bench.Soak.dll"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 
+# scale.sh names its runs and its command line through these.
+run_name="${BENCH_RUN_PREFIX:-soak}-$(date -u +%Y%m%dT%H%M%SZ)"
+store_args=()
+if [[ "$store" == postgres ]]; then
+  # shellcheck source=bench/postgres.sh
+  source bench/postgres.sh
+  harness_on_cleanup() { stop_postgres; }
+  trap stop_postgres EXIT
+  start_postgres "$repo/bench/results/$run_name-work/postgres"
+  store_args=(--postgres "$postgres_connection")
+fi
+
 # shellcheck source=bench/harness.sh
 source bench/harness.sh
-run_harness "$limit" "$harness" run --repo "$repo" --commit "$commit" --command "bench/soak.sh $*" "$@"
+run_harness "$limit" "$harness" run --repo "$repo" --commit "$commit" --run-name "$run_name" \
+  --command "${BENCH_COMMAND:-bench/soak.sh $*}" "$@" "${store_args[@]}"

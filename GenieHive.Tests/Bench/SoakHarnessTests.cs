@@ -213,7 +213,8 @@ public sealed class SoakHarnessTests : IDisposable
         return path;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The repository root above the test binaries (the settings refuse any other).</summary>
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

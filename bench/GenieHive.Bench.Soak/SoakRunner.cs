@@ -6,6 +6,7 @@ using GenieHive.Bench.Soak.Cluster;
 using GenieHive.Bench.Soak.Fleet;
 using GenieHive.Bench.Soak.Memory;
 using GenieHive.Bench.Soak.Report;
+using GenieHive.Bench.Soak.Scale;
 using GenieHive.Bench.Soak.Stats;
 using GenieHive.Bench.Soak.Traffic;
 using GenieHive.Bench.Soak.Verification;
@@ -16,7 +17,8 @@ namespace GenieHive.Bench.Soak;
 /// <summary>
 /// One soak run: start the services, register the fleet (each node heartbeating from its registration on), warm up the
 /// request path, then measure heartbeats and drive client traffic for the duration while sampling memory and cluster
-/// health; stop, check that no update was lost, scan the logs, and write the report.
+/// health, while a change probe times how fast changes reach the facade and the routing watch's bytes are counted; stop,
+/// check that no update was lost, scan the logs, and write the report.
 /// </summary>
 internal static class SoakRunner
 {
@@ -26,7 +28,7 @@ internal static class SoakRunner
     {
         var startedUtc = DateTime.UtcNow;
         var loadBefore = LoadAverage.Text();
-        Console.WriteLine($"soak: {requested.Nodes} nodes every {requested.HeartbeatInterval.TotalMilliseconds:F0} ms, {requested.Clients} clients at {requested.ClientRate:F0} req/s, {requested.Duration.TotalMinutes:F1} min; load average {loadBefore}");
+        Console.WriteLine($"soak: {requested.Nodes} nodes ({requested.Store.ToString().ToLowerInvariant()}) every {requested.HeartbeatInterval.TotalMilliseconds:F0} ms, {requested.Clients} clients at {requested.ClientRate:F0} req/s, {requested.Duration.TotalMinutes:F1} min; load average {loadBefore}");
 
         var resultsDirectory = Path.Combine(requested.RepoRoot, requested.ResultsDirectory);
         using var services = await SoakCluster.StartAsync(requested, Path.Combine(resultsDirectory, requested.RunName + "-work"), abort);
@@ -49,7 +51,7 @@ internal static class SoakRunner
         using var facade = NewClient(settings.Facade, TimeSpan.FromSeconds(60));
 
         var clock = new RunClock();
-        var plan = FleetPlan.Build(settings.Nodes, settings.TrafficHosts, settings.Simulators);
+        var plan = FleetPlan.Build(settings.Nodes, settings.TrafficHosts, settings.Simulators, settings.ServicesPerNode);
         var nodes = plan.Select(host => new SimulatedNode(host, seed: 1000 + host.Index)).ToList();
         var heartbeats = new HeartbeatDriver(control, nodes, settings, clock);
         var clients = new ClientDriver(facade, settings, clock);
@@ -68,6 +70,17 @@ internal static class SoakRunner
 
         Console.WriteLine($"soak: registered {nodes.Count} hosts with {plan.Sum(host => host.Services.Count)} services");
         await WarmUpAsync(clients, abort);
+        var changes = new ChangeProbe(facade, heartbeats, settings.ClientKey, settings.Nodes, clock);
+        if (!await changes.PrepareAsync(abort))
+        {
+            // Measured anyway: a cluster that cannot show a new host within a minute is a figure, not a harness failure.
+            Console.Error.WriteLine("soak: the facade did not list the change probe's models within 60 s of their registration; probing anyway");
+        }
+
+        // Its own client: a whole table of 10,000 services, rebuilt first when anything changed, can take Control far
+        // longer than a heartbeat's 15 s on a loaded machine.
+        using var tables = NewClient(settings.Control, TimeSpan.FromSeconds(120));
+        var watch = new WatchCostMeter(tables, settings.ClientKey, settings.FacadeProbePort, settings.ControlProbePort);
 
         var watches = new List<ProcessWatch>();
         if (settings.ControlPid is { } controlPid)
@@ -83,7 +96,9 @@ internal static class SoakRunner
         // The measured phase (the nodes have been heartbeating since they registered).
         clock.Restart();
         heartbeats.BeginMeasuring();
+        var watchStart = await watch.StartAsync(abort);
         var traffic = clients.RunAsync(stop.Token, abort);
+        var probing = changes.RunAsync(stop.Token, abort);
         var cluster = new List<ClusterSample>();
         var interval = settings.EffectiveSampleInterval;
         var nextProgress = 30.0;
@@ -101,9 +116,10 @@ internal static class SoakRunner
         }
 
         await SampleAsync(watches, cluster, control, settings, clock, abort);
+        var watchEnd = await watch.EndAsync(abort);
         var measured = clock.Seconds;
         await stop.CancelAsync();
-        await Task.WhenAll(heartbeats.Completion, traffic).WaitAsync(TimeSpan.FromSeconds(90), abort);
+        await Task.WhenAll(heartbeats.Completion, traffic, probing).WaitAsync(TimeSpan.FromSeconds(90), abort);
         var controlLogTo = LogScan.Length(settings.ControlLog);
         var facadeLogTo = LogScan.Length(settings.FacadeLog);
         Console.WriteLine($"soak: stopped after {measured:F0} s; checking for lost updates");
@@ -125,7 +141,8 @@ internal static class SoakRunner
             LogScan.Scan("facade", settings.FacadeLog, facadeLogFrom, facadeLogTo),
         };
 
-        var report = BuildReport(settings, startedUtc, loadBefore, measured, nodes, plan, heartbeats, clients, checks, cluster, watches, logs);
+        var watchCost = WatchCostFigures.Between(watchStart, watchEnd, measured);
+        var report = BuildReport(settings, startedUtc, loadBefore, measured, nodes, plan, heartbeats, clients, checks, cluster, watches, logs, watchCost, changes.Figures());
         return await WriteAsync(settings, report, abort);
     }
 
@@ -213,7 +230,9 @@ internal static class SoakRunner
         List<UpdateCheckResult> checks,
         List<ClusterSample> cluster,
         List<ProcessWatch> watches,
-        List<LogScanResult> logs)
+        List<LogScanResult> logs,
+        WatchCostFigures watchCost,
+        VisibilityFigures visibility)
     {
         var beats = heartbeats.Heartbeats.Snapshot();
         var beatWindows = TimeWindows.Of(beats, measured, WindowLength.TotalSeconds);
@@ -256,6 +275,10 @@ internal static class SoakRunner
         var shape = new RunShape(settings.Nodes, settings.TrafficHosts, plan.Sum(host => host.Services.Count), settings.HeartbeatInterval.TotalMilliseconds,
             settings.Clients, settings.ClientRate, settings.Duration.TotalSeconds, Math.Round(measured, 1), settings.HostTimeoutSeconds);
 
+        var controlMemory = memory.Processes.FirstOrDefault(process => process.Name == "control");
+        var scale = ScaleFigures.Of(settings.Store.ToString().ToLowerInvariant(), shape.Services, heartbeatFigures.PerSecondAverage, watchCost, visibility,
+            controlMemory?.RssPeakMb ?? 0, controlMemory?.RssEndMb ?? 0, heartbeatFigures.Latency);
+
         var report = new SoakReport
         {
             RunName = settings.RunName,
@@ -270,6 +293,7 @@ internal static class SoakRunner
             Cluster = cluster,
             Memory = memory,
             Logs = logs,
+            Scale = scale,
             Verdict = new Verdict(true, []),
         };
         return report with { Verdict = Judge(report) };

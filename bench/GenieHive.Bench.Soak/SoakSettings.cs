@@ -2,6 +2,13 @@ using System.Globalization;
 
 namespace GenieHive.Bench.Soak;
 
+/// <summary>Where Control keeps its state in a soak run.</summary>
+internal enum SoakStore
+{
+    Sqlite,
+    Postgres,
+}
+
 /// <summary>
 /// What one soak run drives (from the command line), and where the services it started are (filled in once
 /// <see cref="Cluster.SoakCluster"/> has started them).
@@ -45,6 +52,15 @@ internal sealed record SoakSettings
 
     /// <summary>Simulated nodes (default 200).</summary>
     public int Nodes { get; init; } = 200;
+
+    /// <summary>Services on every node (default none given: the soak's one or two per node, two on a traffic host).</summary>
+    public int? ServicesPerNode { get; init; }
+
+    /// <summary>Control's store (default SQLite, a fresh file in the run's work folder).</summary>
+    public SoakStore Store { get; init; } = SoakStore.Sqlite;
+
+    /// <summary>With <see cref="SoakStore.Postgres"/>: the Npgsql connection string of an empty database (soak.sh starts the server).</summary>
+    public string? PostgresConnectionString { get; init; }
 
     /// <summary>Nodes whose services point at the real simulators and take the client traffic (default 8).</summary>
     public int TrafficHosts { get; init; } = 8;
@@ -94,6 +110,9 @@ internal sealed record SoakSettings
                 "--minutes" => settings with { Duration = TimeSpan.FromMinutes(ParseDouble(Value(), name, 0.05)) },
                 "--quick" => settings with { Duration = TimeSpan.FromMinutes(1) },
                 "--nodes" => settings with { Nodes = ParseInt(Value(), name, 1) },
+                "--services-per-node" => settings with { ServicesPerNode = ParseInt(Value(), name, 1) },
+                "--store" => settings with { Store = ParseStore(Value()) },
+                "--postgres" => settings with { PostgresConnectionString = Value() },
                 "--traffic-hosts" => settings with { TrafficHosts = ParseInt(Value(), name, 1) },
                 "--heartbeat-ms" => settings with { HeartbeatInterval = TimeSpan.FromMilliseconds(ParseInt(Value(), name, 10)) },
                 "--clients" => settings with { Clients = ParseInt(Value(), name, 1) },
@@ -118,8 +137,20 @@ internal sealed record SoakSettings
             throw new ArgumentException("--traffic-hosts cannot exceed --nodes.");
         }
 
+        if (settings.Store == SoakStore.Postgres && string.IsNullOrWhiteSpace(settings.PostgresConnectionString))
+        {
+            throw new ArgumentException("--store postgres needs --postgres <connection string> (bench/soak.sh starts a server and passes it).");
+        }
+
         return settings;
     }
+
+    private static SoakStore ParseStore(string text) => text switch
+    {
+        "sqlite" => SoakStore.Sqlite,
+        "postgres" => SoakStore.Postgres,
+        _ => throw new ArgumentException("--store must be sqlite or postgres."),
+    };
 
     private static int ParseInt(string text, string name, int min) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min

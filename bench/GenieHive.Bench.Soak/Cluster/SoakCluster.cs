@@ -7,24 +7,27 @@ namespace GenieHive.Bench.Soak.Cluster;
 /// <summary>
 /// What the soak test drives, started by hand from the Release builds (no Aspire, no node agent: the harness plays the
 /// 200 agents itself): two simulators serving the traffic hosts' chat and embedding models, Control with a fresh
-/// SQLite file in the run's work folder, and the facade following Control. Control and the facade carry the
-/// in-process probe (bench/GenieHive.Bench.Probe) so that their GC heap is sampled beside their RSS. Processes are
+/// SQLite file in the run's work folder (or on the PostgreSQL database soak.sh started), and the facade following
+/// Control. Control and the facade carry the
+/// in-process probe (bench/GenieHive.Bench.Probe) so that their GC heap is sampled beside their RSS, and their
+/// routing-watch byte counters read (<see cref="Scale.WatchCostMeter"/>). Processes are
 /// started with the benchmark harness's <see cref="ManagedProcess"/> and stopped, with their trees, on dispose.
 /// </summary>
 internal sealed class SoakCluster : IDisposable
 {
     private readonly List<ManagedProcess> _processes = [];
 
-    private SoakCluster(string workDir)
+    private SoakCluster(string workDir, SoakStore store)
     {
         WorkDir = workDir;
-        Database = Path.Combine(workDir, "geniehive.sqlite3");
+        Database = store == SoakStore.Sqlite ? Path.Combine(workDir, "geniehive.sqlite3") : null;
     }
 
     /// <summary>The run's work folder: the SQLite file, each service's log and the pids file soak.sh cleans up from.</summary>
     public string WorkDir { get; }
 
-    public string Database { get; }
+    /// <summary>Control's SQLite file; null on PostgreSQL.</summary>
+    public string? Database { get; }
 
     public Uri Control { get; private set; } = null!;
 
@@ -45,7 +48,7 @@ internal sealed class SoakCluster : IDisposable
     public static async Task<SoakCluster> StartAsync(SoakSettings settings, string workDir, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(workDir);
-        var cluster = new SoakCluster(workDir);
+        var cluster = new SoakCluster(workDir, settings.Store);
         try
         {
             await cluster.StartAllAsync(settings, cancellationToken);
@@ -112,13 +115,13 @@ internal sealed class SoakCluster : IDisposable
         ControlProcess = Add(ManagedProcess.Start("control", controlDll,
             [
                 "--urls", LoopbackPorts.Url(control),
-                "--ConnectionStrings:geniehive=Data Source=" + Database,
+                .. StoreArguments(settings),
                 "--GenieHive:Auth:ClientApiKeys:0=" + settings.ClientKey,
                 "--GenieHive:Auth:NodeApiKeys:0=" + settings.NodeKey,
                 "--GenieHive:Roles:Path=" + roles,
                 "--GenieHive:Routing:HostTimeoutSeconds=" + settings.HostTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ],
-            ProbeEnvironment(probeDll, ControlProbePort), LogPath("control")));
+            ProbeEnvironment(probeDll, ControlProbePort, Scale.WatchCostMeter.ControlSentCounter), LogPath("control")));
 
         FacadeProcess = Add(ManagedProcess.Start("facade", facadeDll,
             [
@@ -126,17 +129,24 @@ internal sealed class SoakCluster : IDisposable
                 "--services:control:http:0=" + LoopbackPorts.Url(control),
                 "--GenieHive:Auth:ClientApiKeys:0=" + settings.ClientKey,
             ],
-            ProbeEnvironment(probeDll, FacadeProbePort), LogPath("facade")));
+            ProbeEnvironment(probeDll, FacadeProbePort, Scale.WatchCostMeter.FacadeReadCounter), LogPath("facade")));
 
         await File.WriteAllLinesAsync(Path.Combine(WorkDir, "pids"), _processes.Select(p => p.Id.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         Console.WriteLine("soak: started " + string.Join(", ", _processes.Select(p => p.Name + "=" + p.Id.ToString(CultureInfo.InvariantCulture))) + "; logs in " + WorkDir);
         await WaitHealthyAsync(cancellationToken);
     }
 
-    private static Dictionary<string, string?> ProbeEnvironment(string probeDll, int port) => new()
+    private string[] StoreArguments(SoakSettings settings) => settings.Store switch
+    {
+        SoakStore.Postgres => ["--GenieHive:Storage:Provider=postgres", "--ConnectionStrings:geniehive=" + settings.PostgresConnectionString],
+        _ => ["--ConnectionStrings:geniehive=Data Source=" + Database],
+    };
+
+    private static Dictionary<string, string?> ProbeEnvironment(string probeDll, int port, string counter) => new()
     {
         ["DOTNET_STARTUP_HOOKS"] = probeDll,
         ["GENIEHIVE_BENCH_PROBE_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+        ["GENIEHIVE_BENCH_PROBE_COUNTERS"] = counter,
     };
 
     private async Task WaitHealthyAsync(CancellationToken cancellationToken)

@@ -122,7 +122,8 @@ internal sealed class HeartbeatDriver(HttpClient control, IReadOnlyList<Simulate
     // A quarter of the fleet restarts its agent once in a while; traffic hosts never do (no need to: same path).
     private static bool Reregisters(SimulatedNode node) => !node.Plan.TakesTraffic && node.Plan.Index % 4 == 1;
 
-    private async Task<bool> RegisterAsync(SimulatedNode node, CancellationToken cancellationToken)
+    /// <summary>Registers one node; true when Control answered 200. Also used by the change probe for its own nodes.</summary>
+    public async Task<bool> RegisterAsync(SimulatedNode node, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(node.Registration(), GenieHiveJsonContext.Default.HostRegistration);
         var started = Stopwatch.GetTimestamp();
@@ -146,7 +147,8 @@ internal sealed class HeartbeatDriver(HttpClient control, IReadOnlyList<Simulate
         }
     }
 
-    private async Task HeartbeatAsync(SimulatedNode node, CancellationToken cancellationToken)
+    /// <summary>Sends one node's next heartbeat; true when Control acknowledged it. Also used by the change probe.</summary>
+    public async Task<bool> HeartbeatAsync(SimulatedNode node, CancellationToken cancellationToken)
     {
         var heartbeat = node.NextHeartbeat(RunClock.UnixNow);
         var sequence = node.LastSent;
@@ -168,26 +170,27 @@ internal sealed class HeartbeatDriver(HttpClient control, IReadOnlyList<Simulate
                     {
                         Errors.Add("heartbeat_ack_mismatch", node.Plan.HostId + ": sent seq " + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)
                             + ", Control answered " + (echoed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"));
-                        return;
+                        return false;
                     }
 
                     node.Acknowledge(sequence);
-                    break;
+                    return true;
                 case HttpStatusCode.NotFound:
                     // Control lost the host: an error in a soak run, and what an agent does about it.
                     Errors.Add("heartbeat_unknown_host", node.Plan.HostId);
                     await RegisterAsync(node, cancellationToken);
-                    break;
+                    return false;
                 default:
                     Errors.Add("heartbeat_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
                         node.Plan.HostId + ": " + System.Text.Encoding.UTF8.GetString(payload));
-                    break;
+                    return false;
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
         {
             Record(phase, started);
             Errors.Add("heartbeat_" + ex.GetType().Name, node.Plan.HostId + ": " + ex.Message);
+            return false;
         }
     }
 

@@ -8,9 +8,10 @@ namespace GenieHive.Bench.Soak.Fleet;
 /// One simulated node agent: what it registers and the live state it heartbeats. Every heartbeat carries the next
 /// sequence number in <c>metrics.seq</c>; the last one Control acknowledged must be what Control shows (and stores)
 /// at the end. Now and then the engine's queue and in-flight counts move, and a fleet service flaps unhealthy, so the
-/// routing table keeps changing the way a busy cluster's does. Used by one heartbeat loop at a time.
+/// routing table keeps changing the way a busy cluster's does (unless it is a change probe's node, which changes
+/// only when told to). Used by one heartbeat loop at a time.
 /// </summary>
-internal sealed class SimulatedNode(PlannedHost plan, int seed)
+internal sealed class SimulatedNode(PlannedHost plan, int seed, bool evolves = true)
 {
     private readonly Random _random = new(seed);
     private readonly int[] _queueDepth = new int[plan.Services.Count];
@@ -52,7 +53,7 @@ internal sealed class SimulatedNode(PlannedHost plan, int seed)
     /// <summary>The next heartbeat (its sequence number is <see cref="LastSent"/> once built).</summary>
     public NodeHeartbeat NextHeartbeat(double unixNow)
     {
-        if (Evolve())
+        if (evolves && Evolve())
         {
             StateChanges++;
         }
@@ -73,6 +74,9 @@ internal sealed class SimulatedNode(PlannedHost plan, int seed)
             Services = [.. Services()],
         };
     }
+
+    /// <summary>Sets one service's health for the heartbeats from now on (the change probe's change).</summary>
+    public void SetHealthy(int service, bool healthy) => _unhealthy[service] = !healthy;
 
     public void Acknowledge(long sequence) => LastAcknowledged = Math.Max(LastAcknowledged, sequence);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.Json;
+using GenieHive.Bench.Soak.Cluster;
 
 namespace GenieHive.Bench.Soak.Memory;
 
@@ -41,7 +41,7 @@ internal sealed class ProcessWatch(string name, int pid, int probePort)
             return;
         }
 
-        JsonElement? probe = probePort > 0 ? await ReadProbeAsync(cancellationToken) : null;
+        JsonElement? probe = probePort > 0 ? await ProbeReader.ReadAsync(probePort, cancellationToken) : null;
         _samples.Add(new ProcessSample(
             Math.Round(at, 1),
             status.RssBytes,
@@ -78,25 +78,6 @@ internal sealed class ProcessWatch(string name, int pid, int probePort)
             return (rss, threads, state);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    // The probe (bench/GenieHive.Bench.Probe, a startup hook) answers one line of JSON per connection.
-    private async Task<JsonElement?> ReadProbeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            await client.ConnectAsync("127.0.0.1", probePort, timeout.Token);
-            using var reader = new StreamReader(client.GetStream());
-            var line = await reader.ReadLineAsync(timeout.Token);
-            return line is null ? null : JsonDocument.Parse(line).RootElement.Clone();
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GenieHive.Bench.Soak.Scale;
 
 namespace GenieHive.Bench.Soak.Report;
 
@@ -46,6 +47,9 @@ internal static class MarkdownSummary
         {
             Line(text, $"| {log.Service} log | {log.Errors} errors, {log.Warnings} warnings ({log.StaleHostWarnings} stale-host) |");
         }
+
+        Raw(text);
+        RenderScale(text, report.Scale);
 
         Raw(text);
         Raw(text, "Memory (" + report.Memory.Rule + "; sampled every " + report.Memory.SampleIntervalSeconds.ToString("F0", CultureInfo.InvariantCulture) + " s):");
@@ -104,6 +108,31 @@ internal static class MarkdownSummary
 
         return text.ToString();
     }
+
+    private static void RenderScale(StringBuilder text, ScaleFigures scale)
+    {
+        var watch = scale.Watch;
+        var visible = scale.Visibility;
+        Line(text, $"Scale (issue 17's numbers; stated for 10,000 services at about 1,000 heartbeats/s): store **{scale.Store}**, {scale.Services} services, {scale.HeartbeatsPerSecond:F0} heartbeats/s.");
+        Raw(text);
+        Raw(text, "| | figure |");
+        Raw(text, "|---|---|");
+        Line(text, $"| routing watch read by the facade | {Mb(watch.FacadeFullBytes + watch.FacadeDeltaBytes)} ({Mb(watch.FacadeDeltaBytes)} deltas, {Mb(watch.FacadeFullBytes)} whole tables), {watch.FacadeBytesPerSecond / 1024:F1} KiB/s |");
+        Line(text, $"| re-downloading every version instead | {watch.VersionsPublished} versions × {Mb(watch.FullTableBytes)} whole table = {Mb((long)watch.ReDownloadBytes)} |");
+        Line(text, $"| Control sent on the watch | {Mb(watch.ControlDeltaBytes)} deltas, {Mb(watch.ControlFullBytes)} whole tables |");
+        Line(text, $"| change visible in the facade ({visible.Changes} changes, polled every {visible.PollMs:F0} ms) | of those seen, after Control's 200: p50 {visible.FromAck.P50:F0} ms, **p99 {visible.FromAck.P99:F0} ms**, max {visible.FromAck.Max:F0} ms; from sending the heartbeat: p50 {visible.FromSend.P50:F0} ms, p99 {visible.FromSend.P99:F0} ms; {visible.NotSeen} not seen within {visible.TimeoutMs / 1000:F0} s, {visible.Untimed} untimed (each right after one not seen){(visible.NotSeen > 0 ? " (changes made at " + string.Join(", ", visible.NotSeenAt.Select(at => at.ToString("F0", CultureInfo.InvariantCulture) + " s")) + ")" : "")} |");
+        Line(text, $"| Control RSS | peak {scale.ControlRssPeakMb:F1} MB, end {scale.ControlRssEndMb:F1} MB |");
+        Line(text, $"| heartbeat latency ({scale.Store}) | p50 {scale.Heartbeat.P50:F2} ms, p99 {scale.Heartbeat.P99:F2} ms |");
+        Raw(text);
+        Raw(text, "| number | measured | must | aim |");
+        Raw(text, "|---|---|---|---|");
+        foreach (var target in scale.Targets)
+        {
+            Line(text, $"| {target.What} | {ScaleFigures.Format(target.Figure, target.Unit)} | ≤ {target.Must} {target.Unit} ({(target.MeetsMust ? "met" : "NOT met")}) | ≤ {target.Aim} {target.Unit} ({(target.MeetsAim ? "met" : "not met")}) |");
+        }
+    }
+
+    private static string Mb(long bytes) => (bytes / (1024.0 * 1024)).ToString(bytes < 10 * 1024 * 1024 ? "F2" : "F0", CultureInfo.InvariantCulture) + " MiB";
 
     private static void Line(StringBuilder text, FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
 

@@ -1,4 +1,5 @@
 using GenieHive.Bench.Soak.Memory;
+using GenieHive.Bench.Soak.Scale;
 using GenieHive.Bench.Soak.Stats;
 using GenieHive.Bench.Soak.Verification;
 
@@ -19,6 +20,7 @@ internal sealed record SoakReport
     public required IReadOnlyList<ClusterSample> Cluster { get; init; }
     public required MemoryFigures Memory { get; init; }
     public required IReadOnlyList<LogScanResult> Logs { get; init; }
+    public required ScaleFigures Scale { get; init; }
     public required Verdict Verdict { get; init; }
 }
 
