@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using GenieHive.ServiceDefaults;
@@ -73,7 +74,8 @@ public static class Extensions
 
     /// <summary>
     /// Sets Kestrel's connection and request-head limits from <see cref="ConnectionLimitsOptions"/> (one place for every
-    /// service; validated at start-up). A service may still lower its own body size limit (Control does).
+    /// service; validated at start-up). A service may still lower its own body size limit (Control does); an answer to a
+    /// body over it says the connection closes (<see cref="UndrainableBodyStartupFilter"/>).
     /// </summary>
     public static IServiceCollection AddConnectionLimits(this IServiceCollection services)
     {
@@ -95,6 +97,7 @@ public static class Extensions
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
             kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, UndrainableBodyStartupFilter>());
         return services;
     }
 

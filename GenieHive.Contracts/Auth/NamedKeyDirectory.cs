@@ -29,11 +29,11 @@ public sealed class NamedKeyDirectory
     public int Count { get; }
 
     /// <summary>A directory of <paramref name="table"/>'s keys; entries with a malformed hash are left out.</summary>
-    public static NamedKeyDirectory Build(KeyTable table)
-    {
-        var secret = Convert.FromBase64String(table.HashSecret);
-        return new NamedKeyDirectory(table.Version, new KeyHasher(secret), table.Keys.Select(ClientIdentity.From).OfType<ClientIdentity>());
-    }
+    public static NamedKeyDirectory Build(KeyTable table) =>
+        Of(table.Version, new KeyHasher(Convert.FromBase64String(table.HashSecret)), table.Keys.Select(ClientIdentity.From).OfType<ClientIdentity>());
+
+    /// <summary>A directory of identities already read (<see cref="ClientIdentity.From"/>), for a holder that keeps them between versions.</summary>
+    public static NamedKeyDirectory Of(long version, KeyHasher hasher, IEnumerable<ClientIdentity> keys) => new(version, hasher, keys);
 
     /// <summary>The named key <paramref name="presented"/> is, or null (not in the format, unknown id, wrong secret).</summary>
     public ClientIdentity? Resolve(ReadOnlySpan<char> presented)

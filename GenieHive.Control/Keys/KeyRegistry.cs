@@ -10,23 +10,28 @@ namespace GenieHive.Control.Keys;
 /// <summary>
 /// The named keys and this month's usage, in memory (served from there) and in the store. Every change publishes a
 /// new key table version: Control's own auth swaps its <see cref="NamedKeyDirectory"/>, and the facades' key watch
-/// (<see cref="WaitForNewerAsync"/>) hears of it at once.
+/// (<see cref="WaitForNewerAsync"/>) hears of it at once. Each key's table entry and identity are built when that key
+/// changes, and a version's table and directory only when first asked for: creating many keys in a row costs a copy
+/// of references per key, not a rebuild of every key's entry per key.
 /// </summary>
 public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> options, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredKey> _keys = new(StringComparer.Ordinal);
+
+    // The enabled keys as the next version will hold them, kept up to date key by key.
+    private readonly Dictionary<string, PublishedKey> _inForce = new(StringComparer.Ordinal);
     private Dictionary<string, long> _usage = new(StringComparer.Ordinal);
     private string _month = "";
     private string _hashSecret = "";
     private KeyHasher _hasher = null!;
     private long _version;
     private long _lastAuditId;
-    private KeyTable _table = new(0, "", []);
+    private volatile KeyPublication _published = KeyPublication.Empty;
     private TaskCompletionSource _changed = NewSignal();
 
     /// <summary>Control's own lookup of named keys (swapped whole on every change).</summary>
-    public NamedKeyDirectory Directory { get; private set; } = NamedKeyDirectory.Empty;
+    public NamedKeyDirectory Directory => _published.Directory;
 
     /// <summary>Reads keys, usage and the hash secret (configured, else stored, else generated and stored). Called once at start-up.</summary>
     public void Load()
@@ -48,6 +53,7 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             foreach (var key in keys)
             {
                 _keys[key.Id] = key;
+                RefreshLocked(key);
             }
 
             // Versions start from the clock, so a restarted Control never republishes an old number with new content.
@@ -64,16 +70,7 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
     }
 
     /// <summary>The current key table (what the facades hold).</summary>
-    public KeyTable Table
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _table;
-            }
-        }
-    }
+    public KeyTable Table => _published.Table;
 
     public List<KeyView> List()
     {
@@ -136,6 +133,7 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
                 return null;
             }
 
+            _inForce.Remove(id);
             view = ViewLocked(key, null);
             PublishLocked();
         }
@@ -161,6 +159,11 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
                 // A new month: every budget starts again, and the facades must hear of it.
                 _month = currentMonth;
                 _usage = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var key in _keys.Values)
+                {
+                    RefreshLocked(key);
+                }
+
                 budgetChanged = true;
             }
 
@@ -178,6 +181,7 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
                 if (month == _month)
                 {
                     _usage[key.Id] = _usage.GetValueOrDefault(key.Id) + tokens;
+                    RefreshLocked(key);
                     budgetChanged |= key.MonthlyTokenLimit is not null;
                 }
             }
@@ -208,9 +212,9 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
         Task changed;
         lock (_gate)
         {
-            if (_table.Version != after)
+            if (_published.Version != after)
             {
-                return _table;
+                return _published.Table;
             }
 
             changed = _changed.Task;
@@ -251,27 +255,42 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
         lock (_gate)
         {
             _keys[key.Id] = key;
+            RefreshLocked(key);
             PublishLocked();
             return ViewLocked(key, showKey);
         }
     }
 
+    /// <summary>Brings <paramref name="key"/>'s entry in <see cref="_inForce"/> up to date (its fields, its usage this month).</summary>
+    private void RefreshLocked(StoredKey key)
+    {
+        if (!key.Enabled)
+        {
+            _inForce.Remove(key.Id);
+            return;
+        }
+
+        var entry = new KeyTableEntry
+        {
+            Id = key.Id,
+            Name = key.Name,
+            Hash = Convert.ToBase64String(key.Hash),
+            Scopes = KeyScopes.ToNames(key.Scopes),
+            Models = key.Models,
+            RequestsPerMinute = key.RequestsPerMinute,
+            TokensPerMinute = key.TokensPerMinute,
+            MonthlyTokenLimit = key.MonthlyTokenLimit,
+            MonthlyTokensUsed = _usage.GetValueOrDefault(key.Id),
+        };
+
+        // The identity is read from the entry, as a facade reads it from the table: one reading of a key for both.
+        _inForce[key.Id] = new PublishedKey(entry, ClientIdentity.From(entry)!);
+    }
+
     private void PublishLocked()
     {
         _version++;
-        _table = new KeyTable(_version, _hashSecret, [.. _keys.Values.Where(k => k.Enabled).Select(k => new KeyTableEntry
-        {
-            Id = k.Id,
-            Name = k.Name,
-            Hash = Convert.ToBase64String(k.Hash),
-            Scopes = KeyScopes.ToNames(k.Scopes),
-            Models = k.Models,
-            RequestsPerMinute = k.RequestsPerMinute,
-            TokensPerMinute = k.TokensPerMinute,
-            MonthlyTokenLimit = k.MonthlyTokenLimit,
-            MonthlyTokensUsed = _usage.GetValueOrDefault(k.Id),
-        })]);
-        Directory = NamedKeyDirectory.Build(_table);
+        _published = new KeyPublication(_version, _hashSecret, _hasher, [.. _inForce.Values]);
         var previous = _changed;
         _changed = NewSignal();
         previous.TrySetResult();
@@ -294,6 +313,34 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
     };
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>One enabled key as published: its table entry and the identity read from it.</summary>
+    private sealed record PublishedKey(KeyTableEntry Entry, ClientIdentity Identity);
+
+    /// <summary>
+    /// One key table version. Its table (for the watch) and its directory (for Control's auth) are built from the keys
+    /// on first use and kept: a burst of changes publishes many versions, and only those someone reads are built.
+    /// </summary>
+    private sealed class KeyPublication
+    {
+        public static readonly KeyPublication Empty = new(0, "", null, []);
+
+        private readonly Lazy<KeyTable> _table;
+        private readonly Lazy<NamedKeyDirectory> _directory;
+
+        public KeyPublication(long version, string hashSecret, KeyHasher? hasher, PublishedKey[] keys)
+        {
+            Version = version;
+            _table = new(() => new KeyTable(version, hashSecret, [.. keys.Select(k => k.Entry)]));
+            _directory = new(() => hasher is null ? NamedKeyDirectory.Empty : NamedKeyDirectory.Of(version, hasher, keys.Select(k => k.Identity)));
+        }
+
+        public long Version { get; }
+
+        public KeyTable Table => _table.Value;
+
+        public NamedKeyDirectory Directory => _directory.Value;
+    }
 }
 
 /// <summary>A create request that passed validation (<see cref="KeyRequestValidator"/>).</summary>

@@ -110,6 +110,30 @@ public sealed class BadInputTests(BadInputTests.SmallLimitControl control) : ICl
     }
 
     [Fact]
+    public async Task AnAnswerToADeclaredBodyOverTheLimitSaysTheConnectionCloses()
+    {
+        // Kestrel does not drain a body past the limit and closes the connection after answering: a client told to keep
+        // it failed its next request on it (the endpoint fuzz suite's "connection failed" on a good request).
+        var ct = TestContext.Current.CancellationToken;
+        await using var socketControl = ControlFactory.StartOnPort(0, settings: new Dictionary<string, string?>
+        {
+            ["GenieHive:ControlApi:MaxRequestBodyBytes"] = BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var client = new HttpClient { BaseAddress = new Uri(socketControl.Url) };
+        using var oversized = new ByteArrayContent(Utf8("{\"host_id\": \"" + new string('x', BodyLimit * 2) + "\"}"));
+        oversized.Headers.ContentType = new("application/json");
+        using var refused = await client.PostAsync("/v1/nodes/register", oversized, ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.True(refused.Headers.ConnectionClose);
+
+        using var small = new ByteArrayContent(Utf8("{}"));
+        small.Headers.ContentType = new("application/json");
+        using var answered = await client.PostAsync("/v1/nodes/register", small, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, answered.StatusCode);
+        Assert.NotEqual(true, answered.Headers.ConnectionClose);
+    }
+
+    [Fact]
     public async Task AnOversizedChunkedBodyIs413()
     {
         using var content = new UnsizedContent(Utf8("{\"host_id\": \"" + new string('x', BodyLimit * 2) + "\"}"));

@@ -78,7 +78,8 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
         }
         catch (HttpRequestException ex)
         {
-            return "the connection failed: " + ex.Message;
+            // The inner exceptions tell a reset from an answer cut short (HttpClient's own message says neither).
+            return "the connection failed (" + ex.HttpRequestError + "): " + Chain(ex);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -100,7 +101,7 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
             }
             catch (HttpRequestException ex)
             {
-                return status + " with a body cut off: " + ex.Message;
+                return status + " with a body cut off: " + Chain(ex);
             }
 
             if (status >= 500 && !family.AllowedServerErrors.Contains(status))
@@ -123,6 +124,8 @@ public sealed class EndpointFuzzTests(FuzzCluster cluster) : IClassFixture<FuzzC
             return null;
         }
     }
+
+    private static string Chain(Exception ex) => ex.InnerException is { } inner ? ex.Message + " <- " + Chain(inner) : ex.Message;
 
     private static string Tally(SortedDictionary<int, int> statuses) => string.Join(", ", statuses.Select(s => s.Key + "x" + s.Value));
 

@@ -133,6 +133,55 @@ public sealed class AdminApiTests(KeyedControlFixture control) : IClassFixture<K
         Assert.DoesNotContain(rows, row => row.Contains(secret, StringComparison.Ordinal) || row.Contains(key, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task EveryKeyChangeReachesControlsAuthAndTheWatchedTableAtOnce()
+    {
+        // Control keeps each key's published entry between versions; a change that forgot to refresh it would leave a
+        // disabled, rotated or deleted key in force.
+        using var admin = Admin();
+        async Task<(string Id, string Key)> CreateAsync(string name)
+        {
+            using var created = await admin.PostAsync("/v1/admin/keys",
+                new StringContent("{\"name\":\"" + name + "\",\"scopes\":[\"operator.read\"]}", Encoding.UTF8, "application/json"), Ct);
+            var body = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
+        }
+
+        async Task<HttpStatusCode> ReadWithAsync(string key)
+        {
+            using var client = control.Factory.CreateClient();
+            client.DefaultRequestHeaders.Add(GenieHiveHeaders.ApiKey, key);
+            using var response = await client.GetAsync("/v1/cluster/hosts", Ct);
+            return response.StatusCode;
+        }
+
+        var kept = await CreateAsync("kept");
+        var disabled = await CreateAsync("disabled");
+        var rotated = await CreateAsync("rotated");
+        var deleted = await CreateAsync("deleted");
+        Assert.Equal(HttpStatusCode.OK, await ReadWithAsync(disabled.Key));
+        (await admin.PostAsync("/v1/admin/keys/" + disabled.Id + "/disable", null, Ct)).Dispose();
+        using var rotation = await admin.PostAsync("/v1/admin/keys/" + rotated.Id + "/rotate", null, Ct);
+        var newKey = (await rotation.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetString()!;
+        (await admin.DeleteAsync("/v1/admin/keys/" + deleted.Id, Ct)).Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, await ReadWithAsync(kept.Key));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadWithAsync(disabled.Key));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadWithAsync(rotated.Key));
+        Assert.Equal(HttpStatusCode.OK, await ReadWithAsync(newKey));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadWithAsync(deleted.Key));
+
+        var table = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/keys/watch", Ct);
+        var ids = table.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("id").GetString()).ToHashSet();
+        Assert.Contains(kept.Id, ids);
+        Assert.Contains(rotated.Id, ids);
+        Assert.DoesNotContain(disabled.Id, ids);
+        Assert.DoesNotContain(deleted.Id, ids);
+
+        (await admin.PostAsync("/v1/admin/keys/" + disabled.Id + "/enable", null, Ct)).Dispose();
+        Assert.Equal(HttpStatusCode.OK, await ReadWithAsync(disabled.Key));
+    }
+
     private HttpClient Admin()
     {
         var client = control.Factory.CreateClient();
