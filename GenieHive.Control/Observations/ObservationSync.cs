@@ -13,8 +13,7 @@ namespace GenieHive.Control.Observations;
 /// it reaches: every <see cref="Interval"/> this replica writes the reports it received since the last pass (off the
 /// request path, one transaction), and folds into its <see cref="ObservationMerger"/> the reports the others wrote, so
 /// that every replica merges every facade and its routing table shows the sum. Reports keep the time they were received,
-/// so they age out of every merger exactly as they would have on the replica that took them. On SQLite (one Control)
-/// there is nobody to share with, and this does nothing.
+/// so they age out of every merger exactly as they would have on the replica that took them.
 /// </summary>
 public sealed partial class ObservationSync(
     ObservationMerger observations,
@@ -23,7 +22,7 @@ public sealed partial class ObservationSync(
     ControlDatabase database,
     IOptions<StorageOptions> storage,
     TimeProvider time,
-    ILogger<ObservationSync> logger) : BackgroundService
+    ILogger<ObservationSync> logger) : ReplicaSyncLoop(storage, Interval)
 {
     /// <summary>How often reports are written and read: well inside a facade's report interval of a second or two.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
@@ -31,17 +30,16 @@ public sealed partial class ObservationSync(
     /// <summary>How often reports older than every merger keeps are deleted.</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromSeconds(30);
 
-    private readonly bool _shared = storage.Value.SharedByReplicas;
     private readonly string _replicaId = Guid.NewGuid().ToString("N");
     private readonly Lock _gate = new();
     private Dictionary<(string Reporter, string Service), ReceivedObservation> _pending = [];
     private long _readRevision;
-    private long _lastPrune;
+    private long _lastPrune = TimeProvider.System.GetTimestamp();
 
     /// <summary>Queues a report this replica received (only its known services) for the next write; nothing on SQLite.</summary>
     public void Stage(ObservationReport report, Func<string, bool> isKnownService, double receivedAt)
     {
-        if (!_shared)
+        if (!Shared)
         {
             return;
         }
@@ -58,40 +56,17 @@ public sealed partial class ObservationSync(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_shared)
-        {
-            return;
-        }
-
-        // Real time, whatever clock the business runs on: this is about how fresh other replicas' reports are here.
-        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
-        _lastPrune = TimeProvider.System.GetTimestamp();
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                Pass();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_shared)
+        if (Shared)
         {
             Write();
         }
     }
 
     /// <summary>One pass: write what this replica received, read what the others did, now and then delete what aged out.</summary>
-    public void Pass()
+    public override void Pass()
     {
         Write();
         Read();

@@ -10,47 +10,24 @@ namespace GenieHive.Control.Registry;
 /// registry writes of every replica committed since its last read (<see cref="RegistryStore.ReadChanges"/>) and
 /// merges it into <see cref="ClusterRegistry"/>, which marks a routing change when the table must show it. So a host
 /// registered on another replica is listed, routed and answered here within about a quarter of a second (plus that
-/// replica's heartbeat batch, at most a second, for a heartbeat). Nothing runs on SQLite, where one Control is the
-/// only writer.
+/// replica's heartbeat batch, at most a second, for a heartbeat).
 /// </summary>
 public sealed partial class RegistrySync(
     ClusterRegistry registry,
     ControlDatabase database,
     IOptions<StorageOptions> storage,
     TimeProvider time,
-    ILogger<RegistrySync> logger) : BackgroundService
+    ILogger<RegistrySync> logger) : ReplicaSyncLoop(storage, Interval)
 {
     /// <summary>How often the database is asked what changed (one small query when nothing did).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!StorageProviders.IsPostgres(storage.Value.Provider))
-        {
-            return;
-        }
-
-        // Real time whatever clock Control's business runs on: this is about how fresh the copy is, not about expiry.
-        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                Pull();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
 
     /// <summary>
     /// One read and merge. Both run inside the database's read, which waits for this process's writes: a write of
     /// this replica is then either not begun or committed and told to the registry, never half way (read back
     /// before the registry knew it was stored, it would undo a newer change in memory).
     /// </summary>
-    public void Pull()
+    public override void Pass()
     {
         try
         {
