@@ -85,9 +85,10 @@ public sealed class ControlFailoverHandler(ControlEndpoints endpoints) : Delegat
 
         try
         {
+            // A copy of the buffered bytes, not ReadAsStreamAsync: that stream is cached by the content, and read to its end
+            // here it would leave nothing for whoever relays the answer (the facade's relay of Control's 503s).
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
             return body.RootElement.ValueKind == JsonValueKind.Object
                 && body.RootElement.TryGetProperty("code", out var code)
                 && code.ValueKind == JsonValueKind.String && code.ValueEquals(NotLeaderCode);
