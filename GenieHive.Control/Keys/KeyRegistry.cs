@@ -16,6 +16,9 @@ namespace GenieHive.Control.Keys;
 /// </summary>
 public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> options, TimeProvider time)
 {
+    /// <summary>The <c>control_state</c> counter audit record ids are reserved from, a batch's block at a time.</summary>
+    public const string AuditIdKey = "audit_record_id";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredKey> _keys = new(StringComparer.Ordinal);
 
@@ -26,7 +29,8 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
     private string _hashSecret = "";
     private KeyHasher _hasher = null!;
     private long _version;
-    private long _lastAuditId;
+    // The largest audit record id at start-up: where the shared id counter starts on a database written before it.
+    private long _auditIdFloor;
     private volatile KeyPublication _published = KeyPublication.Empty;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -49,7 +53,7 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             _hasher = new KeyHasher(Convert.FromBase64String(secret));
             _month = month;
             _usage = usage;
-            _lastAuditId = lastAuditId;
+            _auditIdFloor = lastAuditId;
             foreach (var key in keys)
             {
                 _keys[key.Id] = key;
@@ -148,7 +152,6 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
     /// </summary>
     public async Task RecordAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
-        var numbered = new List<AuditRecord>(records.Count);
         var usage = new Dictionary<(string Key, string Month), long>();
         lock (_gate)
         {
@@ -169,7 +172,6 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
 
             foreach (var record in records)
             {
-                numbered.Add(record with { Id = ++_lastAuditId });
                 var tokens = record.PromptTokens + record.CompletionTokens;
                 if (tokens <= 0 || !_keys.TryGetValue(record.KeyId, out var key))
                 {
@@ -194,7 +196,9 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
 
         await database.WriteAsync((connection, transaction) =>
         {
-            KeyStore.InsertAudits(connection, transaction, numbered);
+            // Ids from a counter in the database, not this Control's memory: replicas on one database number disjointly.
+            var first = ControlState.Reserve(connection, transaction, AuditIdKey, records.Count, _auditIdFloor);
+            KeyStore.InsertAudits(connection, transaction, [.. records.Select((record, i) => record with { Id = first + i })]);
 
             foreach (var ((key, month), tokens) in usage)
             {

@@ -5,7 +5,7 @@ using System.Globalization;
 namespace GenieHive.Control.Storage;
 
 /// <summary>
-/// The counters Control keeps in <c>control_state</c> (the routing-table version, the leadership epoch): one row per
+/// The counters Control keeps in <c>control_state</c> (the routing-table version, the leadership epoch, audit record ids, ...): one row per
 /// key, its value a decimal integer as text, read and advanced in the SQL both engines run.
 /// </summary>
 public static class ControlState
@@ -22,17 +22,26 @@ public static class ControlState
     /// One atomic step on the counter: the larger of (stored + 1) and <paramref name="floor"/>, stored and returned.
     /// On PostgreSQL the row stays locked until the transaction ends, so steps of concurrent Controls queue up.
     /// </summary>
-    public static long Advance(DbConnection connection, DbTransaction transaction, string key, long floor = 1)
+    public static long Advance(DbConnection connection, DbTransaction transaction, string key, long floor = 1) =>
+        Reserve(connection, transaction, key, 1, floor - 1);
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> numbers in one atomic step and returns the first: the counter moves to the
+    /// larger of its stored value and <paramref name="floor"/>, plus <paramref name="count"/>. The row stays locked
+    /// until the transaction ends, as with <see cref="Advance"/>, so concurrent Controls get disjoint blocks.
+    /// </summary>
+    public static long Reserve(DbConnection connection, DbTransaction transaction, string key, long count, long floor = 0)
     {
         using var command = connection.Command(transaction, """
-            INSERT INTO control_state (key, value) VALUES (@key, CAST(@floor AS TEXT))
+            INSERT INTO control_state (key, value) VALUES (@key, CAST(@floor + @count AS TEXT))
             ON CONFLICT (key) DO UPDATE SET value = CAST(
-                CASE WHEN CAST(control_state.value AS BIGINT) + 1 > @floor THEN CAST(control_state.value AS BIGINT) + 1 ELSE @floor END AS TEXT)
+                CASE WHEN CAST(control_state.value AS BIGINT) > @floor THEN CAST(control_state.value AS BIGINT) ELSE @floor END + @count AS TEXT)
             RETURNING value;
             """);
         command.Add("@key", DbType.String, key);
         command.Add("@floor", DbType.Int64, floor);
-        return long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture);
+        command.Add("@count", DbType.Int64, count);
+        return long.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture) - count + 1;
     }
 
     /// <summary>
