@@ -34,7 +34,7 @@ public sealed partial class AuditRetention(
         }
     }
 
-    private Task PruneAsync(CancellationToken stoppingToken) => leadership.WhileLeadingAsync(async term =>
+    private Task PruneAsync(CancellationToken stoppingToken) => leadership.WhileLeadingAsync("audit retention", async term =>
     {
         var cutoff = time.UnixSeconds() - options.Value.RetentionDays * 86_400;
         var deleted = 0;

@@ -36,9 +36,11 @@ public sealed partial class LeaderElector : BackgroundService
     /// <summary>
     /// Runs a leader's loop step under the current term; nothing when this Control does not lead. A fenced write the
     /// step makes that is refused ends the step quietly: the elector logged it and stepped down, and the new leader
-    /// takes the loop over.
+    /// takes the loop over. A step the database failed (restarting, unreachable, a pooled session it ended) is logged
+    /// and runs again on its loop's next tick: left to escape, it would end the loop and, with it, the whole Control
+    /// (a background service's failure stops the host).
     /// </summary>
-    public async Task WhileLeadingAsync(Func<LeaderTerm, Task> step)
+    public async Task WhileLeadingAsync(string loop, Func<LeaderTerm, Task> step)
     {
         if (Current is not { } term)
         {
@@ -51,6 +53,10 @@ public sealed partial class LeaderElector : BackgroundService
         }
         catch (LeadershipLostException)
         {
+        }
+        catch (DbException ex)
+        {
+            LogStepFailed(_logger, loop, ex);
         }
     }
 
@@ -147,6 +153,9 @@ public sealed partial class LeaderElector : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost leadership at epoch {Epoch}: {Reason}")]
     private static partial void LogLost(ILogger logger, long epoch, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The leader's {Loop} failed on the database; it runs again on its next tick")]
+    private static partial void LogStepFailed(ILogger logger, string loop, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Won the leader lock but could not store a new epoch; trying again")]
     private static partial void LogEpochNotStored(ILogger logger, Exception exception);

@@ -18,9 +18,15 @@ public sealed class LogSink
 
     public void Add(LogEntry entry) => _entries.Enqueue(entry);
 
-    /// <summary>The last warnings and errors, for a failure message.</summary>
-    public string Tail(int count = 40) =>
-        string.Join('\n', _entries.Where(e => e.Level >= LogLevel.Warning).TakeLast(count)
+    /// <summary>
+    /// The last warnings and errors of each service, for a failure message. Per service, because one service's retries
+    /// (an agent's circuit breaker, a facade's refused reports) can fill any window of the whole log and hide the one
+    /// line that explains them, such as why Control stopped.
+    /// </summary>
+    public string Tail(int perApp = 12) =>
+        string.Join('\n', _entries.Where(e => e.Level >= LogLevel.Warning)
+            .GroupBy(e => e.App)
+            .SelectMany(app => app.TakeLast(perApp))
             .Select(e => $"[{e.App}] {e.Level} {e.Category}: {e.Text}"));
 }
 

@@ -44,7 +44,7 @@ public sealed partial class RunLeaseSweeper(
 
     /// <summary>Fails the expired runs, when this Control leads; stops at the first write refused (it no longer leads).</summary>
     public Task SweepAsync(CancellationToken cancellationToken) =>
-        leadership.WhileLeadingAsync(term => SweepAsync(term, cancellationToken));
+        leadership.WhileLeadingAsync("benchmark run lease sweep", term => SweepAsync(term, cancellationToken));
 
     private async Task SweepAsync(LeaderTerm term, CancellationToken cancellationToken)
     {

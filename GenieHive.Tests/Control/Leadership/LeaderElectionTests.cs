@@ -34,6 +34,27 @@ public sealed class LeaderElectionTests
     }
 
     [Fact]
+    public async Task ALeadersStepTheDatabaseFailedEndsQuietlyAndTheNextStepRuns()
+    {
+        // What a PostgreSQL restart does to a leader's loop: its pooled session ended (57P01) under the step. Escaping,
+        // the exception ended the loop, and the host stopped Control with it.
+        await using var storage = await TestStorage.CreateAsync(StorageProviders.Sqlite);
+        using var control = ElectingControl.Start(storage);
+        control.Elector.Campaign();
+
+        await control.Elector.WhileLeadingAsync("failing step", _ => throw new NpgsqlException("terminating connection due to administrator command"));
+        var ranAgain = false;
+        await control.Elector.WhileLeadingAsync("next step", _ =>
+        {
+            ranAgain = true;
+            return Task.CompletedTask;
+        });
+
+        Assert.True(ranAgain);
+        Assert.NotNull(control.Elector.Current);
+    }
+
+    [Fact]
     public async Task OfControlsCampaigningAtOnceOnOnePostgresDatabaseExactlyOneLeads()
     {
         await using var storage = await TestStorage.CreateAsync(StorageProviders.Postgres);
