@@ -57,8 +57,18 @@ public sealed partial class NodeRegistrar(
     /// replica's or another's (<see cref="RegistryStore.NextSequence"/>): a service a live host holds in the database
     /// is refused even before this replica has heard of that host, so two replicas never both accept one service.
     /// </summary>
-    private async Task<RegistryOutcome> RegisterInStoreAsync(
-        HostRegistration registration, IReadOnlyList<ServiceRecord> services, double now, CancellationToken cancellationToken)
+    private Task<RegistryOutcome> RegisterInStoreAsync(
+        HostRegistration registration, IReadOnlyList<ServiceRecord> services, double now, CancellationToken cancellationToken) =>
+        DecideInStoreAsync(registration.HostId, services, now, () => registry.Register(registration, services, now), cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="apply"/> (a registration, or a heartbeat that changes a host's services) inside one
+    /// registry write after checking the database for a live owner of any of <paramref name="services"/>, and writes
+    /// the hosts it changed in that transaction. What memory already accepted when the write fails is retried by the
+    /// next batched write, and the caller still gets the error (its node agent tries again).
+    /// </summary>
+    private async Task<RegistryOutcome> DecideInStoreAsync(
+        string hostId, IReadOnlyList<ServiceRecord> services, double now, Func<RegistryOutcome> apply, CancellationToken cancellationToken)
     {
         RegistryOutcome? outcome = null;
         try
@@ -67,13 +77,13 @@ public sealed partial class NodeRegistrar(
             {
                 var sequence = RegistryStore.NextSequence(connection, transaction);
                 var serviceIds = services.Select(service => service.ServiceId).ToList();
-                if (RegistryStore.FindLiveOwner(connection, transaction, registration.HostId, serviceIds, registry.FreshSince(now)) is var (serviceId, owner))
+                if (RegistryStore.FindLiveOwner(connection, transaction, hostId, serviceIds, registry.FreshSince(now)) is var (serviceId, owner))
                 {
                     outcome = RegistryOutcome.Conflict(serviceId, owner);
                     return new StoredRows([], sequence);
                 }
 
-                outcome = registry.Register(registration, services, now);
+                outcome = apply();
                 // Each host is written as it is now in memory, so a heartbeat that landed meanwhile is not undone.
                 var rows = outcome.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>().ToList();
                 RegistryStore.Save(connection, transaction, rows, sequence);
@@ -82,7 +92,7 @@ public sealed partial class NodeRegistrar(
         }
         catch (DbException) when (outcome is { Status: RegistryStatus.Ok } accepted)
         {
-            // Memory already has the registration; the next batched write retries it so that the database catches up.
+            // Memory already has it; the next batched write retries it so that the database catches up.
             registry.MarkDirty(accepted.HostsToPersist.Select(registry.ForPersistence).OfType<HostPersistence>());
             throw;
         }
@@ -90,13 +100,20 @@ public sealed partial class NodeRegistrar(
         return outcome!;
     }
 
-    public RegistryOutcome Heartbeat(NodeHeartbeat heartbeat)
+    /// <summary>
+    /// A heartbeat: applied in memory and written in the next batch, except one that changes the host's services,
+    /// which is decided in the database like a registration (a replica's memory may not yet know that another
+    /// replica just gave one of those services to a live host).
+    /// </summary>
+    public async ValueTask<RegistryOutcome> HeartbeatAsync(NodeHeartbeat heartbeat, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var now = Now();
         StoredJson.Freeze(heartbeat.Metrics);
         var services = heartbeat.Services is { Count: > 0 } reported ? Prepare(heartbeat.HostId, reported, now) : null;
-        var outcome = registry.Heartbeat(heartbeat, services, now);
+        var outcome = services is not null && registry.WouldChangeServices(heartbeat.HostId, services)
+            ? await DecideInStoreAsync(heartbeat.HostId, services, now, () => registry.Heartbeat(heartbeat, services, now), cancellationToken)
+            : registry.Heartbeat(heartbeat, services, now);
 
         var result = outcome.Status switch
         {

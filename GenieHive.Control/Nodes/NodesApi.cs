@@ -58,7 +58,7 @@ public static class NodesApi
             return Problems.BadRequest($"{error.Field} {error.Message}.", error.Field);
         }
 
-        var outcome = registrar.Heartbeat(heartbeat);
+        var outcome = await registrar.HeartbeatAsync(heartbeat, cancellationToken);
         return outcome.Status switch
         {
             RegistryStatus.Ok => TypedResults.Ok(new NodeAck("ok", outcome.Host!)),

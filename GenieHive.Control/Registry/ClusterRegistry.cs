@@ -182,6 +182,7 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
             return new RegistryOutcome(RegistryStatus.Ok)
             {
                 Host = ToView(_hosts[host.HostId], now),
+                HostsToPersist = victims.Count == 0 ? [host.HostId] : [host.HostId, .. victims],
                 CameBack = cameBack,
                 Changed = changed,
                 TookOverFrom = victims,
@@ -414,6 +415,19 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Whether a heartbeat reporting <paramref name="services"/> would change what <paramref name="hostId"/> serves
+    /// (a service added, dropped, moved here or re-described): false for a host this replica does not know, whose
+    /// heartbeat is answered "unknown host" anyway.
+    /// </summary>
+    public bool WouldChangeServices(string hostId, IReadOnlyList<ServiceRecord> services)
+    {
+        lock (_gate)
+        {
+            return _hosts.TryGetValue(hostId, out var host) && !SameServices(host, services);
+        }
     }
 
     private bool SameServices(HostRecord host, IReadOnlyList<ServiceRecord> services)

@@ -36,7 +36,7 @@ public sealed class HeartbeatCostTests(ControlFixture control) : IClassFixture<C
             var started = Stopwatch.GetTimestamp();
             var heartbeat = JsonBody.Deserialize(bodies[i % Hosts], Json.NodeHeartbeat).Value!;
             Assert.Null(RegistrationValidator.Validate(heartbeat));
-            var outcome = registrar.Heartbeat(heartbeat);
+            var outcome = await registrar.HeartbeatAsync(heartbeat, TestContext.Current.CancellationToken);
             samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Assert.Equal(RegistryStatus.Ok, outcome.Status);
         }

@@ -114,6 +114,46 @@ public sealed class SharedRegistryTests
         }
     }
 
+    [Fact]
+    public async Task TheSameServiceAddedByHeartbeatsOnTwoReplicasAtOnceGoesToOneHostAndTheOtherIsRefused()
+    {
+        // A node agent reports a service it started in its next heartbeat, not in a new registration: the same
+        // decision as registering it, and so in the database too, since neither replica may know the other's host yet.
+        await using var replicas = await TwoReplicas.StartAsync();
+        var (a, b) = (replicas.First, replicas.Second);
+        await Task.WhenAll(a.HealthAsync(), b.HealthAsync());
+
+        for (var round = 0; round < 5; round++)
+        {
+            var serviceId = $"hb-contested-{round}";
+            var hosts = new[] { $"hb-contender-a-{round}", $"hb-contender-b-{round}" };
+            var clients = new[] { a, b };
+            for (var i = 0; i < 2; i++)
+            {
+                await clients[i].RegisterOkAsync(Host(hosts[i], Service(hosts[i] + "-own")));
+            }
+
+            using var start = new Barrier(2);
+            var answers = await Task.WhenAll(clients.Select((client, i) => Task.Run(async () =>
+            {
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                using var response = await client.HeartbeatAsync(Heartbeat(hosts[i], Service(hosts[i] + "-own"), Service(serviceId)));
+                return response.StatusCode;
+            }, TestContext.Current.CancellationToken)));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
+            var winner = hosts[Array.IndexOf(answers, HttpStatusCode.OK)];
+            Assert.Equal(winner, await OwnerInDatabaseAsync(replicas.Storage, serviceId));
+            foreach (var client in clients)
+            {
+                var services = await Eventually.ValueAsync(
+                    client.ServicesAsync, services => services.Any(service => service.ServiceId == serviceId),
+                    "both replicas to list the contested service", TimeSpan.FromSeconds(5));
+                Assert.Equal(winner, Assert.Single(services, service => service.ServiceId == serviceId).HostId);
+            }
+        }
+    }
+
     private static async Task<string?> OwnerInDatabaseAsync(TestStorage storage, string serviceId)
     {
         await using var connection = new NpgsqlConnection(storage.ConnectionString);
