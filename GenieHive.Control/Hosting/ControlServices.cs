@@ -77,12 +77,14 @@ public static class ControlServices
             json.MaxDepth = GenieHiveJsonContext.Default.Options.MaxDepth;
         });
         services.AddJsonProblemDetails();
+        services.AddExceptionHandler<StorageUnavailableHandler>();
         return builder;
     }
 
     /// <summary>
-    /// ProblemDetails for every error: unhandled exceptions become a 500 without internals, and empty error
-    /// responses (unknown routes, bad query binding) get a ProblemDetails body.
+    /// ProblemDetails for every error: a failed database becomes a 503 (<see cref="StorageUnavailableHandler"/>), other
+    /// unhandled exceptions a 500 without internals, and empty error responses (unknown routes, bad query binding) get
+    /// a ProblemDetails body.
     /// </summary>
     public static WebApplication UseControlErrorHandling(this WebApplication app)
     {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using GenieHive.Control.Http;
 using GenieHive.Control.Storage;
 using GenieHive.Tests.Control.Storage;
 using GenieHive.Tests.Scenarios.Cluster;
@@ -9,7 +11,8 @@ namespace GenieHive.Tests.Scenarios;
 /// <summary>
 /// Issue 17's "PostgreSQL restarted": Control on a real PostgreSQL of the test's own, stopped as an operator's restart
 /// stops it and started again. The facade routes from its own table meanwhile; Control reconnects, takes the
-/// leadership again and writes registrations and heartbeats as before.
+/// leadership again and writes registrations and heartbeats as before. While the database is down, a write Control
+/// cannot make answers 503 <c>storage_unavailable</c>.
 /// </summary>
 [Collection(ScenarioCollection.Name)]
 public sealed class PostgresRestartTests(ITestOutputHelper output)
@@ -44,6 +47,15 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
         while (clock.Elapsed < TimeSpan.FromSeconds(3))
         {
             whileDown.Add(await Chat.SendAsync(cluster.FacadeClient, Model, clock, ct));
+        }
+
+        // Control itself says what is wrong, in its own shape, instead of a 500: the request was fine; retry shortly.
+        using (var refused = await Registrations.SendAsync(cluster.Control.Url, Registrations.Host("pg-host-early")))
+        {
+            var problem = await refused.Content.ReadAsStringAsync(ct);
+            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)refused.StatusCode} {problem}");
+            Assert.Contains(StorageUnavailableHandler.Code, problem, StringComparison.Ordinal);
+            Assert.NotNull(refused.Headers.RetryAfter);
         }
 
         await server.StartAgainAsync();

@@ -30,15 +30,20 @@ public static class Registrations
     /// <summary>Registers a host with Control at <paramref name="controlUrl"/> with the node key, as its node agent would; fails the test unless Control answers 200.</summary>
     public static async Task PostAsync(string controlUrl, HostRegistration registration)
     {
-        var ct = TestContext.Current.CancellationToken;
+        using var response = await SendAsync(controlUrl, registration);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, "Control refused the registration: " + (int)response.StatusCode + " " + body);
+    }
+
+    /// <summary>Sends a registration to Control at <paramref name="controlUrl"/> with the node key, whatever it answers.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(string controlUrl, HostRegistration registration)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, controlUrl + "/v1/nodes/register")
         {
             Content = JsonContent.Create(registration, GenieHiveJsonContext.Default.HostRegistration),
         };
         request.Headers.Add(GenieHiveHeaders.NodeKey, TestCluster.NodeKey);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        using var response = await http.SendAsync(request, ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, "Control refused the registration: " + (int)response.StatusCode + " " + body);
+        return await http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }
