@@ -101,16 +101,7 @@ public sealed class SharedRegistryTests
                 return response.StatusCode;
             }, TestContext.Current.CancellationToken)));
 
-            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
-            var winner = hosts[Array.IndexOf(answers, HttpStatusCode.OK)];
-            Assert.Equal(winner, await OwnerInDatabaseAsync(replicas.Storage, serviceId));
-            foreach (var client in new[] { a, b })
-            {
-                var services = await Eventually.ValueAsync(
-                    client.ServicesAsync, services => services.Any(service => service.ServiceId == serviceId),
-                    "both replicas to list the contested service", TimeSpan.FromSeconds(5));
-                Assert.Equal(winner, Assert.Single(services, service => service.ServiceId == serviceId).HostId);
-            }
+            await AssertOneOwnerAsync(replicas, serviceId, hosts, answers);
         }
     }
 
@@ -141,16 +132,22 @@ public sealed class SharedRegistryTests
                 return response.StatusCode;
             }, TestContext.Current.CancellationToken)));
 
-            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
-            var winner = hosts[Array.IndexOf(answers, HttpStatusCode.OK)];
-            Assert.Equal(winner, await OwnerInDatabaseAsync(replicas.Storage, serviceId));
-            foreach (var client in clients)
-            {
-                var services = await Eventually.ValueAsync(
-                    client.ServicesAsync, services => services.Any(service => service.ServiceId == serviceId),
-                    "both replicas to list the contested service", TimeSpan.FromSeconds(5));
-                Assert.Equal(winner, Assert.Single(services, service => service.ServiceId == serviceId).HostId);
-            }
+            await AssertOneOwnerAsync(replicas, serviceId, hosts, answers);
+        }
+    }
+
+    /// <summary>Of two contenders for <paramref name="serviceId"/>, one was accepted and one refused, and the database and both replicas agree on the winner.</summary>
+    private static async Task AssertOneOwnerAsync(TwoReplicas replicas, string serviceId, string[] hosts, HttpStatusCode[] answers)
+    {
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
+        var winner = hosts[Array.IndexOf(answers, HttpStatusCode.OK)];
+        Assert.Equal(winner, await OwnerInDatabaseAsync(replicas.Storage, serviceId));
+        foreach (var client in new[] { replicas.First, replicas.Second })
+        {
+            var services = await Eventually.ValueAsync(
+                client.ServicesAsync, services => services.Any(service => service.ServiceId == serviceId),
+                "both replicas to list the contested service", TimeSpan.FromSeconds(5));
+            Assert.Equal(winner, Assert.Single(services, service => service.ServiceId == serviceId).HostId);
         }
     }
 
