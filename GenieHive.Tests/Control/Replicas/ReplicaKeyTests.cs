@@ -84,6 +84,35 @@ public sealed class ReplicaKeyTests(ITestOutputHelper output)
         Assert.Contains("budget_exceeded", refusal, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AKeyDisabledOnOneReplicaAndRotatedOnTheOtherAtOnceEndsDisabledWithTheNewSecretOnBoth()
+    {
+        await using var replicas = await TwoReplicas.StartAsync();
+        var (a, b) = (replicas.First, replicas.Second);
+        for (var round = 0; round < 5; round++)
+        {
+            // Each replica changes the key as stored, not its own copy: neither change undoes the other.
+            var id = (await CreateAsync(a, $$"""{"name":"contested-{{round}}","scopes":["inference"]}""")).GetProperty("id").GetString()!;
+            using var start = new Barrier(2);
+            var answers = await Task.WhenAll(new[] { (a, "disable"), (b, "rotate") }.Select(change => Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                using var response = await change.Item1.PostAsync($"/v1/admin/keys/{id}/{change.Item2}", null, Ct);
+                return response.StatusCode;
+            }, Ct)));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], answers);
+            foreach (var replica in new[] { a, b })
+            {
+                var key = await Eventually.ValueAsync(
+                    async () => JsonDocument.Parse(await ListAsync(replica)).RootElement.GetProperty("data").EnumerateArray().Single(k => k.GetProperty("id").GetString() == id),
+                    key => !key.GetProperty("enabled").GetBoolean() && key.GetProperty("rotated_at").GetDouble() > key.GetProperty("created_at").GetDouble(),
+                    $"both replicas to list key {id} disabled and rotated", Propagation);
+                Assert.False(key.GetProperty("enabled").GetBoolean());
+            }
+        }
+    }
+
     /// <summary>Waits for <paramref name="condition"/> and asserts it held within <paramref name="bound"/> (the contract's 5 s unless given).</summary>
     private async Task<TimeSpan> TimedAsync(string what, Func<Task<bool>> condition, KeyedReplicas cluster, TimeSpan? bound = null)
     {
