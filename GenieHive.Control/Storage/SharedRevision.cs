@@ -10,8 +10,8 @@ namespace GenieHive.Control.Storage;
 /// </summary>
 public sealed class SharedRevision(string key)
 {
-    // -1: not known to match any value (the next look reads again); no stored counter is ever negative.
-    private long _matches = -1;
+    // At first, the counter of a store nobody wrote (0); -1 after Forget: no value (no stored counter is negative).
+    private long _matches;
 
     /// <summary>
     /// In a write's transaction: advances the counter and returns its new value. On PostgreSQL the counter's row stays
