@@ -1,4 +1,3 @@
-using System.Data.Common;
 using GenieHive.Control.Storage;
 using Microsoft.Extensions.Options;
 
@@ -10,26 +9,11 @@ namespace GenieHive.Control.Keys;
 /// key created, disabled, rotated or deleted through any replica is in force, or refused, on every facade watching any
 /// replica well within the 5 s the contract allows, and every replica's budgets count every replica's usage.
 /// </summary>
-public sealed partial class KeySync(
-    KeyRegistry keys,
-    IOptions<StorageOptions> storage,
-    ILogger<KeySync> logger) : ReplicaSyncLoop(storage, Interval)
+public sealed class KeySync(KeyRegistry keys, IOptions<StorageOptions> storage, ILogger<KeySync> logger)
+    : ReplicaRefreshLoop(storage, Interval, logger, "named keys and usage")
 {
     /// <summary>As often as the registry's sync: a key change reaches the other replicas' watchers within about a quarter of a second.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    public override void Pass()
-    {
-        try
-        {
-            keys.Refresh();
-        }
-        catch (DbException ex)
-        {
-            LogRefreshFailed(logger, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the named keys and usage other Control replicas wrote; will retry")]
-    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+    protected override void Refresh() => keys.Refresh();
 }
