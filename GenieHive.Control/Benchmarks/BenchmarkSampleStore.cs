@@ -21,7 +21,7 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
 
     private readonly Lock _gate = new();
     private Dictionary<string, BenchmarkSample> _samples = new(StringComparer.Ordinal);
-    private long _revision;
+    private readonly SharedRevision _revision = new(RevisionKey);
 
     public int Count
     {
@@ -46,8 +46,8 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
     }
 
     /// <summary>
-    /// Upserts the samples in one transaction; memory is updated under the same writer lock, so concurrent
-    /// ingests of the same id end the same way in memory and on disk.
+    /// Upserts the samples in one transaction; memory is updated once it committed, under the same writer lock, so
+    /// concurrent ingests of the same id end the same way in memory and on disk.
     /// </summary>
     public async Task IngestAsync(IReadOnlyList<BenchmarkSample> samples, CancellationToken cancellationToken)
     {
@@ -59,20 +59,18 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
         await database.WriteAsync((connection, transaction) =>
         {
             Upsert(connection, transaction, samples);
-            var revision = ControlState.Advance(connection, transaction, RevisionKey);
+            return _revision.Advance(connection, transaction);
+        }, revision =>
+        {
             lock (_gate)
             {
                 foreach (var sample in samples)
                 {
                     _samples[sample.BenchmarkId] = sample;
                 }
-
-                // Only when nothing else was ingested meanwhile is memory known to match this revision.
-                if (revision == _revision + 1)
-                {
-                    _revision = revision;
-                }
             }
+
+            _revision.Committed(revision);
         }, cancellationToken);
         changes.Mark();
     }
@@ -86,8 +84,7 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
     {
         var refreshed = database.Read(connection =>
         {
-            var stored = ControlState.Read(connection, null, RevisionKey);
-            if (stored == Volatile.Read(ref _revision))
+            if (_revision.Moved(connection) is not { } stored)
             {
                 return false;
             }
@@ -96,9 +93,9 @@ public sealed class BenchmarkSampleStore(ControlDatabase database, RoutingChange
             lock (_gate)
             {
                 _samples = all;
-                _revision = stored;
             }
 
+            _revision.Matched(stored);
             return true;
         });
         if (refreshed)

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using GenieHive.Control.Storage;
 using Microsoft.Extensions.Options;
 
@@ -9,25 +8,10 @@ namespace GenieHive.Control.Benchmarks;
 /// replica ingested some (<see cref="BenchmarkSampleStore.Refresh"/>), so every replica's routing table scores with the
 /// same samples whichever replica the benchmarker reported to.
 /// </summary>
-public sealed partial class SampleSync(
-    BenchmarkSampleStore samples,
-    IOptions<StorageOptions> storage,
-    ILogger<SampleSync> logger) : ReplicaSyncLoop(storage, Interval)
+public sealed class SampleSync(BenchmarkSampleStore samples, IOptions<StorageOptions> storage, ILogger<SampleSync> logger)
+    : ReplicaRefreshLoop(storage, Interval, logger, "benchmark samples")
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    public override void Pass()
-    {
-        try
-        {
-            samples.Refresh();
-        }
-        catch (DbException ex)
-        {
-            LogRefreshFailed(logger, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the benchmark samples other Control replicas ingested; will retry")]
-    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+    protected override void Refresh() => samples.Refresh();
 }

@@ -66,6 +66,7 @@ public static class ControlServices
         services.AddHostedService(provider => provider.GetRequiredService<RegistryMaintenance>());
         services.AddHostedService(provider => provider.GetRequiredService<ObservationSync>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistrySync>());
+        services.AddHostedService<KeySync>();
         services.AddBenchmarkServices();
 
         services.ConfigureHttpJsonOptions(options =>

@@ -13,11 +13,20 @@ namespace GenieHive.Control.Keys;
 /// (<see cref="WaitForNewerAsync"/>) hears of it at once. Each key's table entry and identity are built when that key
 /// changes, and a version's table and directory only when first asked for: creating many keys in a row costs a copy
 /// of references per key, not a rebuild of every key's entry per key.
+/// On a database Control replicas share, each key write and each usage write advances a revision in its transaction
+/// (<see cref="KeysRevision"/>, <see cref="UsageRevision"/>), and <see cref="KeySync"/> calls <see cref="Refresh"/> to
+/// merge what other replicas wrote, publishing it exactly as a change made here.
 /// </summary>
 public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> options, TimeProvider time)
 {
     /// <summary>The <c>control_state</c> counter audit record ids are reserved from, a batch's block at a time.</summary>
     public const string AuditIdKey = "audit_record_id";
+
+    /// <summary>The <c>control_state</c> counter every key write (create, enable, disable, rotate, delete) advances.</summary>
+    public const string KeysRevision = "keys_revision";
+
+    /// <summary>The <c>control_state</c> counter every write of monthly usage advances.</summary>
+    public const string UsageRevision = "key_usage_revision";
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredKey> _keys = new(StringComparer.Ordinal);
@@ -34,6 +43,10 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
     private volatile KeyPublication _published = KeyPublication.Empty;
     private TaskCompletionSource _changed = NewSignal();
 
+    // What memory holds of the keys and of this month's usage, against what every replica stored.
+    private readonly SharedRevision _keysRevision = new(KeysRevision);
+    private readonly SharedRevision _usageRevision = new(UsageRevision);
+
     /// <summary>Control's own lookup of named keys (swapped whole on every change).</summary>
     public NamedKeyDirectory Directory => _published.Directory;
 
@@ -46,7 +59,12 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             : GenerateOrReadStored();
         var month = KeyStore.Month(time.UnixSeconds());
         var (keys, usage, lastAuditId) = database.Read(connection =>
-            (KeyStore.LoadKeys(connection), KeyStore.LoadUsage(connection, month), KeyStore.LastAuditId(connection)));
+        {
+            // The revisions first: a write that lands while the rows are read moves them, and is read again by the sync.
+            _keysRevision.Matched(_keysRevision.Moved(connection) ?? 0);
+            _usageRevision.Matched(_usageRevision.Moved(connection) ?? 0);
+            return (KeyStore.LoadKeys(connection), KeyStore.LoadUsage(connection, month), KeyStore.LastAuditId(connection));
+        });
         lock (_gate)
         {
             _hashSecret = secret;
@@ -112,39 +130,25 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             CreatedAt = now,
             RotatedAt = now,
         };
-        return await SaveAsync(key, NamedKeyFormat.Compose(id, secret), cancellationToken);
+        // Never null: the key is stored, so there is one.
+        return (await WriteKeyAsync(id, _ => key, NamedKeyFormat.Compose(id, secret), cancellationToken))!;
     }
 
     /// <summary>Turns a key on or off; null when there is no such key.</summary>
     public Task<KeyView?> SetEnabledAsync(string id, bool enabled, CancellationToken cancellationToken) =>
-        ChangeAsync(id, key => key with { Enabled = enabled }, showKey: null, cancellationToken);
+        WriteKeyAsync(id, key => key is null ? null : key with { Enabled = enabled }, showKey: null, cancellationToken);
 
     /// <summary>Gives a key a new secret (the old one stops working on the next table); the new raw key is shown once.</summary>
     public Task<KeyView?> RotateAsync(string id, CancellationToken cancellationToken)
     {
         var secret = NamedKeyFormat.NewSecret();
         var now = time.UnixSeconds();
-        return ChangeAsync(id, key => key with { Hash = _hasher.Hash(secret), RotatedAt = now }, NamedKeyFormat.Compose(id, secret), cancellationToken);
+        return WriteKeyAsync(id, key => key is null ? null : key with { Hash = _hasher.Hash(secret), RotatedAt = now }, NamedKeyFormat.Compose(id, secret), cancellationToken);
     }
 
-    public async Task<KeyView?> DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        KeyView view;
-        lock (_gate)
-        {
-            if (!_keys.Remove(id, out var key))
-            {
-                return null;
-            }
-
-            _inForce.Remove(id);
-            view = ViewLocked(key, null);
-            PublishLocked();
-        }
-
-        await database.WriteAsync((connection, transaction) => KeyStore.Delete(connection, transaction, id), cancellationToken);
-        return view;
-    }
+    /// <summary>Deletes a key; null when there is no such key.</summary>
+    public Task<KeyView?> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        WriteKeyAsync(id, _ => null, showKey: null, cancellationToken);
 
     /// <summary>
     /// Stores a facade's audit batch (numbering its records) and adds its tokens to each key's monthly usage. A key with
@@ -155,42 +159,14 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
         var usage = new Dictionary<(string Key, string Month), long>();
         lock (_gate)
         {
-            var currentMonth = KeyStore.Month(time.UnixSeconds());
-            var budgetChanged = false;
-            if (currentMonth != _month)
-            {
-                // A new month: every budget starts again, and the facades must hear of it.
-                _month = currentMonth;
-                _usage = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var key in _keys.Values)
-                {
-                    RefreshLocked(key);
-                }
-
-                budgetChanged = true;
-            }
-
             foreach (var record in records)
             {
                 var tokens = record.PromptTokens + record.CompletionTokens;
-                if (tokens <= 0 || !_keys.TryGetValue(record.KeyId, out var key))
+                if (tokens > 0 && _keys.ContainsKey(record.KeyId))
                 {
-                    continue;
+                    var month = KeyStore.Month(record.At);
+                    usage[(record.KeyId, month)] = usage.GetValueOrDefault((record.KeyId, month)) + tokens;
                 }
-
-                var month = KeyStore.Month(record.At);
-                usage[(key.Id, month)] = usage.GetValueOrDefault((key.Id, month)) + tokens;
-                if (month == _month)
-                {
-                    _usage[key.Id] = _usage.GetValueOrDefault(key.Id) + tokens;
-                    RefreshLocked(key);
-                    budgetChanged |= key.MonthlyTokenLimit is not null;
-                }
-            }
-
-            if (budgetChanged)
-            {
-                PublishLocked();
             }
         }
 
@@ -204,8 +180,46 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             {
                 KeyStore.AddUsage(connection, transaction, key, month, tokens);
             }
-        }, cancellationToken);
+
+            return usage.Count > 0 ? _usageRevision.Advance(connection, transaction) : (long?)null;
+        }, revision => AddUsage(usage, revision), cancellationToken);
     }
+
+    /// <summary>
+    /// Reads again what other replicas wrote since this one last looked: every key when the keys revision moved, this
+    /// month's usage when the usage revision moved or the month turned; publishes a new table when a facade must see
+    /// it. Runs inside the database's read, which waits for this process's writes (and their telling memory), so no
+    /// write of this replica lands between the read and the merge.
+    /// </summary>
+    public void Refresh() => database.Read(connection =>
+    {
+        var month = KeyStore.Month(time.UnixSeconds());
+        var keysAt = _keysRevision.Moved(connection);
+        var usageAt = _usageRevision.Moved(connection);
+        var keys = keysAt is null ? null : KeyStore.LoadKeys(connection);
+        var usage = usageAt is null && month == _month ? null : KeyStore.LoadUsage(connection, month);
+        lock (_gate)
+        {
+            var changed = keys is not null && MergeKeysLocked(keys);
+            changed |= usage is not null && ReplaceUsageLocked(month, usage);
+            if (changed)
+            {
+                PublishLocked();
+            }
+        }
+
+        if (keysAt is { } keysRevision)
+        {
+            _keysRevision.Matched(keysRevision);
+        }
+
+        if (usageAt is { } usageRevision)
+        {
+            _usageRevision.Matched(usageRevision);
+        }
+
+        return true;
+    });
 
     /// <summary>
     /// The key table when its version differs from <paramref name="after"/>; otherwise the next one within
@@ -236,33 +250,142 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
         return Table;
     }
 
-    private async Task<KeyView?> ChangeAsync(string id, Func<StoredKey, StoredKey> change, string? showKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// One key write, the same for every change: in its transaction the keys revision is advanced first (on PostgreSQL
+    /// that queues the key writes of every replica, so the row read next is the latest, whichever replica wrote it),
+    /// then <paramref name="change"/> turns the stored key (null: none) into the one to store (null: none, deleted).
+    /// Memory is told once it committed, under the database's writer lock: a restart never forgets a key in force, and
+    /// the replica sync never reads the store written but memory not yet told. Null when there was no such key.
+    /// </summary>
+    private async Task<KeyView?> WriteKeyAsync(string id, Func<StoredKey?, StoredKey?> change, string? showKey, CancellationToken cancellationToken)
     {
-        StoredKey changed;
-        lock (_gate)
+        KeyView? view = null;
+        await database.WriteAsync((connection, transaction) =>
         {
-            if (!_keys.TryGetValue(id, out var key))
+            var revision = _keysRevision.Advance(connection, transaction);
+            var stored = KeyStore.LoadKeys(connection, transaction, id).SingleOrDefault();
+            var next = change(stored);
+            if (next is not null)
             {
-                return null;
+                KeyStore.Upsert(connection, transaction, next);
+            }
+            else if (stored is not null)
+            {
+                KeyStore.Delete(connection, transaction, id);
             }
 
-            changed = change(key);
-        }
+            return (Stored: stored, Next: next, Revision: revision);
+        }, written =>
+        {
+            lock (_gate)
+            {
+                if (written.Next is { } key)
+                {
+                    _keys[key.Id] = key;
+                    RefreshLocked(key);
+                    PublishLocked();
+                    view = ViewLocked(key, showKey);
+                }
+                else if (written.Stored is { } deleted)
+                {
+                    _keys.Remove(id);
+                    _inForce.Remove(id);
+                    PublishLocked();
+                    view = ViewLocked(deleted, null);
+                }
+            }
 
-        return await SaveAsync(changed, showKey, cancellationToken);
+            _keysRevision.Committed(written.Revision);
+        }, cancellationToken);
+        return view;
     }
 
-    private async Task<KeyView> SaveAsync(StoredKey key, string? showKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tells memory the usage a committed audit batch added (at <paramref name="revision"/> of the usage, null when it
+    /// added none). A key with a monthly limit whose usage changed publishes a new table, so every facade sees the sum.
+    /// </summary>
+    private void AddUsage(Dictionary<(string Key, string Month), long> usage, long? revision)
     {
-        // Stored first: a key is never in force that a restart would forget.
-        await database.WriteAsync((connection, transaction) => KeyStore.Upsert(connection, transaction, key), cancellationToken);
         lock (_gate)
         {
-            _keys[key.Id] = key;
-            RefreshLocked(key);
-            PublishLocked();
-            return ViewLocked(key, showKey);
+            var currentMonth = KeyStore.Month(time.UnixSeconds());
+            var budgetChanged = false;
+            if (currentMonth != _month)
+            {
+                // A new month, begun here with no usage, whatever other replicas already counted in it: read it again.
+                budgetChanged = ReplaceUsageLocked(currentMonth, new Dictionary<string, long>(StringComparer.Ordinal));
+                _usageRevision.Forget();
+            }
+
+            foreach (var ((id, month), tokens) in usage)
+            {
+                if (month == _month && _keys.TryGetValue(id, out var key))
+                {
+                    _usage[id] = _usage.GetValueOrDefault(id) + tokens;
+                    RefreshLocked(key);
+                    budgetChanged |= key.MonthlyTokenLimit is not null;
+                }
+            }
+
+            if (budgetChanged)
+            {
+                PublishLocked();
+            }
         }
+
+        if (revision is { } written)
+        {
+            _usageRevision.Committed(written);
+        }
+    }
+
+    /// <summary>Makes memory hold exactly <paramref name="stored"/> (every key); true when anything changed.</summary>
+    private bool MergeKeysLocked(List<StoredKey> stored)
+    {
+        var changed = false;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in stored)
+        {
+            ids.Add(key.Id);
+            if (!_keys.TryGetValue(key.Id, out var held) || !held.SameAs(key))
+            {
+                _keys[key.Id] = key;
+                RefreshLocked(key);
+                changed = true;
+            }
+        }
+
+        foreach (var id in _keys.Keys.Where(id => !ids.Contains(id)).ToList())
+        {
+            _keys.Remove(id);
+            _inForce.Remove(id);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// Makes memory hold <paramref name="usage"/> as <paramref name="month"/>'s; true when the facades must hear of it:
+    /// a new month (every budget starts again), or a changed usage of a key with a monthly limit.
+    /// </summary>
+    private bool ReplaceUsageLocked(string month, Dictionary<string, long> usage)
+    {
+        var newMonth = month != _month;
+        var previous = _usage;
+        _month = month;
+        _usage = usage;
+        var budgetChanged = newMonth;
+        foreach (var key in _keys.Values)
+        {
+            if (newMonth || previous.GetValueOrDefault(key.Id) != usage.GetValueOrDefault(key.Id))
+            {
+                RefreshLocked(key);
+                budgetChanged |= key.MonthlyTokenLimit is not null;
+            }
+        }
+
+        return budgetChanged;
     }
 
     /// <summary>Brings <paramref name="key"/>'s entry in <see cref="_inForce"/> up to date (its fields, its usage this month).</summary>

@@ -35,14 +35,16 @@ public static class KeyStore
     /// <summary>A new random hash secret (32 bytes, base64).</summary>
     public static string NewHashSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public static List<StoredKey> LoadKeys(DbConnection connection)
+    /// <summary>Every stored key, or only the one with <paramref name="id"/> (read inside <paramref name="transaction"/> when given).</summary>
+    public static List<StoredKey> LoadKeys(DbConnection connection, DbTransaction? transaction = null, string? id = null)
     {
-        using var command = connection.Command(null,
+        using var command = connection.Command(transaction,
             """
             SELECT key_id, name, secret_hash, scopes_json, models_json, requests_per_minute, tokens_per_minute,
                    monthly_token_limit, enabled, created_at, rotated_at
-            FROM api_keys ORDER BY created_at, key_id;
+            FROM api_keys WHERE (@id IS NULL OR key_id = @id) ORDER BY created_at, key_id;
             """);
+        command.Add("@id", DbType.String, id);
         using var reader = command.ExecuteReader();
         var keys = new List<StoredKey>();
         while (reader.Read())

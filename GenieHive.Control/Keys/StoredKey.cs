@@ -26,4 +26,13 @@ public sealed record StoredKey
     public required double CreatedAt { get; init; }
 
     public required double RotatedAt { get; init; }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> holds the same key: record equality compares the hash and the models by
+    /// reference, so they are compared by content and every other field as the record does.
+    /// </summary>
+    public bool SameAs(StoredKey other) =>
+        this with { Hash = other.Hash, Models = other.Models } == other
+        && Hash.AsSpan().SequenceEqual(other.Hash)
+        && Models.SequenceEqual(other.Models, StringComparer.Ordinal);
 }

@@ -42,7 +42,7 @@ public sealed class KeyStoreTests
         database.Write((connection, transaction) => secret = KeyStore.HashSecret(connection, transaction, "first"));
         database.Write((connection, transaction) => Assert.Equal(secret, KeyStore.HashSecret(connection, transaction, "second")));
 
-        var stored = Assert.Single(database.Read(KeyStore.LoadKeys));
+        var stored = Assert.Single(database.Read(connection => KeyStore.LoadKeys(connection)));
         Assert.Equal(key with { Enabled = false, RotatedAt = 1772366401.5, Hash = stored.Hash, Models = stored.Models }, stored);
         Assert.Equal(key.Hash, stored.Hash);
         Assert.Equal(key.Models, stored.Models);
