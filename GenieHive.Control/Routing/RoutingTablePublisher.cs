@@ -152,14 +152,15 @@ public sealed partial class RoutingTablePublisher(
                 Strategy = routing.Strategy,
                 HostTimeoutSeconds = routing.HostTimeoutSeconds,
                 Services = state.Services,
-                Hosts = state.Hosts,
+                Hosts = state.Hosts.ConvertAll(ClusterViews.ForRouting),
                 Roles = [.. roles.Roles],
                 // Old samples age out of the scores (GenieHive:Benchmarks:MaxSampleAgeHours); the listing keeps them.
                 Benchmarks = benchmarks.LatestPerWorkload(known.Contains, benchmarkOptions.Value.SampleCutoff(now)),
             };
 
-            var elements = TableElements.Of(table);
-            if (Volatile.Read(ref _current) is { } previous)
+            var previous = Volatile.Read(ref _current);
+            var elements = TableElements.Of(table, previous?.Elements);
+            if (previous is not null)
             {
                 _history.Add(elements.Since(previous.Elements, previous.Version, version));
             }
