@@ -190,9 +190,9 @@ public sealed partial class RoutingTablePublisher(
         var floor = _version + 1;
         try
         {
-            var allocated = floor;
-            database.Write((connection, transaction) => allocated = ControlState.Advance(connection, transaction, VersionKey, floor));
-            return allocated;
+            // Beside this process's registry writes, not behind them: on PostgreSQL a heartbeat batch holds the writer
+            // for up to a second at 1,000 hosts, and every version waited that long before it was published.
+            return database.WriteAside((connection, transaction) => ControlState.Advance(connection, transaction, VersionKey, floor));
         }
         catch (DbException ex)
         {
