@@ -26,6 +26,12 @@ public sealed record RoutingTable
 
     /// <summary>Every service with Control's view of it (host staleness, cooldowns, measurements applied).</summary>
     public List<ServiceView> Services { get; set; } = [];
+
+    /// <summary>
+    /// Every host with what routing reads of it; what changes at every heartbeat is left out (no <c>metrics</c>,
+    /// <c>status.last_seen</c> 0, no <c>stale_for_seconds</c>), so a heartbeat that moves nothing routing reads publishes
+    /// nothing. <c>GET /v1/cluster/hosts</c> has those figures.
+    /// </summary>
     public List<HostView> Hosts { get; set; } = [];
     public List<RoleView> Roles { get; set; } = [];
 

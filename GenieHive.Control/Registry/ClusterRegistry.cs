@@ -303,6 +303,14 @@ public sealed class ClusterRegistry(RoutingChanges changes, IOptions<RoutingOpti
     {
         lock (_gate)
         {
+            // The next number after what was taken in: no other write came between (registry writes take their numbers
+            // one after another), so there is nothing to read back, and the replica sync does not re-read every
+            // heartbeat this replica just wrote.
+            if (sequence == _storedThrough + 1)
+            {
+                _storedThrough = sequence;
+            }
+
             foreach (var (host, services) in written)
             {
                 if (services is not null && _hosts.TryGetValue(host.HostId, out var current) && current.StoredSeq < sequence)

@@ -73,21 +73,6 @@ public static class RegistryStore
         var registeredAt = upsertHost.Add("@registered_at", DbType.Double);
         upsertHost.Add("@seq", DbType.Int64, sequence);
 
-        // SET expressions all read the row as it was, so each CASE compares with the stored last_seen.
-        using var mergeBeat = connection.Command(transaction, """
-            UPDATE hosts SET
-                status_state = CASE WHEN last_seen > @last_seen THEN status_state ELSE @state END,
-                metrics_json = CASE WHEN last_seen > @last_seen THEN metrics_json ELSE @metrics END,
-                last_seen = CASE WHEN last_seen > @last_seen THEN last_seen ELSE @last_seen END,
-                change_seq = @seq
-            WHERE host_id = @host_id;
-            """);
-        var beatHostId = mergeBeat.Add("@host_id", DbType.String);
-        var beatState = mergeBeat.Add("@state", DbType.String);
-        var beatLastSeen = mergeBeat.Add("@last_seen", DbType.Double);
-        var beatMetrics = mergeBeat.Add("@metrics", DbType.String);
-        mergeBeat.Add("@seq", DbType.Int64, sequence);
-
         using var deleteServices = connection.Command(transaction, "DELETE FROM services WHERE host_id = @host_id;");
         var deleteHostId = deleteServices.Add("@host_id", DbType.String);
 
@@ -111,22 +96,17 @@ public static class RegistryStore
         var observed = insertService.Add("@observed", DbType.String);
         var updatedAt = insertService.Add("@updated_at", DbType.Double);
 
-        foreach (var (host, services) in hosts)
+        var rows = hosts as IReadOnlyList<HostPersistence> ?? [.. hosts];
+        var merged = MergeBeats(connection, transaction, rows, sequence);
+        foreach (var (host, services) in rows)
         {
-            var metricsJson = JsonSerializer.Serialize(host.Metrics, Json.JsonObject);
-            if (services is null)
+            if (services is null && merged.Contains(host.HostId))
             {
-                beatHostId.Value = host.HostId;
-                beatState.Value = host.State;
-                beatLastSeen.Value = host.LastSeen;
-                beatMetrics.Value = metricsJson;
-                if (mergeBeat.ExecuteNonQuery() == 1)
-                {
-                    continue;
-                }
+                continue;
             }
 
             // A host the database does not have yet (its registration's write failed) is written whole.
+            var metricsJson = JsonSerializer.Serialize(host.Metrics, Json.JsonObject);
             hostId.Value = host.HostId;
             displayName.Value = (object?)host.DisplayName ?? DBNull.Value;
             address.Value = host.Address;
@@ -162,6 +142,53 @@ public static class RegistryStore
                 insertService.ExecuteNonQuery();
             }
         }
+    }
+
+    /// <summary>How many heartbeats one merge statement carries (4 parameters each, well inside both engines' limits).</summary>
+    private const int BeatsPerStatement = 250;
+
+    /// <summary>
+    /// Merges the heartbeats of the hosts written without services, <see cref="BeatsPerStatement"/> to a statement
+    /// (one round trip each on PostgreSQL, not one per host), and returns the hosts whose row was there to merge into.
+    /// The SET expressions all read the row as it was, so each CASE compares with the stored last_seen; the VALUES
+    /// columns are <c>column1</c>.. on both engines.
+    /// </summary>
+    private static HashSet<string> MergeBeats(DbConnection connection, DbTransaction transaction, IReadOnlyList<HostPersistence> rows, long sequence)
+    {
+        var merged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in rows.Where(static row => row.Services is null).Select(static row => row.Host).Chunk(BeatsPerStatement))
+        {
+            using var command = connection.Command(transaction, "");
+            var values = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                values[i] = $"(@h{n}, @s{n}, @l{n}, @m{n})";
+                command.Add("@h" + n, DbType.String, chunk[i].HostId);
+                command.Add("@s" + n, DbType.String, chunk[i].State);
+                command.Add("@l" + n, DbType.Double, chunk[i].LastSeen);
+                command.Add("@m" + n, DbType.String, JsonSerializer.Serialize(chunk[i].Metrics, Json.JsonObject));
+            }
+
+            command.Add("@seq", DbType.Int64, sequence);
+            command.CommandText = $"""
+                UPDATE hosts SET
+                    status_state = CASE WHEN hosts.last_seen > beat.column3 THEN hosts.status_state ELSE beat.column2 END,
+                    metrics_json = CASE WHEN hosts.last_seen > beat.column3 THEN hosts.metrics_json ELSE beat.column4 END,
+                    last_seen = CASE WHEN hosts.last_seen > beat.column3 THEN hosts.last_seen ELSE beat.column3 END,
+                    change_seq = @seq
+                FROM (VALUES {string.Join(", ", values)}) AS beat
+                WHERE hosts.host_id = beat.column1
+                RETURNING hosts.host_id;
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                merged.Add(reader.GetString(0));
+            }
+        }
+
+        return merged;
     }
 
     /// <summary>

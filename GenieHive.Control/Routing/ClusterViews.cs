@@ -52,6 +52,19 @@ public sealed class ClusterViews(ClusterRegistry registry, ObservationMerger obs
         return new ClusterState(now, hosts, services, [.. staleHosts.Order(StringComparer.Ordinal)]);
     }
 
+    /// <summary>
+    /// A host as the routing table carries it: what routing reads (identity, labels, capabilities, resources, state,
+    /// staleness), without what every heartbeat changes (<c>metrics</c>, <c>status.last_seen</c> sent as 0,
+    /// <c>status.stale_for_seconds</c>). Otherwise each heartbeat would change its host's element, and every version's
+    /// delta would carry every host heard since the last one whether or not routing moved; the listings
+    /// (<c>/v1/cluster/hosts</c>) keep those figures.
+    /// </summary>
+    public static HostView ForRouting(HostView host) => host with
+    {
+        Metrics = null,
+        Status = new HostStatus(host.Status.State, 0, host.Status.Stale),
+    };
+
     public static ServiceView ToView(ServiceRecord record, HostView? host, bool hostStale, MergedObservation? observation, double now)
     {
         var service = record.Service;

@@ -5,15 +5,17 @@ namespace GenieHive.Control.Routing;
 /// <summary>
 /// One collection of a routing-table version (services, hosts, roles or benchmarks), each element serialized once
 /// and kept by its key: comparing bytes tells what changed since the previous version, and a delta is written from
-/// these bytes without serializing anything again.
+/// these bytes without serializing anything again. An element equal to the previous version's (the same record, as the
+/// registry keeps it between changes) takes that version's bytes instead of being serialized again, so a version
+/// costs the serialization of what changed, not of the table.
 /// </summary>
 internal sealed class ElementSet
 {
-    public static ElementSet Empty { get; } = new(new Dictionary<string, byte[]>(StringComparer.Ordinal), 0);
+    public static ElementSet Empty { get; } = new(new Dictionary<string, Element>(StringComparer.Ordinal), 0);
 
-    private readonly Dictionary<string, byte[]> _byKey;
+    private readonly Dictionary<string, Element> _byKey;
 
-    private ElementSet(Dictionary<string, byte[]> byKey, long totalBytes)
+    private ElementSet(Dictionary<string, Element> byKey, long totalBytes)
     {
         _byKey = byKey;
         TotalBytes = totalBytes;
@@ -24,14 +26,20 @@ internal sealed class ElementSet
 
     public int Count => _byKey.Count;
 
-    public static ElementSet Of<T>(IReadOnlyList<T> items, Func<T, string> key, JsonTypeInfo<T> json)
+    /// <summary>The set of <paramref name="items"/>, reusing the bytes of those equal to their element in <paramref name="previous"/>.</summary>
+    public static ElementSet Of<T>(IReadOnlyList<T> items, Func<T, string> key, JsonTypeInfo<T> json, ElementSet? previous = null)
+        where T : class
     {
-        var byKey = new Dictionary<string, byte[]>(items.Count, StringComparer.Ordinal);
+        var byKey = new Dictionary<string, Element>(items.Count, StringComparer.Ordinal);
         long total = 0;
         foreach (var item in items)
         {
-            var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(item, json);
-            byKey[key(item)] = bytes;
+            var id = key(item);
+            var bytes = previous is not null && previous._byKey.TryGetValue(id, out var before)
+                && before.Item is T same && EqualityComparer<T>.Default.Equals(same, item)
+                    ? before.Bytes
+                    : System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(item, json);
+            byKey[id] = new Element(item, bytes);
             total += bytes.Length;
         }
 
@@ -42,9 +50,10 @@ internal sealed class ElementSet
     public ElementChange Since(ElementSet previous)
     {
         List<KeyValuePair<string, byte[]>>? upserted = null;
-        foreach (var (key, bytes) in _byKey)
+        foreach (var (key, (_, bytes)) in _byKey)
         {
-            if (!previous._byKey.TryGetValue(key, out var before) || !before.AsSpan().SequenceEqual(bytes))
+            if (!previous._byKey.TryGetValue(key, out var before)
+                || (!ReferenceEquals(before.Bytes, bytes) && !before.Bytes.AsSpan().SequenceEqual(bytes)))
             {
                 (upserted ??= []).Add(new(key, bytes));
             }
@@ -61,6 +70,9 @@ internal sealed class ElementSet
 
         return upserted is null && removed is null ? ElementChange.None : new ElementChange(upserted ?? [], removed ?? []);
     }
+
+    /// <summary>An element and its serialized bytes.</summary>
+    private readonly record struct Element(object Item, byte[] Bytes);
 }
 
 /// <summary>The elements of one collection added or changed (whole, serialized) and the keys removed.</summary>

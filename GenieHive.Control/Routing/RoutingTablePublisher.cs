@@ -152,14 +152,15 @@ public sealed partial class RoutingTablePublisher(
                 Strategy = routing.Strategy,
                 HostTimeoutSeconds = routing.HostTimeoutSeconds,
                 Services = state.Services,
-                Hosts = state.Hosts,
+                Hosts = state.Hosts.ConvertAll(ClusterViews.ForRouting),
                 Roles = [.. roles.Roles],
                 // Old samples age out of the scores (GenieHive:Benchmarks:MaxSampleAgeHours); the listing keeps them.
                 Benchmarks = benchmarks.LatestPerWorkload(known.Contains, benchmarkOptions.Value.SampleCutoff(now)),
             };
 
-            var elements = TableElements.Of(table);
-            if (Volatile.Read(ref _current) is { } previous)
+            var previous = Volatile.Read(ref _current);
+            var elements = TableElements.Of(table, previous?.Elements);
+            if (previous is not null)
             {
                 _history.Add(elements.Since(previous.Elements, previous.Version, version));
             }
@@ -189,9 +190,9 @@ public sealed partial class RoutingTablePublisher(
         var floor = _version + 1;
         try
         {
-            var allocated = floor;
-            database.Write((connection, transaction) => allocated = ControlState.Advance(connection, transaction, VersionKey, floor));
-            return allocated;
+            // Beside this process's registry writes, not behind them: on PostgreSQL a heartbeat batch holds the writer
+            // for up to a second at 1,000 hosts, and every version waited that long before it was published.
+            return database.WriteAside((connection, transaction) => ControlState.Advance(connection, transaction, VersionKey, floor));
         }
         catch (DbException ex)
         {

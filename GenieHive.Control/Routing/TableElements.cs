@@ -10,14 +10,15 @@ internal sealed record TableElements(ElementSet Services, ElementSet Hosts, Elem
 
     public long TotalBytes => Services.TotalBytes + Hosts.TotalBytes + Roles.TotalBytes + Benchmarks.TotalBytes;
 
-    public static TableElements Of(RoutingTable table)
+    /// <summary>The elements of <paramref name="table"/>, reusing <paramref name="previous"/>'s bytes of those unchanged.</summary>
+    public static TableElements Of(RoutingTable table, TableElements? previous = null)
     {
         var json = GenieHiveJsonContext.Default;
         return new TableElements(
-            ElementSet.Of(table.Services, RoutingTableKeys.Of, json.ServiceView),
-            ElementSet.Of(table.Hosts, RoutingTableKeys.Of, json.HostView),
-            ElementSet.Of(table.Roles, RoutingTableKeys.Of, json.RoleView),
-            ElementSet.Of(table.Benchmarks, RoutingTableKeys.Of, json.BenchmarkSample));
+            ElementSet.Of(table.Services, RoutingTableKeys.Of, json.ServiceView, previous?.Services),
+            ElementSet.Of(table.Hosts, RoutingTableKeys.Of, json.HostView, previous?.Hosts),
+            ElementSet.Of(table.Roles, RoutingTableKeys.Of, json.RoleView, previous?.Roles),
+            ElementSet.Of(table.Benchmarks, RoutingTableKeys.Of, json.BenchmarkSample, previous?.Benchmarks));
     }
 
     /// <summary>The step from <paramref name="previous"/> (version <paramref name="fromVersion"/>) to this one.</summary>

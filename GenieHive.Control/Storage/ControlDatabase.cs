@@ -130,6 +130,23 @@ public sealed class ControlDatabase(IStorageEngine engine, TimeProvider time) : 
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> inside one transaction that need not be ordered with this process's other writes
+    /// (a counter of its own, such as the routing-table version): where the engine allows concurrent writers it runs at
+    /// once on its own connection, instead of waiting behind a heartbeat batch; otherwise it queues like any write.
+    /// </summary>
+    public T WriteAside<T>(Func<DbConnection, DbTransaction, T> write)
+    {
+        if (!engine.ConcurrentWriters)
+        {
+            var result = default(T)!;
+            Write(write, committed => result = committed);
+            return result;
+        }
+
+        return WriteCore(write);
+    }
+
     private T WriteCore<T>(Func<DbConnection, DbTransaction, T> write)
     {
         var connection = Rent();

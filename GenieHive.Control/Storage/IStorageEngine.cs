@@ -20,6 +20,13 @@ public interface IStorageEngine : IDisposable
 
     void Return(DbConnection connection);
 
+    /// <summary>
+    /// Whether transactions on separate connections run side by side (PostgreSQL's pool, with row locks), so a write that
+    /// needs no order with this process's other writes need not queue behind them (<see cref="ControlDatabase.WriteAside{T}"/>).
+    /// SQLite's one connection cannot.
+    /// </summary>
+    bool ConcurrentWriters { get; }
+
     /// <summary>A transaction that holds the right to write from its first statement.</summary>
     DbTransaction BeginWrite(DbConnection connection);
 

@@ -42,6 +42,8 @@ public sealed class PostgresStorageEngine(string connectionString) : IStorageEng
 
     public void Return(DbConnection connection) => connection.Dispose();
 
+    public bool ConcurrentWriters => true;
+
     public DbTransaction BeginWrite(DbConnection connection) => connection.BeginTransaction();
 
     public void LockSchema(DbConnection connection, DbTransaction transaction)

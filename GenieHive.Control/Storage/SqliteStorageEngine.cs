@@ -64,6 +64,8 @@ public sealed class SqliteStorageEngine : IStorageEngine
         // The one connection stays open until Dispose.
     }
 
+    public bool ConcurrentWriters => false;
+
     // Immediate: the write lock is taken at BEGIN, so a batch never fails half-way on a busy database.
     public DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
 

@@ -87,6 +87,54 @@ public sealed class RoutingDeltaTests
     }
 
     [Fact]
+    public async Task HeartbeatsThatMoveNothingRoutingReadsStayOutOfTheDelta()
+    {
+        await using var control = new ControlFactory();
+        using var client = control.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.RegisterOkAsync(Host($"quiet-host-{i}", Service($"quiet-chat-{i}")));
+        }
+
+        var held = await SettledAsync(client);
+        Assert.All(held.Hosts, host => Assert.Null(host.Metrics));
+        Assert.All(held.Hosts, host => Assert.Equal(0, host.Status.LastSeen));
+
+        // New metrics and a new last_seen on every host, the same services: not a routing change.
+        for (var i = 0; i < 5; i++)
+        {
+            var beat = Heartbeat($"quiet-host-{i}", Service($"quiet-chat-{i}")) with { Metrics = new() { ["seq"] = 2, ["queue_depth"] = i } };
+            using var response = await client.HeartbeatAsync(beat);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var (idle, _) = await PollAsync(client, $"after={held.Version}&wait=1&table_id={held.TableId}&delta=true");
+        using (idle)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, idle.StatusCode);
+        }
+
+        Assert.Contains(await client.HostsAsync(), host => host.HostId == "quiet-host-4" && host.Metrics?["queue_depth"]?.GetValue<int>() == 4);
+
+        // A queue that routing scores moves: that one service, and no host, goes out.
+        var poll = PollAsync(client, $"after={held.Version}&wait=20&table_id={held.TableId}&delta=true");
+        using (var moved = await client.HeartbeatAsync(Heartbeat("quiet-host-2", Service("quiet-chat-2", queueDepth: 3))))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        }
+
+        var (response2, format) = await poll;
+        using (response2)
+        {
+            Assert.Equal(RoutingWatchWire.DeltaFormat, format);
+            var delta = (await response2.Content.ReadFromJsonAsync(Json.RoutingTableDelta, Ct))!;
+            Assert.Equal("quiet-chat-2", Assert.Single(delta.Services).ServiceId);
+            Assert.Equal(3, delta.Services[0].Observed?.QueueDepth);
+            Assert.Empty(delta.Hosts);
+        }
+    }
+
+    [Fact]
     public async Task AnotherTableIdGetsTheWholeTableAtOnceEvenAtTheSameVersion()
     {
         await using var control = new ControlFactory();

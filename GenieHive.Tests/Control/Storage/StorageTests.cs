@@ -109,6 +109,46 @@ public sealed class StorageTests
         Assert.Equal(0, second.Read(connection => Scalar(connection, "SELECT change_seq FROM hosts;")));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStorage.Providers), MemberType = typeof(TestStorage))]
+    public async Task HeartbeatsMergeManyToAStatementKeepingTheLatestAndWriteAHostTheDatabaseLacksWhole(string provider)
+    {
+        await using var storage = await TestStorage.CreateAsync(provider);
+        using var database = new ControlDatabase(storage.NewEngine(), TimeProvider.System);
+        database.Initialize();
+        static HostRecord Beat(int i, double lastSeen) => new()
+        {
+            HostId = $"beat-host-{i:D3}",
+            Address = "127.0.0.1",
+            LastSeen = lastSeen,
+            RegisteredAt = 1,
+            Metrics = new JsonObject { ["seq"] = lastSeen },
+        };
+
+        // More hosts than one statement carries, so the merge runs in several.
+        const int Hosts = 600;
+        await database.WriteAsync((connection, transaction) =>
+            RegistryStore.Save(connection, transaction, [.. Enumerable.Range(0, Hosts).Select(i => new HostPersistence(Beat(i, 10), []))], 1),
+            TestContext.Current.CancellationToken);
+        await database.WriteAsync((connection, transaction) => RegistryStore.Save(
+            connection,
+            transaction,
+            [
+                .. Enumerable.Range(1, Hosts - 1).Select(i => new HostPersistence(Beat(i, 20), null)),
+                new HostPersistence(Beat(0, 5) with { State = "offline" }, null),
+                new HostPersistence(Beat(Hosts, 30), null),
+            ],
+            2), TestContext.Current.CancellationToken);
+
+        var hosts = database.Read(RegistryStore.LoadHosts).ToDictionary(host => host.HostId);
+        Assert.Equal(Hosts + 1, hosts.Count);
+        // An older heartbeat (another replica's, written late) does not move the row back.
+        Assert.Equal(("online", 10.0), (hosts["beat-host-000"].State, hosts["beat-host-000"].LastSeen));
+        Assert.All(Enumerable.Range(1, Hosts - 1), i => Assert.Equal(20.0, hosts[$"beat-host-{i:D3}"].Metrics["seq"]!.GetValue<double>()));
+        Assert.Equal(30.0, hosts[$"beat-host-{Hosts:D3}"].LastSeen);
+        Assert.Equal(Hosts + 1, database.Read(connection => Scalar(connection, "SELECT COUNT(*) FROM hosts WHERE change_seq = 2;")));
+    }
+
     [Fact]
     public async Task AnUnknownProviderStopsStartUpNamingTheSetting()
     {
