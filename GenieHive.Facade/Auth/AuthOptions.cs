@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace GenieHive.Facade.Auth;
 
 /// <summary>Client authentication (<c>GenieHive:Auth</c>), shared with Control.</summary>
@@ -19,3 +21,7 @@ public sealed class AuthOptions
     [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)]
     public int InvalidKeysPerMinute { get; set; } = 20;
 }
+
+/// <summary>The <see cref="AuthOptions"/> attributes' checks, written at compile time.</summary>
+[OptionsValidator]
+internal sealed partial class AuthOptionsAttributesValidator : IValidateOptions<AuthOptions>;

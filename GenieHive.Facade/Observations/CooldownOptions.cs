@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Observations;
 
@@ -18,3 +19,7 @@ public sealed class CooldownOptions
     [Range(0.001, 86400)]
     public double MaxSeconds { get; set; } = 60;
 }
+
+/// <summary>The <see cref="CooldownOptions"/> attributes' checks, written at compile time.</summary>
+[OptionsValidator]
+internal sealed partial class CooldownOptionsValidator : IValidateOptions<CooldownOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Observations;
 
@@ -19,3 +20,7 @@ public sealed class ObservationsOptions
     [Range(1, 86400)]
     public double WindowSeconds { get; set; } = 300;
 }
+
+/// <summary>The <see cref="ObservationsOptions"/> attributes' checks, written at compile time.</summary>
+[OptionsValidator]
+internal sealed partial class ObservationsOptionsValidator : IValidateOptions<ObservationsOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Proxy;
 
@@ -23,3 +24,7 @@ public sealed class ProxyOptions
     [Range(0.01, 86400)]
     public double StreamIdleTimeoutSeconds { get; set; } = 300;
 }
+
+/// <summary>The <see cref="ProxyOptions"/> attributes' checks, written at compile time.</summary>
+[OptionsValidator]
+internal sealed partial class ProxyOptionsValidator : IValidateOptions<ProxyOptions>;
