@@ -13,7 +13,6 @@ using GenieHive.Facade.Rerank;
 using GenieHive.Facade.Responses;
 using GenieHive.Facade.Routing;
 using GenieHive.Facade.Transcriptions;
-using GenieHive.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -29,22 +28,22 @@ public static class FacadeServices
     public static TBuilder AddFacadeServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateWith<AuthOptions, AuthOptionsAttributesValidator>().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateWith<LimitsOptions, LimitsOptionsValidator>().ValidateOnStart();
-        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateWith<ProxyOptions, ProxyOptionsValidator>().ValidateOnStart();
-        services.AddOptions<RequestRoutingOptions>().BindConfiguration(RequestRoutingOptions.SectionName).ValidateWith<RequestRoutingOptions, RequestRoutingOptionsValidator>()
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RequestRoutingOptions>().BindConfiguration(RequestRoutingOptions.SectionName).ValidateDataAnnotations()
             .Validate<IConfiguration>(
                 static (_, configuration) => !RequestRoutingOptions.MovedKeys.Any(key => configuration["GenieHive:Routing:" + key] is not null),
                 "GenieHive:Routing is Control's section; the facade's " + string.Join(" and ", RequestRoutingOptions.MovedKeys)
                     + " belong in " + RequestRoutingOptions.SectionName + ".")
             .ValidateOnStart();
-        services.AddOptions<CooldownOptions>().BindConfiguration(CooldownOptions.SectionName).ValidateWith<CooldownOptions, CooldownOptionsValidator>().ValidateOnStart();
-        services.AddOptions<ObservationsOptions>().BindConfiguration(ObservationsOptions.SectionName).ValidateWith<ObservationsOptions, ObservationsOptionsValidator>().ValidateOnStart();
-        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateWith<MemoryOptions, MemoryOptionsValidator>().ValidateOnStart();
+        services.AddOptions<CooldownOptions>().BindConfiguration(CooldownOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ObservationsOptions>().BindConfiguration(ObservationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingletonTimeProvider();
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateWith<AuditOptions, AuditOptionsValidator>().ValidateOnStart();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ClientKeys>();
         services.AddSingleton<InvalidKeyThrottle>();
         services.AddSingleton<ClientKeyGate>();

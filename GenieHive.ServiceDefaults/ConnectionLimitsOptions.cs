@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.ServiceDefaults;
 
@@ -57,7 +56,3 @@ public sealed class ConnectionLimitsOptions
     [Range(1, 10_000)]
     public int MaxRequestHeaderCount { get; set; } = 100;
 }
-
-/// <summary>The <see cref="ConnectionLimitsOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class ConnectionLimitsOptionsValidator : IValidateOptions<ConnectionLimitsOptions>;

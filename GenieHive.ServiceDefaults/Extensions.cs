@@ -81,7 +81,7 @@ public static class Extensions
     {
         services.AddOptions<ConnectionLimitsOptions>()
             .BindConfiguration(ConnectionLimitsOptions.SectionName)
-            .ValidateWith<ConnectionLimitsOptions, ConnectionLimitsOptionsValidator>()
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ConnectionLimitsOptions>>((kestrel, options) =>
         {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace GenieHive.Facade.Auth;
 
 /// <summary>Client authentication (<c>GenieHive:Auth</c>), shared with Control.</summary>
@@ -21,7 +19,3 @@ public sealed class AuthOptions
     [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)]
     public int InvalidKeysPerMinute { get; set; } = 20;
 }
-
-/// <summary>The <see cref="AuthOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class AuthOptionsAttributesValidator : IValidateOptions<AuthOptions>;

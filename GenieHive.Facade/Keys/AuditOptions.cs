@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Keys;
 
@@ -16,7 +15,3 @@ public sealed class AuditOptions
     [Range(100, 10_000_000)]
     public int MaxPendingRecords { get; set; } = 100_000;
 }
-
-/// <summary>The <see cref="AuditOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class AuditOptionsValidator : IValidateOptions<AuditOptions>;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Memory;
 
@@ -16,7 +15,3 @@ public sealed class MemoryOptions
     [Range(0, 86400)]
     public double TrimAfterIdleSeconds { get; set; } = 30;
 }
-
-/// <summary>The <see cref="MemoryOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class MemoryOptionsValidator : IValidateOptions<MemoryOptions>;

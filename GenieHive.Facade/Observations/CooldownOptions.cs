@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Observations;
 
@@ -19,7 +18,3 @@ public sealed class CooldownOptions
     [Range(0.001, 86400)]
     public double MaxSeconds { get; set; } = 60;
 }
-
-/// <summary>The <see cref="CooldownOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class CooldownOptionsValidator : IValidateOptions<CooldownOptions>;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Observations;
 
@@ -20,7 +19,3 @@ public sealed class ObservationsOptions
     [Range(1, 86400)]
     public double WindowSeconds { get; set; } = 300;
 }
-
-/// <summary>The <see cref="ObservationsOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class ObservationsOptionsValidator : IValidateOptions<ObservationsOptions>;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Proxy;
 
@@ -16,7 +15,3 @@ public sealed class LimitsOptions
     [Range(1024, long.MaxValue)]
     public long MaxTranscriptionBytes { get; set; } = 25L * 1000 * 1000;
 }
-
-/// <summary>The <see cref="LimitsOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class LimitsOptionsValidator : IValidateOptions<LimitsOptions>;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Proxy;
 
@@ -24,7 +23,3 @@ public sealed class ProxyOptions
     [Range(0.01, 86400)]
     public double StreamIdleTimeoutSeconds { get; set; } = 300;
 }
-
-/// <summary>The <see cref="ProxyOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class ProxyOptionsValidator : IValidateOptions<ProxyOptions>;

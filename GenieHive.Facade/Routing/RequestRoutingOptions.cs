@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using GenieHive.Routing;
-using Microsoft.Extensions.Options;
 
 namespace GenieHive.Facade.Routing;
 
@@ -33,7 +32,3 @@ public sealed class RequestRoutingOptions
     /// </summary>
     public bool ProbeUnmeasuredServices { get; set; } = true;
 }
-
-/// <summary>The <see cref="RequestRoutingOptions"/> attributes' checks, written at compile time.</summary>
-[OptionsValidator]
-internal sealed partial class RequestRoutingOptionsValidator : IValidateOptions<RequestRoutingOptions>;
