@@ -20,7 +20,10 @@ public static class RequestIds
     // Unique without a random number per request: a random 64-bit prefix per process (so facades and restarts do
     // not collide) and a counter. Guid.NewGuid asks the kernel for randomness on every call, a visible share of the
     // facade's CPU per request (bench/run.sh, profile phase); a request id only has to be unique, not unguessable.
-    private static readonly ulong ProcessPrefix = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    // Random.Shared is seeded from the operating system's randomness; RandomNumberGenerator would load and initialize
+    // OpenSSL for these 8 bytes (about 4 MB resident, bench/README.md "facade's idle memory"), when nothing else on
+    // a plain-HTTP facade needs it.
+    private static readonly ulong ProcessPrefix = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
     private static long _sequence;
 
     public static string Generate() =>
