@@ -213,10 +213,13 @@ public sealed class RouteSelector
         var size = 0;
         var totalInFlight = 0;
         var peers = LiveFigures.Unknown;
+        var holder = shape.HasPrefix ? _prefixes.Holder(shape.PrefixHash) : null;
         for (var i = 0; i < ordered.Length; i++)
         {
             var candidate = ordered[i];
-            inBand[i] = i == 0 || BandScore(candidate, first, runtimeWeight) >= floor;
+            inBand[i] = i == 0 || BandScore(candidate, first, runtimeWeight) >= floor
+                || (holder is not null && string.Equals(candidate.ServiceId, holder, StringComparison.Ordinal)
+                    && Suitability(candidate, runtimeWeight) >= Suitability(first, runtimeWeight) - ScoreTolerance);
             if (inBand[i])
             {
                 size++;
@@ -231,7 +234,6 @@ public sealed class RouteSelector
             return scan;
         }
 
-        var holder = _prefixes.Holder(shape.PrefixHash);
         var top = -1;
         var topWeight = 0UL;
         var within = -1;
@@ -357,6 +359,15 @@ public sealed class RouteSelector
 
         return candidate.Score + (runtimeWeight * Math.Max(0, runtime - candidate.Signals.RuntimeScore));
     }
+
+    /// <summary>
+    /// A target's score with its measured speed taken out. The engine holding a conversation's prefix stays in the band
+    /// when it is as suitable as the first and only measured slower: the predicted delay weighs its speed against the
+    /// prefill its cache saves (a few percent of decode speed, often measurement noise between equal engines, must not
+    /// send a later turn to recompute its whole prompt elsewhere).
+    /// </summary>
+    private static double Suitability(RouteTarget target, double runtimeWeight) =>
+        target.Score - (runtimeWeight * target.Signals.RuntimeScore);
 
     private void RotateRoundRobin(RoutePlan plan, RouteTarget[] ordered, bool advance)
     {

@@ -218,6 +218,26 @@ public sealed class DelayPredictionTests
     }
 
     [Fact]
+    public void ALaterTurnStaysWithItsEngineWhenTheTableMeasuresThatEngineSomewhatSlower()
+    {
+        // Two equal engines measured apart by load (CI saw 32 against 37 tokens a second): the holder's lower runtime
+        // score took it out of the suitability band, and the later turn recomputed its whole prompt on the other.
+        var selector = new RouteSelector();
+        var live = new FigureLive();
+        var holder = selector.Order(Plan(Engine("a", 2), Engine("b", 2)), live, Now, LaterTurn with { PromptTokens = LaterTurn.PrefixTokens }, out _)[0].ServiceId;
+        var other = holder == "a" ? "b" : "a";
+        // The holder's median latency includes its cold first turn, and its decode was measured a little slower.
+        var slower = Plan(
+            Engine(holder, 2) with { Observed = new ServiceObserved { TtftMs = 400, TokensPerSec = 19, P50LatencyMs = 3200 } },
+            Engine(other, 2) with { Observed = new ServiceObserved { TtftMs = 200, TokensPerSec = 25, P50LatencyMs = 450 } });
+
+        var again = selector.Order(slower, live, Now, LaterTurn, out var decision)[0].ServiceId;
+
+        Assert.Equal(holder, again);
+        Assert.Equal(AffinityOutcome.Hit, decision.Affinity);
+    }
+
+    [Fact]
     public void ALaterTurnStaysWithItsEngineWhileTheOtherSlotIsBusy()
     {
         // The holder runs the other conversation's turn: sharing its compute still beats prefilling 1,500 tokens anew.
