@@ -1,4 +1,3 @@
-using System.Data.Common;
 using GenieHive.Contracts;
 using GenieHive.Control.Storage;
 using Microsoft.Extensions.Options;
@@ -12,12 +11,12 @@ namespace GenieHive.Control.Registry;
 /// registered on another replica is listed, routed and answered here within about a quarter of a second (plus that
 /// replica's heartbeat batch, at most a second, for a heartbeat).
 /// </summary>
-public sealed partial class RegistrySync(
+public sealed class RegistrySync(
     ClusterRegistry registry,
     ControlDatabase database,
     IOptions<StorageOptions> storage,
     TimeProvider time,
-    ILogger<RegistrySync> logger) : ReplicaSyncLoop(storage, Interval)
+    ILogger<RegistrySync> logger) : ReplicaRefreshLoop(storage, Interval, logger, "registry changes")
 {
     /// <summary>How often the database is asked what changed (one small query when nothing did).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
@@ -27,26 +26,9 @@ public sealed partial class RegistrySync(
     /// this replica is then either not begun or committed and told to the registry, never half way (read back
     /// before the registry knew it was stored, it would undo a newer change in memory).
     /// </summary>
-    public override void Pass()
+    protected override void Refresh() => database.Read(connection =>
     {
-        try
-        {
-            database.Read(connection =>
-            {
-                registry.Apply(RegistryStore.ReadChanges(connection, registry.StoredThrough), time.UnixSeconds());
-                return true;
-            });
-        }
-        catch (DbException ex)
-        {
-            LogPullFailed(logger, ex);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Control is stopping: the database is already closed.
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the registry changes other replicas wrote; will retry")]
-    private static partial void LogPullFailed(ILogger logger, Exception exception);
+        registry.Apply(RegistryStore.ReadChanges(connection, registry.StoredThrough), time.UnixSeconds());
+        return true;
+    });
 }

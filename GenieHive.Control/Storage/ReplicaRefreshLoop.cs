@@ -5,8 +5,9 @@ namespace GenieHive.Control.Storage;
 
 /// <summary>
 /// A <see cref="ReplicaSyncLoop"/> whose pass is one call that reads again what other replicas wrote of one thing
-/// (<see cref="Refresh"/>; it decides, from a <see cref="SharedRevision"/>, whether anything moved): a database error is
-/// logged, naming what could not be read, and the next pass tries again.
+/// (<see cref="Refresh"/>; it decides whether anything moved: a <see cref="SharedRevision"/>, the registry's sequence):
+/// a database error is logged, naming what could not be read, and the next pass tries again; a database already closed
+/// by a stopping Control ends the pass quietly.
 /// </summary>
 public abstract partial class ReplicaRefreshLoop(IOptions<StorageOptions> storage, TimeSpan interval, ILogger logger, string what)
     : ReplicaSyncLoop(storage, interval)
@@ -23,6 +24,10 @@ public abstract partial class ReplicaRefreshLoop(IOptions<StorageOptions> storag
         catch (DbException ex)
         {
             LogRefreshFailed(logger, ex, what);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Control is stopping: the database is already closed.
         }
     }
 
