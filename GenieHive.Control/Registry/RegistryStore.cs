@@ -48,16 +48,14 @@ public static class RegistryStore
     /// </summary>
     public static void Save(DbConnection connection, DbTransaction transaction, IEnumerable<HostPersistence> hosts, long sequence)
     {
-        using var upsertHost = connection.Command(transaction, """
+        using var upsertHost = connection.Command(transaction, $"""
             INSERT INTO hosts (host_id, display_name, address, labels_json, capabilities_json, resources_json,
                                status_state, last_seen, metrics_json, registered_at, change_seq, full_seq)
             VALUES (@host_id, @display_name, @address, @labels, @capabilities, @resources, @state, @last_seen, @metrics, @registered_at, @seq, @seq)
             ON CONFLICT (host_id) DO UPDATE SET
                 display_name = excluded.display_name, address = excluded.address, labels_json = excluded.labels_json,
                 capabilities_json = excluded.capabilities_json, resources_json = excluded.resources_json,
-                status_state = CASE WHEN hosts.last_seen > excluded.last_seen THEN hosts.status_state ELSE excluded.status_state END,
-                metrics_json = CASE WHEN hosts.last_seen > excluded.last_seen THEN hosts.metrics_json ELSE excluded.metrics_json END,
-                last_seen = CASE WHEN hosts.last_seen > excluded.last_seen THEN hosts.last_seen ELSE excluded.last_seen END,
+                {LaterHeartbeatWins("excluded.status_state", "excluded.last_seen", "excluded.metrics_json")},
                 registered_at = CASE WHEN hosts.registered_at < excluded.registered_at THEN hosts.registered_at ELSE excluded.registered_at END,
                 change_seq = excluded.change_seq, full_seq = excluded.full_seq;
             """);
@@ -144,14 +142,24 @@ public static class RegistryStore
         }
     }
 
+    /// <summary>
+    /// The SET clauses that merge a heartbeat (its state, last_seen and metrics, as SQL expressions) into a host row:
+    /// the later last_seen wins, with the state and metrics heard with it, so replicas writing one host in any order
+    /// never move it back. Each expression reads the row as it was, so every CASE compares with the stored last_seen.
+    /// </summary>
+    private static string LaterHeartbeatWins(string state, string lastSeen, string metrics) => $"""
+        status_state = CASE WHEN hosts.last_seen > {lastSeen} THEN hosts.status_state ELSE {state} END,
+        metrics_json = CASE WHEN hosts.last_seen > {lastSeen} THEN hosts.metrics_json ELSE {metrics} END,
+        last_seen = CASE WHEN hosts.last_seen > {lastSeen} THEN hosts.last_seen ELSE {lastSeen} END
+        """;
+
     /// <summary>How many heartbeats one merge statement carries (4 parameters each, well inside both engines' limits).</summary>
     private const int BeatsPerStatement = 250;
 
     /// <summary>
     /// Merges the heartbeats of the hosts written without services, <see cref="BeatsPerStatement"/> to a statement
     /// (one round trip each on PostgreSQL, not one per host), and returns the hosts whose row was there to merge into.
-    /// The SET expressions all read the row as it was, so each CASE compares with the stored last_seen; the VALUES
-    /// columns are <c>column1</c>.. on both engines.
+    /// The later heartbeat wins (<see cref="LaterHeartbeatWins"/>); the VALUES columns are <c>column1</c>.. on both engines.
     /// </summary>
     private static HashSet<string> MergeBeats(DbConnection connection, DbTransaction transaction, IReadOnlyList<HostPersistence> rows, long sequence)
     {
@@ -173,9 +181,7 @@ public static class RegistryStore
             command.Add("@seq", DbType.Int64, sequence);
             command.CommandText = $"""
                 UPDATE hosts SET
-                    status_state = CASE WHEN hosts.last_seen > beat.column3 THEN hosts.status_state ELSE beat.column2 END,
-                    metrics_json = CASE WHEN hosts.last_seen > beat.column3 THEN hosts.metrics_json ELSE beat.column4 END,
-                    last_seen = CASE WHEN hosts.last_seen > beat.column3 THEN hosts.last_seen ELSE beat.column3 END,
+                    {LaterHeartbeatWins("beat.column2", "beat.column3", "beat.column4")},
                     change_seq = @seq
                 FROM (VALUES {string.Join(", ", values)}) AS beat
                 WHERE hosts.host_id = beat.column1
