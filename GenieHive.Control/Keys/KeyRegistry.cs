@@ -74,8 +74,7 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             _auditIdFloor = lastAuditId;
             foreach (var key in keys)
             {
-                _keys[key.Id] = key;
-                RefreshLocked(key);
+                PutLocked(key);
             }
 
             // Versions start from the clock, so a restarted Control never republishes an old number with new content.
@@ -281,15 +280,13 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             {
                 if (written.Next is { } key)
                 {
-                    _keys[key.Id] = key;
-                    RefreshLocked(key);
+                    PutLocked(key);
                     PublishLocked();
                     view = ViewLocked(key, showKey);
                 }
                 else if (written.Stored is { } deleted)
                 {
-                    _keys.Remove(id);
-                    _inForce.Remove(id);
+                    RemoveLocked(id);
                     PublishLocked();
                     view = ViewLocked(deleted, null);
                 }
@@ -349,16 +346,14 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
             ids.Add(key.Id);
             if (!_keys.TryGetValue(key.Id, out var held) || !held.SameAs(key))
             {
-                _keys[key.Id] = key;
-                RefreshLocked(key);
+                PutLocked(key);
                 changed = true;
             }
         }
 
         foreach (var id in _keys.Keys.Where(id => !ids.Contains(id)).ToList())
         {
-            _keys.Remove(id);
-            _inForce.Remove(id);
+            RemoveLocked(id);
             changed = true;
         }
 
@@ -386,6 +381,20 @@ public sealed class KeyRegistry(ControlDatabase database, IOptions<AuthOptions> 
         }
 
         return budgetChanged;
+    }
+
+    /// <summary>Holds <paramref name="key"/> as stored, with its entry in <see cref="_inForce"/> to match.</summary>
+    private void PutLocked(StoredKey key)
+    {
+        _keys[key.Id] = key;
+        RefreshLocked(key);
+    }
+
+    /// <summary>Forgets a key, and its entry in <see cref="_inForce"/> with it.</summary>
+    private void RemoveLocked(string id)
+    {
+        _keys.Remove(id);
+        _inForce.Remove(id);
     }
 
     /// <summary>Brings <paramref name="key"/>'s entry in <see cref="_inForce"/> up to date (its fields, its usage this month).</summary>
